@@ -1,0 +1,69 @@
+// Builds every bundle in parallel: the VS Code extension, the Functions app that azd deploys,
+// the embedded MCP host, and the `npm start` runner.
+//   node esbuild.mjs [--only=extension,server,start] [--production] [--watch]
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+const production = args.includes('--production');
+const watch = args.includes('--watch');
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  keepNames: true,
+  minify: production,
+  sourcemap: production ? false : 'linked',
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** @type {Record<string, import('esbuild').BuildOptions[]>} */
+const groups = {
+  extension: [
+    {
+      entryPoints: ['extension/extension.ts'],
+      outfile: 'dist/extension.js',
+      external: ['vscode'],
+      metafile: true,
+    },
+  ],
+  server: [
+    {
+      // The Functions worker provides @azure/functions-core at run time.
+      entryPoints: ['server/src/hosts/functions/main.ts'],
+      outfile: 'server/dist/functions.js',
+      external: ['@azure/functions-core'],
+    },
+    {
+      entryPoints: ['server/src/hosts/embedded/main.ts'],
+      outfile: 'server/dist/embedded.js',
+    },
+  ],
+  start: [
+    {
+      // A developer tool run from the repository: its dependencies stay in node_modules.
+      entryPoints: ['server/dev/start.ts'],
+      outfile: 'dist/dev/start.js',
+      packages: 'external',
+    },
+  ],
+};
+
+const selected = Object.entries(groups)
+  .filter(([name]) => !only || only.includes(name))
+  .flatMap(([, builds]) => builds)
+  .filter((build) => /** @type {string[]} */ (build.entryPoints).every((entry) => existsSync(entry)));
+
+const contexts = await Promise.all(selected.map((build) => esbuild.context({ ...common, ...build })));
+if (watch) {
+  await Promise.all(contexts.map((ctx) => ctx.watch()));
+  console.log(`esbuild: watching ${contexts.length} bundles`);
+} else {
+  await Promise.all(contexts.map((ctx) => ctx.rebuild()));
+  await Promise.all(contexts.map((ctx) => ctx.dispose()));
+}

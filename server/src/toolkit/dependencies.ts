@@ -1,0 +1,14 @@
+import type { SnippetStore } from '../snippets/snippetStore';
+import type { WeatherSettings } from '../weather/openMeteo';
+
+/** Everything tools need from the outside world, built once per host from its environment. */
+export interface ToolDependencies {
+  readonly snippets: SnippetStore;
+  readonly weather: WeatherSettings;
+  readonly log: ToolLogger;
+}
+
+export interface ToolLogger {
+  warn(message: string): void;
+  error(message: string): void;
+}

@@ -1,0 +1,50 @@
+// The whole test suite: plain-Node unit and integration tests through node's test runner, then the
+// suite inside a real VS Code. Prints one closing line, "N passed, N failed", over all of them.
+import { run } from 'node:test';
+import { spec } from 'node:test/reporters';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+
+const root = path.resolve(__dirname, '..');
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((entry) => {
+      const full = path.join(dir, entry);
+      if (statSync(full).isDirectory()) return testFiles(full);
+      return entry.endsWith('.test.ts') ? [full] : [];
+    });
+}
+
+interface Counts {
+  passed: number;
+  failed: number;
+}
+
+async function runNodeTests(files: string[]): Promise<Counts> {
+  const counts: Counts = { passed: 0, failed: 0 };
+  // Integration tests start servers and Azurite; one file at a time keeps ports and CPU predictable on 2 cores.
+  const stream = run({ files, concurrency: 1, timeout: 10 * 60_000 });
+  stream.on('test:pass', (event: { details?: { type?: string } }) => {
+    if (event.details?.type !== 'suite') counts.passed++;
+  });
+  stream.on('test:fail', (event: { details?: { type?: string } }) => {
+    if (event.details?.type !== 'suite') counts.failed++;
+  });
+  await pipeline(stream, new spec(), process.stdout, { end: false });
+  return counts;
+}
+
+async function main(): Promise<void> {
+  const filter = process.argv.slice(2);
+  const files = [...testFiles(path.join(root, 'test/unit')), ...testFiles(path.join(root, 'test/integration'))].filter(
+    (file) => filter.length === 0 || filter.some((f) => file.includes(f)),
+  );
+  const total = await runNodeTests(files);
+  console.log(`\n${total.passed} passed, ${total.failed} failed`);
+  process.exitCode = total.failed > 0 || total.passed === 0 ? 1 : 0;
+}
+
+void main();
