@@ -1,0 +1,47 @@
+import { McpTextContent, McpToolResponse, type InvocationContext, type McpToolFunctionOptions } from '@azure/functions';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { callTool } from '../../toolkit/callTool';
+import type { ToolDependencies } from '../../toolkit/dependencies';
+import { functionsToolProperties } from '../../toolkit/schemas';
+import type { ToolDefinition } from '../../toolkit/tool';
+
+/** The part of `@azure/functions`' `app` this host uses; tests pass a recorder instead. */
+export interface McpToolRegistrar {
+  mcpTool(name: string, options: McpToolFunctionOptions): void;
+}
+
+/** Registers every catalogue tool as an MCP tool trigger of the Functions app. */
+export function registerFunctionsTools(
+  app: McpToolRegistrar,
+  tools: readonly ToolDefinition[],
+  deps: ToolDependencies,
+): void {
+  for (const tool of tools) {
+    app.mcpTool(tool.name, {
+      toolName: tool.name,
+      description: tool.description,
+      toolProperties: functionsToolProperties(tool),
+      handler: async (_triggerInput: unknown, context: InvocationContext) => {
+        // The MCP extension puts the call's arguments in the trigger metadata, not in the trigger input.
+        const args = context.triggerMetadata?.mcptoolargs;
+        return toFunctionsResponse(await callTool(tool, args, deps));
+      },
+    });
+  }
+}
+
+/**
+ * A plain object would be serialised as JSON text by the Functions library; an McpToolResponse
+ * keeps `isError` and `structuredContent` intact on the wire.
+ */
+function toFunctionsResponse(result: CallToolResult): McpToolResponse {
+  const content = result.content.map((block) => {
+    if (block.type !== 'text') throw new Error(`Unsupported content type ${block.type} in a tool result.`);
+    return new McpTextContent(block.text);
+  });
+  return new McpToolResponse({
+    content,
+    ...(result.structuredContent ? { structuredContent: result.structuredContent } : {}),
+    ...(result.isError ? { isError: true } : {}),
+  });
+}

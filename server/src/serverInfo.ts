@@ -1,0 +1,10 @@
+/**
+ * What the server says about itself in `initialize`. host.json's `extensions.mcp` carries the same
+ * values for the Functions host; a test keeps the two in step.
+ */
+export const serverInfo = {
+  name: 'Remote MCP for Azure Functions',
+  version: '0.1.0',
+  instructions:
+    'Tools of the Remote MCP for Azure Functions sample server: hello_mcp checks the connection; save_snippet, get_snippet and list_snippets keep named text snippets in Azure Blob Storage; get_weather reports current conditions for a city from Open-Meteo.',
+} as const;

@@ -1,0 +1,17 @@
+import type { ToolDependencies, ToolLogger } from './toolkit/dependencies';
+import { snippetStoreFromEnv } from './snippets/storageConnection';
+import { weatherSettingsFromEnv } from './weather/openMeteo';
+
+/** Builds what tools need from the host's environment (app settings in Azure, the shell locally). */
+export function toolDependenciesFromEnv(env: NodeJS.ProcessEnv, log: ToolLogger): ToolDependencies {
+  return {
+    snippets: snippetStoreFromEnv(env, log),
+    weather: weatherSettingsFromEnv(env),
+    log,
+  };
+}
+
+export const consoleLogger: ToolLogger = {
+  warn: (message) => console.warn(message),
+  error: (message) => console.error(message),
+};

@@ -1,0 +1,9 @@
+import type { ToolDefinition } from '../toolkit/tool';
+import { helloMcp } from './helloMcp';
+import { saveSnippet } from './saveSnippet';
+import { getSnippet } from './getSnippet';
+import { listSnippets } from './listSnippets';
+import { getWeather } from './getWeather';
+
+/** Every tool this server offers; both hosts serve exactly this list. */
+export const catalogue: readonly ToolDefinition[] = [helloMcp, saveSnippet, getSnippet, listSnippets, getWeather];

@@ -1,0 +1,29 @@
+import type { ToolDependencies, ToolLogger } from '../../server/src/toolkit/dependencies';
+
+/** A logger that keeps what tools logged, so tests can assert on it (and that secrets stay out). */
+export function recordingLogger(): ToolLogger & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    warn: (message) => lines.push(`warn: ${message}`),
+    error: (message) => lines.push(`error: ${message}`),
+  };
+}
+
+/** Dependencies whose parts a test does not use fail loudly if a tool touches them. */
+export function testDependencies(parts: Partial<ToolDependencies>): ToolDependencies {
+  const unused = (name: string) =>
+    new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error(`This test did not expect the tool to use ${name}.`);
+        },
+      },
+    );
+  return {
+    snippets: parts.snippets ?? (unused('snippet storage') as ToolDependencies['snippets']),
+    weather: parts.weather ?? (unused('weather settings') as ToolDependencies['weather']),
+    log: parts.log ?? recordingLogger(),
+  };
+}
