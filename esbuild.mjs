@@ -7,7 +7,10 @@ import { existsSync } from 'node:fs';
 const args = process.argv.slice(2);
 const production = args.includes('--production');
 const watch = args.includes('--watch');
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {

@@ -39,9 +39,10 @@ async function runNodeTests(files: string[]): Promise<Counts> {
 
 async function main(): Promise<void> {
   const filter = process.argv.slice(2);
-  const files = [...testFiles(path.join(root, 'test/unit')), ...testFiles(path.join(root, 'test/integration'))].filter(
-    (file) => filter.length === 0 || filter.some((f) => file.includes(f)),
-  );
+  const files = [
+    ...testFiles(path.join(root, 'test/unit')),
+    ...testFiles(path.join(root, 'test/integration')),
+  ].filter((file) => filter.length === 0 || filter.some((f) => file.includes(f)));
   const total = await runNodeTests(files);
   console.log(`\n${total.passed} passed, ${total.failed} failed`);
   process.exitCode = total.failed > 0 || total.passed === 0 ? 1 : 0;

@@ -34,10 +34,14 @@ async function ensureAzurite(): Promise<void> {
   const azurite = require.resolve('azurite/dist/src/azurite.js');
   console.log(`Starting Azurite (data in ${path.relative(root, dataDir)}/) ...`);
   const child = track(
-    spawn(process.execPath, [azurite, '--silent', '--skipApiVersionCheck', '--loose', '--location', dataDir], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      detached: true,
-    }),
+    spawn(
+      process.execPath,
+      [azurite, '--silent', '--skipApiVersionCheck', '--loose', '--disableTelemetry', '--location', dataDir],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+        detached: true,
+      },
+    ),
     'Azurite',
   );
   await waitUntil(() => answers(azuriteBlobPort), child, 'Azurite', 30_000);
@@ -45,13 +49,20 @@ async function ensureAzurite(): Promise<void> {
 
 async function startEmbedded(): Promise<string> {
   const entry = path.join(serverDir, 'dist/embedded.js');
-  if (!existsSync(entry)) throw new StartError('server/dist/embedded.js is missing: run `npm run build` first.');
+  if (!existsSync(entry))
+    throw new StartError('server/dist/embedded.js is missing: run `npm run build` first.');
   const child = track(
-    spawn(process.execPath, [entry], { stdio: ['ignore', 'pipe', 'inherit'], detached: true, env: process.env }),
+    spawn(process.execPath, [entry], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+      env: process.env,
+    }),
     'The embedded host',
   );
   return new Promise((resolve, reject) => {
-    child.once('exit', () => reject(new StartError('The embedded host stopped before it was ready (see above).')));
+    child.once('exit', () =>
+      reject(new StartError('The embedded host stopped before it was ready (see above).')),
+    );
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       console.log(line);
       const ready = /ready: (\S+)/.exec(line);
@@ -104,7 +115,8 @@ function track(child: ChildProcess, name: string): ChildProcess {
 async function waitUntil(check: () => Promise<boolean>, child: ChildProcess, name: string, limitMs: number) {
   const deadline = Date.now() + limitMs;
   for (let delay = 100; Date.now() < deadline; delay = Math.min(delay * 1.5, 2000)) {
-    if (child.exitCode !== null) throw new StartError(`${name} exited with code ${child.exitCode} before it was ready.`);
+    if (child.exitCode !== null)
+      throw new StartError(`${name} exited with code ${child.exitCode} before it was ready.`);
     if (await check()) return;
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
@@ -147,11 +159,10 @@ function shutdown(code: number): void {
     }
   }
   setTimeout(() => process.exit(code), 1500).unref();
-  void Promise.all(
-    children.map((child) =>
-      child.exitCode !== null || !child.pid ? undefined : new Promise((resolve) => child.once('exit', resolve)),
-    ),
-  ).then(() => process.exit(code));
+  const running = children.filter((child) => child.pid && child.exitCode === null);
+  void Promise.all(running.map((child) => new Promise((resolve) => child.once('exit', resolve)))).then(() =>
+    process.exit(code),
+  );
 }
 
 process.on('SIGINT', () => shutdown(0));

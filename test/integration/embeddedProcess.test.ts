@@ -25,7 +25,10 @@ test('starts on 127.0.0.1 at PORT, prints a ready line with the MCP URL, and ser
     const ready = await host.waitForLine(/ready:/);
     assert.equal(ready, `Remote MCP embedded host ready: http://127.0.0.1:${port}/runtime/webhooks/mcp`);
     const client = await connectClient(`http://127.0.0.1:${port}/runtime/webhooks/mcp`, 'streamable-http');
-    assert.equal(firstText(await client.callTool({ name: 'hello_mcp', arguments: {} })), 'Hello I am MCP Tool!');
+    assert.equal(
+      firstText(await client.callTool({ name: 'hello_mcp', arguments: {} })),
+      'Hello I am MCP Tool!',
+    );
     await client.close();
   } finally {
     await host.stop();
@@ -64,7 +67,9 @@ test('a port in use gives a clear message naming the port and the PORT setting',
     const { code } = await host.exited;
     assert.equal(code, 1);
     assert.ok(
-      host.output.includes(`Port ${port} on 127.0.0.1 is already in use. Stop the program using it, or set PORT to another port.`),
+      host.output.includes(
+        `Port ${port} on 127.0.0.1 is already in use. Stop the program using it, or set PORT to another port.`,
+      ),
       host.output.join('\n'),
     );
   } finally {

@@ -17,7 +17,10 @@ let logged: string[];
 
 function depsFor(connectionString: string): { deps: ToolDependencies; logged: string[] } {
   const lines: string[] = [];
-  const log = { warn: (m: string) => lines.push(`warn: ${m}`), error: (m: string) => lines.push(`error: ${m}`) };
+  const log = {
+    warn: (m: string) => lines.push(`warn: ${m}`),
+    error: (m: string) => lines.push(`error: ${m}`),
+  };
   const snippets = snippetStoreFromEnv({ AzureWebJobsStorage: connectionString }, log);
   return { deps: { snippets, weather: undefined as never, log }, logged: lines };
 }
@@ -139,7 +142,8 @@ describe('list_snippets', () => {
   test('without a prefix lists everything, .json suffix removed', async () => {
     const listed = await list({});
     const names = listed.snippets.map((s) => s.name);
-    for (const name of ['ascii', 'lst-a1', 'lst-b1', 'legacy', 'compat.check']) assert.ok(names.includes(name), name);
+    for (const name of ['ascii', 'lst-a1', 'lst-b1', 'legacy', 'compat.check'])
+      assert.ok(names.includes(name), name);
     assert.ok(names.every((n) => !n.endsWith('.json')));
     assert.equal(listed.truncated, false);
   });
@@ -170,7 +174,9 @@ test('200 concurrent saves of distinct names all read back identical', async () 
   const names = Array.from({ length: 200 }, (_, i) => `bulk-${String(i).padStart(3, '0')}`);
   const contentOf = (name: string) => `snippet ${name} ✓\n${'-'.repeat(name.length * 7)}`;
   const started = Date.now();
-  const saved = await Promise.all(names.map((name) => callTool(saveSnippet, { snippetname: name, snippet: contentOf(name) }, deps)));
+  const saved = await Promise.all(
+    names.map((name) => callTool(saveSnippet, { snippetname: name, snippet: contentOf(name) }, deps)),
+  );
   const read = await Promise.all(names.map((name) => callTool(getSnippet, { snippetname: name }, deps)));
   console.log(`# 200 saves + 200 gets in ${Date.now() - started} ms`);
   saved.forEach((result, i) => assert.notEqual(result.isError, true, `${names[i]}: ${text(result)}`));
@@ -203,7 +209,11 @@ describe('bad input is refused with the field and the rule, before storage is to
     ['missing', undefined, /snippet is required \(a string\)/],
     ['an object', { text: 'x' }, /snippet must be a string, not an object/],
     ['empty', '', /snippet must not be empty/],
-    ['256 KiB + 1 byte of multibyte text', oversize, /snippet must be at most 256 KiB \(262144 bytes\) in UTF-8; this one is 262145 bytes/],
+    [
+      '256 KiB + 1 byte of multibyte text',
+      oversize,
+      /snippet must be at most 256 KiB \(262144 bytes\) in UTF-8; this one is 262145 bytes/,
+    ],
   ];
 
   const cases: [ToolDefinition, string, Record<string, unknown>, RegExp][] = [
@@ -225,9 +235,24 @@ describe('bad input is refused with the field and the rule, before storage is to
       { snippetname: 'ok', snippet: value },
       rule,
     ]),
-    [saveSnippet, 'an unknown extra field', { snippetname: 'ok', snippet: 'x', tags: [] }, /arguments has unknown field "tags"; remove it/],
-    [getSnippet, 'an unknown extra field', { snippetname: 'ok', version: 2 }, /arguments has unknown field "version"; remove it/],
-    [listSnippets, 'an unknown extra field', { prefix: 'a', max: 3 }, /arguments has unknown field "max"; remove it/],
+    [
+      saveSnippet,
+      'an unknown extra field',
+      { snippetname: 'ok', snippet: 'x', tags: [] },
+      /arguments has unknown field "tags"; remove it/,
+    ],
+    [
+      getSnippet,
+      'an unknown extra field',
+      { snippetname: 'ok', version: 2 },
+      /arguments has unknown field "version"; remove it/,
+    ],
+    [
+      listSnippets,
+      'an unknown extra field',
+      { prefix: 'a', max: 3 },
+      /arguments has unknown field "max"; remove it/,
+    ],
     [listSnippets, 'limit 0', { limit: 0 }, /limit must be at least 1/],
     [listSnippets, 'limit 1001', { limit: 1001 }, /limit must be at most 1000/],
     [listSnippets, 'limit 2.5', { limit: 2.5 }, /limit must be an integer, not a decimal number/],
@@ -235,7 +260,12 @@ describe('bad input is refused with the field and the rule, before storage is to
     [listSnippets, 'prefix a number', { prefix: 7 }, /prefix must be a string, not a number/],
     [listSnippets, 'prefix "a/b"', { prefix: 'a/b' }, /prefix may contain only ASCII letters/],
     [listSnippets, 'prefix "名"', { prefix: '名' }, /prefix may contain only ASCII letters/],
-    [listSnippets, 'prefix of 65 characters', { prefix: 'a'.repeat(65) }, /prefix must be at most 64 characters/],
+    [
+      listSnippets,
+      'prefix of 65 characters',
+      { prefix: 'a'.repeat(65) },
+      /prefix must be at most 64 characters/,
+    ],
   ];
 
   for (const [tool, label, args, rule] of cases) {
@@ -281,6 +311,50 @@ test('unreachable storage is an error naming the endpoint and the fix, without s
   assert.ok(unreachable.logged.every((line) => !line.includes(devAccountKey)));
 });
 
+test('a cancelled call is an error result, and the store keeps working', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  const result = await callTool(
+    saveSnippet,
+    { snippetname: 'cancelled', snippet: 'x' },
+    deps,
+    controller.signal,
+  );
+  assert.equal(result.isError, true);
+  assert.equal(text(result), 'The snippet storage request was cancelled.');
+  await save('after-cancel', 'still fine');
+  assert.equal(await get('after-cancel'), 'still fine');
+});
+
 test('no storage call logged anything on the happy path', () => {
   assert.deepEqual(logged, []);
+});
+
+// Last: it deletes the container the other tests use.
+test('a container deleted behind its back is created again', async () => {
+  const own = depsFor(azurite.connectionString);
+  assert.notEqual(
+    (await callTool(saveSnippet, { snippetname: 'before', snippet: 'x' }, own.deps)).isError,
+    true,
+  );
+  await BlobServiceClient.fromConnectionString(azurite.connectionString)
+    .getContainerClient('snippets')
+    .delete();
+
+  const lost = await callTool(saveSnippet, { snippetname: 'after', snippet: 'y' }, own.deps);
+  assert.equal(lost.isError, true);
+  assert.match(text(lost), /lost its container \(ContainerNotFound\).*Try again/);
+  const retried = await callTool(saveSnippet, { snippetname: 'after', snippet: 'y' }, own.deps);
+  assert.notEqual(retried.isError, true, text(retried));
+  assert.equal(text(await callTool(getSnippet, { snippetname: 'after' }, own.deps)), 'y');
+
+  await BlobServiceClient.fromConnectionString(azurite.connectionString)
+    .getContainerClient('snippets')
+    .delete();
+  const missing = await callTool(getSnippet, { snippetname: 'after' }, own.deps);
+  assert.match(text(missing), /^No snippet named "after"/);
+  assert.notEqual(
+    (await callTool(saveSnippet, { snippetname: 'again', snippet: 'z' }, own.deps)).isError,
+    true,
+  );
 });

@@ -54,6 +54,7 @@ export async function startAzurite(): Promise<RunningAzurite> {
     const tail = output.text();
     throw new Error(
       `${error instanceof Error ? error.message : String(error)}${tail ? `\nAzurite output:\n${tail}` : ''}`,
+      { cause: error },
     );
   }
 

@@ -1,4 +1,7 @@
-import { startEmbeddedHost, type RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
+import {
+  startEmbeddedHost,
+  type RunningEmbeddedHost,
+} from '../../server/src/hosts/embedded/startEmbeddedHost';
 import type { EmbeddedHostSettings } from '../../server/src/hosts/embedded/hostSettings';
 import { catalogue } from '../../server/src/tools';
 import type { ToolDependencies } from '../../server/src/toolkit/dependencies';

@@ -17,7 +17,9 @@ export async function connectClient(
       : new SSEClientTransport(sseUrl(mcpUrl), {
           requestInit: { headers },
           // The SSE stream is opened with fetch too; without this the key would reach only the POSTs.
-          eventSourceInit: { fetch: (url, init) => fetch(url, { ...init, headers: { ...init?.headers, ...headers } }) },
+          eventSourceInit: {
+            fetch: (url, init) => fetch(url, { ...init, headers: { ...init?.headers, ...headers } }),
+          },
         });
   await client.connect(transport);
   return client;

@@ -44,7 +44,11 @@ export function startNodeProcess(entry: string, env: NodeJS.ProcessEnv): Started
       new Promise((resolve, reject) => {
         const existing = output.find((line) => pattern.test(line));
         if (existing) return resolve(existing);
-        const timer = setTimeout(() => reject(new Error(`No line matching ${pattern} within ${timeoutMs} ms:\n${output.join('\n')}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(new Error(`No line matching ${pattern} within ${timeoutMs} ms:\n${output.join('\n')}`)),
+          timeoutMs,
+        );
         const listener = (line: string) => {
           if (!pattern.test(line)) return;
           clearTimeout(timer);
@@ -54,7 +58,9 @@ export function startNodeProcess(entry: string, env: NodeJS.ProcessEnv): Started
         listeners.add(listener);
         void exited.then(({ code }) => {
           clearTimeout(timer);
-          reject(new Error(`Process exited (code ${code}) before printing ${pattern}:\n${output.join('\n')}`));
+          reject(
+            new Error(`Process exited (code ${code}) before printing ${pattern}:\n${output.join('\n')}`),
+          );
         });
       }),
     stop: async () => {

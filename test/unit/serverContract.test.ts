@@ -23,7 +23,10 @@ test('host.json uses the GA extension bundle and describes the server as the emb
     extensionBundle: { id: string; version: string };
     extensions: { mcp: Record<string, unknown> };
   };
-  assert.deepEqual(hostJson.extensionBundle, { id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' });
+  assert.deepEqual(hostJson.extensionBundle, {
+    id: 'Microsoft.Azure.Functions.ExtensionBundle',
+    version: '[4.*, 5.0.0)',
+  });
   assert.deepEqual(hostJson.extensions.mcp, {
     serverName: serverInfo.name,
     serverVersion: serverInfo.version,
@@ -49,7 +52,11 @@ test('every tool argument can be declared to Functions, and matches the publishe
   for (const tool of catalogue) {
     const schema = inputJsonSchema(tool);
     const properties = functionsToolProperties(tool);
-    assert.deepEqual(properties.map((p) => p.propertyName), Object.keys(schema.properties), tool.name);
+    assert.deepEqual(
+      properties.map((p) => p.propertyName),
+      Object.keys(schema.properties),
+      tool.name,
+    );
     for (const property of properties) {
       assert.ok(property.description, `${tool.name}.${property.propertyName} has a description`);
       assert.equal(property.isRequired, (schema.required ?? []).includes(property.propertyName));
@@ -66,12 +73,22 @@ test('embedded host settings: defaults, port precedence and bad values', () => {
     extraAllowedOrigins: [],
     maxBodyBytes: 4 * 1024 * 1024,
   });
-  assert.equal(embeddedHostSettingsFromEnv({ PORT: '8080', FUNCTIONS_CUSTOMHANDLER_PORT: '9090' }).port, 8080);
+  assert.equal(
+    embeddedHostSettingsFromEnv({ PORT: '8080', FUNCTIONS_CUSTOMHANDLER_PORT: '9090' }).port,
+    8080,
+  );
   assert.equal(embeddedHostSettingsFromEnv({ FUNCTIONS_CUSTOMHANDLER_PORT: '9090' }).port, 9090);
-  assert.deepEqual(embeddedHostSettingsFromEnv({ MCP_HOST: '0.0.0.0', MCP_ALLOWED_HOSTS: 'dev.box, other' }).extraAllowedHosts, [
-    'dev.box',
-    'other',
-  ]);
-  assert.throws(() => embeddedHostSettingsFromEnv({ PORT: '70000' }), /PORT must be a whole number from 0 to 65535/);
-  assert.throws(() => embeddedHostSettingsFromEnv({ MCP_MAX_BODY_BYTES: '1kb' }), /MCP_MAX_BODY_BYTES must be a whole number/);
+  assert.deepEqual(
+    embeddedHostSettingsFromEnv({ MCP_HOST: '0.0.0.0', MCP_ALLOWED_HOSTS: 'dev.box, other' })
+      .extraAllowedHosts,
+    ['dev.box', 'other'],
+  );
+  assert.throws(
+    () => embeddedHostSettingsFromEnv({ PORT: '70000' }),
+    /PORT must be a whole number from 0 to 65535/,
+  );
+  assert.throws(
+    () => embeddedHostSettingsFromEnv({ MCP_MAX_BODY_BYTES: '1kb' }),
+    /MCP_MAX_BODY_BYTES must be a whole number/,
+  );
 });

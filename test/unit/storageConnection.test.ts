@@ -1,10 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  snippetStorageSettings,
-  snippetStoreFromEnv,
-  type StorageEnvironment,
-} from '../../server/src/snippets/storageConnection';
+import { snippetStorageSettings, snippetStoreFromEnv } from '../../server/src/snippets/storageConnection';
+import { RestError } from '@azure/storage-blob';
+import { explainStorageError, redactSecrets } from '../../server/src/snippets/blobSnippetStore';
 import { ToolError } from '../../server/src/toolkit/tool';
 
 const signal = new AbortController().signal;
@@ -25,13 +23,17 @@ describe('snippetStorageSettings picks the connection the way the Functions host
   });
 
   test('blank values count as unset', () => {
-    const settings = snippetStorageSettings({ AzureWebJobsStorage: '  ', AzureWebJobsStorage__accountName: '' });
+    const settings = snippetStorageSettings({
+      AzureWebJobsStorage: '  ',
+      AzureWebJobsStorage__accountName: '',
+    });
     assert.equal(settings.kind, 'connectionString');
     assert.equal(settings.kind === 'connectionString' && settings.source, 'default');
   });
 
   test('AzureWebJobsStorage: its connection string', () => {
-    const connectionString = 'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net';
+    const connectionString =
+      'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=a2V5;EndpointSuffix=core.windows.net';
     assert.deepEqual(snippetStorageSettings({ AzureWebJobsStorage: connectionString }), {
       kind: 'connectionString',
       connectionString,
@@ -71,12 +73,17 @@ describe('snippetStorageSettings picks the connection the way the Functions host
       AzureWebJobsStorage__accountName: 'acct123',
       AzureWebJobsStorage__credential: 'ManagedIdentity',
     });
-    assert.equal(settings.kind === 'identity' && settings.serviceUrl, 'https://acct123.blob.core.windows.net');
+    assert.equal(
+      settings.kind === 'identity' && settings.serviceUrl,
+      'https://acct123.blob.core.windows.net',
+    );
     assert.equal(settings.kind === 'identity' && settings.credential, 'managed');
   });
 
   test('a service URI without a managed-identity hint uses the default credential chain (az login locally)', () => {
-    const settings = snippetStorageSettings({ AzureWebJobsStorage__blobServiceUri: 'https://acct.blob.core.windows.net' });
+    const settings = snippetStorageSettings({
+      AzureWebJobsStorage__blobServiceUri: 'https://acct.blob.core.windows.net',
+    });
     assert.equal(settings.kind === 'identity' && settings.credential, 'default');
   });
 
@@ -90,10 +97,15 @@ describe('snippetStorageSettings picks the connection the way the Functions host
   });
 
   test('a malformed __blobServiceUri or __accountName is refused, naming the variable', () => {
-    for (const value of ['acct.blob.core.windows.net', 'ftp://acct', 'https://acct.blob.core.windows.net/?sv=x&sig=y']) {
+    for (const value of [
+      'acct.blob.core.windows.net',
+      'ftp://acct',
+      'https://acct.blob.core.windows.net/?sv=x&sig=y',
+    ]) {
       assert.throws(
         () => snippetStorageSettings({ AzureWebJobsStorage__blobServiceUri: value }),
-        (error: Error) => error instanceof ToolError && /AzureWebJobsStorage__blobServiceUri/.test(error.message),
+        (error: Error) =>
+          error instanceof ToolError && /AzureWebJobsStorage__blobServiceUri/.test(error.message),
       );
     }
     assert.throws(
@@ -110,7 +122,18 @@ describe('SNIPPETS_CONTAINER', () => {
     });
   }
 
-  for (const name of ['ab', 'x'.repeat(64), 'Snippets', 'my_snippets', 'my--snippets', '-snippets', 'snippets-', 'my.snippets', '$root', 'snïppets']) {
+  for (const name of [
+    'ab',
+    'x'.repeat(64),
+    'Snippets',
+    'my_snippets',
+    'my--snippets',
+    '-snippets',
+    'snippets-',
+    'my.snippets',
+    '$root',
+    'snïppets',
+  ]) {
     test(`refuses "${name.length > 20 ? `${name.slice(0, 8)}… (${name.length})` : name}", naming the variable and the rule`, () => {
       assert.throws(
         () => snippetStorageSettings({ SNIPPETS_CONTAINER: name }),
@@ -124,7 +147,8 @@ describe('SNIPPETS_CONTAINER', () => {
 
   test('applies with every kind of connection', () => {
     assert.equal(
-      snippetStorageSettings({ SNIPPETS_CONTAINER: 'team-notes', AzureWebJobsStorage__accountName: 'acct' }).containerName,
+      snippetStorageSettings({ SNIPPETS_CONTAINER: 'team-notes', AzureWebJobsStorage__accountName: 'acct' })
+        .containerName,
       'team-notes',
     );
   });
@@ -133,7 +157,10 @@ describe('SNIPPETS_CONTAINER', () => {
 describe('snippetStoreFromEnv', () => {
   test('contacts nothing when created, even for an identity connection', () => {
     const { lines, log } = recorder();
-    snippetStoreFromEnv({ AzureWebJobsStorage__accountName: 'acct', AzureWebJobsStorage__credential: 'managedidentity' }, log);
+    snippetStoreFromEnv(
+      { AzureWebJobsStorage__accountName: 'acct', AzureWebJobsStorage__credential: 'managedidentity' },
+      log,
+    );
     snippetStoreFromEnv({}, log);
     assert.deepEqual(lines, []);
   });
@@ -143,8 +170,15 @@ describe('snippetStoreFromEnv', () => {
     const store = snippetStoreFromEnv({ SNIPPETS_CONTAINER: 'Bad_Name' }, log);
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /SNIPPETS_CONTAINER "Bad_Name"/);
-    for (const call of [() => store.save('a', 'b', signal), () => store.get('a', signal), () => store.list(undefined, 10, signal)]) {
-      await assert.rejects(call, (error: Error) => error instanceof ToolError && /SNIPPETS_CONTAINER "Bad_Name"/.test(error.message));
+    for (const call of [
+      () => store.save('a', 'b', signal),
+      () => store.get('a', signal),
+      () => store.list(undefined, 10, signal),
+    ]) {
+      await assert.rejects(
+        call,
+        (error: Error) => error instanceof ToolError && /SNIPPETS_CONTAINER "Bad_Name"/.test(error.message),
+      );
     }
   });
 
@@ -161,6 +195,61 @@ describe('snippetStoreFromEnv', () => {
         error instanceof ToolError &&
         error.message.startsWith('AzureWebJobsStorage is not a valid storage connection string') &&
         !error.message.includes(key),
+    );
+  });
+});
+
+describe('storage failures are explained with the endpoint and the fix', () => {
+  test('403 AuthorizationPermissionMismatch names the data roles for the managed identity', () => {
+    const error = new RestError(
+      'This request is not authorized to perform this operation using this permission.',
+      {
+        code: 'AuthorizationPermissionMismatch',
+        statusCode: 403,
+      },
+    );
+    const message = explainStorageError(error, 'acct.blob.core.windows.net');
+    assert.match(
+      message,
+      /^Snippet storage at acct\.blob\.core\.windows\.net refused access \(AuthorizationPermissionMismatch\)/,
+    );
+    assert.match(message, /'Storage Blob Data Owner' or 'Storage Blob Data Contributor' role/);
+    assert.match(message, /managed identity/);
+  });
+
+  test('403 AuthenticationFailed points at the key or SAS in AzureWebJobsStorage', () => {
+    const error = new RestError('Server failed to authenticate the request.', {
+      code: 'AuthenticationFailed',
+      statusCode: 403,
+    });
+    assert.match(
+      explainStorageError(error, '127.0.0.1:10000'),
+      /rejected the credentials \(AuthenticationFailed\).*AzureWebJobsStorage/,
+    );
+  });
+
+  test('a refused connection: Azurite locally, network rules in Azure', () => {
+    const error = new RestError('connect ECONNREFUSED', { code: 'ECONNREFUSED' });
+    assert.equal(
+      explainStorageError(error, '127.0.0.1:10000'),
+      'Snippet storage at 127.0.0.1:10000 is not reachable (ECONNREFUSED). Start Azurite (npm start does) or set AzureWebJobsStorage.',
+    );
+    assert.match(explainStorageError(error, 'acct.blob.core.windows.net'), /firewall, private endpoint/);
+  });
+
+  test('a managed identity that cannot get a token says how to assign one', () => {
+    const error = new Error('ManagedIdentityCredential: no managed identity endpoint found.');
+    error.name = 'CredentialUnavailableError';
+    assert.match(
+      explainStorageError(error, 'acct.blob.core.windows.net'),
+      /Could not get an access token for snippet storage at acct\.blob\.core\.windows\.net \(CredentialUnavailableError\).*AzureWebJobsStorage__clientId/,
+    );
+  });
+
+  test('secrets are redacted from what is logged', () => {
+    assert.equal(
+      redactSecrets('AccountName=a;AccountKey=abc+/=;BlobEndpoint=x https://a/b?sv=1&sig=s3cr%2Ft&se=2'),
+      'AccountName=a;AccountKey=[redacted];BlobEndpoint=x https://a/b?sv=1&sig=[redacted]&se=2',
     );
   });
 });

@@ -25,7 +25,11 @@ const unreachableCodes = new Set([
   'REQUEST_SEND_ERROR',
 ]);
 
-const identityErrorNames = new Set(['CredentialUnavailableError', 'AuthenticationError', 'AggregateAuthenticationError']);
+const identityErrorNames = new Set([
+  'CredentialUnavailableError',
+  'AuthenticationError',
+  'AggregateAuthenticationError',
+]);
 
 export interface BlobSnippetStoreOptions {
   /** Receives the underlying storage error (secrets redacted) whenever a call fails. */
@@ -64,8 +68,10 @@ export class BlobSnippetStore implements SnippetStore {
         });
         return (await readAll(response.readableStreamBody)).toString('utf8');
       } catch (error) {
-        if (isRestError(error) && (error.statusCode === 404 || error.code === 'BlobNotFound')) return undefined;
-        throw error;
+        if (!isRestError(error) || error.statusCode !== 404) throw error;
+        // Someone deleted the container: nothing is saved, and the next save must create it again.
+        if (error.code === 'ContainerNotFound') this.containerReady = undefined;
+        return undefined;
       }
     });
   }
@@ -117,7 +123,11 @@ export class BlobSnippetStore implements SnippetStore {
       return await operation();
     } catch (error) {
       if (error instanceof ToolError) throw error;
-      this.options.log?.warn(`Snippet storage at ${this.endpoint} failed: ${redactSecrets(describe(error))}`);
+      if (errorCode(error) === 'ContainerNotFound') this.containerReady = undefined;
+      if (!isAbort(error))
+        this.options.log?.warn(
+          `Snippet storage at ${this.endpoint} failed: ${redactSecrets(describe(error))}`,
+        );
       throw new ToolError(explainStorageError(error, this.endpoint));
     }
   }
@@ -131,7 +141,7 @@ function blobName(snippetName: string): string {
 export function explainStorageError(error: unknown, endpoint: string): string {
   const local = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(endpoint);
   const name = error instanceof Error ? error.name : '';
-  if (name === 'AbortError') return 'The snippet storage request was cancelled.';
+  if (isAbort(error)) return 'The snippet storage request was cancelled.';
 
   if (identityErrorNames.has(name)) {
     return (
@@ -163,6 +173,9 @@ export function explainStorageError(error: unknown, endpoint: string): string {
       `in AzureWebJobsStorage, or that the token is for this storage account.`
     );
   }
+  if (code === 'ContainerNotFound') {
+    return `Snippet storage at ${endpoint} lost its container (ContainerNotFound), probably deleted meanwhile. Try again; it will be created.`;
+  }
   if (status === 404) {
     return `Snippet storage at ${endpoint} does not know the storage account (${code ?? status}). Check AzureWebJobsStorage.`;
   }
@@ -170,6 +183,10 @@ export function explainStorageError(error: unknown, endpoint: string): string {
     return `Snippet storage at ${endpoint} failed (${status}${code ? ` ${code}` : ''}). Try again; if it persists, check the storage account's health.`;
   }
   return `Snippet storage at ${endpoint} failed${code ? ` (${code})` : ''}. The server log has the details.`;
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof Error && error.name === 'AbortError';
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -10,7 +10,8 @@ export const snippetNameSchema = z
   .min(1, { abort: true })
   .max(SNIPPET_NAME_MAX_LENGTH, { abort: true })
   .regex(/^[A-Za-z0-9._-]+$/, {
-    error: 'may contain only ASCII letters, digits, "-", "_" and "." (no slashes, spaces or other characters)',
+    error:
+      'may contain only ASCII letters, digits, "-", "_" and "." (no slashes, spaces or other characters)',
   })
   .regex(/^[A-Za-z0-9]/, { error: 'must start with a letter or digit' })
   .refine((name) => !name.includes('..'), { error: 'must not contain ".."' });
@@ -20,5 +21,6 @@ export const snippetPrefixSchema = z
   .string()
   .max(SNIPPET_NAME_MAX_LENGTH, { abort: true })
   .regex(/^[A-Za-z0-9._-]*$/, {
-    error: 'may contain only ASCII letters, digits, "-", "_" and "." (no slashes, spaces or other characters)',
+    error:
+      'may contain only ASCII letters, digits, "-", "_" and "." (no slashes, spaces or other characters)',
   });

@@ -26,7 +26,9 @@ export async function callTool(
   } catch (error) {
     if (error instanceof ToolError) return errorResult(error.message);
     // Unexpected failures are logged for the operator; the caller gets no internals.
-    deps.log.error(`Tool ${tool.name} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
+    deps.log.error(
+      `Tool ${tool.name} failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
+    );
     return errorResult(`${tool.name} failed unexpectedly. The server log has the details.`);
   }
 }

@@ -20,7 +20,11 @@ interface PropertyJsonSchema {
 export function inputJsonSchema(tool: ToolDefinition): ObjectJsonSchema {
   // draft-07 is what most MCP clients validate with; `$schema` is dropped because some clients reject it.
   const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.input, { target: 'draft-07', io: 'input' });
-  return { ...schema, type: 'object', properties: (schema.properties ?? {}) as Record<string, PropertyJsonSchema> };
+  return {
+    ...schema,
+    type: 'object',
+    properties: (schema.properties ?? {}) as Record<string, PropertyJsonSchema>,
+  };
 }
 
 const functionsPropertyTypes = new Set(['string', 'number', 'integer', 'boolean', 'object']);
@@ -36,7 +40,9 @@ export function functionsToolProperties(tool: ToolDefinition): McpToolProperty[]
     const isArray = property.type === 'array';
     const elementType = (isArray ? property.items?.type : property.type) ?? 'string';
     if (!functionsPropertyTypes.has(elementType)) {
-      throw new Error(`Tool ${tool.name}: argument "${propertyName}" has type "${elementType}", which Functions MCP tools cannot declare.`);
+      throw new Error(
+        `Tool ${tool.name}: argument "${propertyName}" has type "${elementType}", which Functions MCP tools cannot declare.`,
+      );
     }
     return {
       propertyName,

@@ -21,7 +21,7 @@ export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject> {
 
 /** Keeps each tool's `run` typed by its own schema while the catalogue holds them side by side. */
 export function defineTool<Input extends z.ZodObject>(tool: ToolDefinition<Input>): ToolDefinition {
-  return tool as unknown as ToolDefinition;
+  return tool;
 }
 
 /**

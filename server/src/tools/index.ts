@@ -6,4 +6,10 @@ import { listSnippets } from './listSnippets';
 import { getWeather } from './getWeather';
 
 /** Every tool this server offers; both hosts serve exactly this list. */
-export const catalogue: readonly ToolDefinition[] = [helloMcp, saveSnippet, getSnippet, listSnippets, getWeather];
+export const catalogue: readonly ToolDefinition[] = [
+  helloMcp,
+  saveSnippet,
+  getSnippet,
+  listSnippets,
+  getWeather,
+];

@@ -59,13 +59,22 @@ interface RunOptions {
 }
 
 // npm 11 warns about this user config on every call; it is not news.
-const NOISE = [/Unknown user config "nodedir"/, /^npm warn install-scripts/];
+const NOISE = [
+  /Unknown \w+ config "nodedir"/,
+  /^npm warn install-scripts/,
+  /^\(Reading database \.\.\. \d+%\s*$/,
+];
 
 function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
-function commandLine(command: string, args: string[], options: RunOptions, envShown: Record<string, string> = {}) {
+function commandLine(
+  command: string,
+  args: string[],
+  options: RunOptions,
+  envShown: Record<string, string> = {},
+) {
   const env = Object.entries(envShown).map(([k, v]) => `${k}=${quote(v)} `);
   const cd = options.cwd ? `cd ${quote(options.cwd)} && ` : '';
   return `${cd}${env.join('')}${[command, ...args].map(quote).join(' ')}`;
@@ -123,10 +132,20 @@ function readMarker(dir: string): string | undefined {
 }
 
 /** Installs `spec` (name@version) into its own npm project folder `dir`, then writes the marker. */
-async function npmInstall(log: Log, step: string, dir: string, spec: string, env?: NodeJS.ProcessEnv, envShown = {}) {
+async function npmInstall(
+  log: Log,
+  step: string,
+  dir: string,
+  spec: string,
+  env?: NodeJS.ProcessEnv,
+  envShown = {},
+) {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: path.basename(dir), private: true }) + '\n');
+  writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: path.basename(dir), private: true }) + '\n',
+  );
   await run(
     log,
     step,
@@ -161,7 +180,8 @@ async function withLock<T>(cacheDir: string, log: Log, fn: () => Promise<T>): Pr
     }
     const pid = owner();
     if (pid !== undefined) {
-      if (!waited) log(`[toolchain] waiting for another run (pid ${pid}) to finish installing into ${cacheDir}`);
+      if (!waited)
+        log(`[toolchain] waiting for another run (pid ${pid}) to finish installing into ${cacheDir}`);
       waited = true;
       await sleep(1000);
       continue;
@@ -194,16 +214,25 @@ async function ensureAptPackages(log: Log, needKrb5: boolean): Promise<void> {
     log(`[toolchain] reusing Debian packages: ${CHROMIUM}${needKrb5 ? ', krb5 headers' : ''}`);
     return;
   }
-  const byHand = `sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y ${APT_PACKAGES.join(' ')}`;
+  const byHand = `sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${APT_PACKAGES.join(' ')} fonts-liberation`;
   if (process.getuid?.() !== 0) {
     throw new ToolchainError(`apt-get install ${missing.join(' ')}`, byHand, 'not running as root');
   }
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   await run(log, 'apt-get update', 'apt-get', ['update', '-q'], { env });
-  await run(log, `apt-get install ${missing.join(' ')}`, 'apt-get', ['install', '-y', '-q', ...missing], { env }, {
-    DEBIAN_FRONTEND: 'noninteractive',
-  });
-  if (!existsSync(CHROMIUM)) throw new ToolchainError('apt-get install chromium', byHand, `${CHROMIUM} is still missing`);
+  // Without recommends: those bring daemons (avahi, udev, upower) and printing; fonts-liberation is
+  // the one recommended package the rendered workbench wants.
+  const packages = missing.flatMap((p) => (p === 'chromium' ? ['chromium', 'fonts-liberation'] : [p]));
+  await run(
+    log,
+    `apt-get install ${missing.join(' ')}`,
+    'apt-get',
+    ['install', '-y', '-q', '--no-install-recommends', ...packages],
+    { env },
+    { DEBIAN_FRONTEND: 'noninteractive' },
+  );
+  if (!existsSync(CHROMIUM))
+    throw new ToolchainError('apt-get install chromium', byHand, `${CHROMIUM} is still missing`);
 }
 
 /**
@@ -229,7 +258,14 @@ export async function ensureToolchain(log: Log): Promise<Toolchain> {
 
     // code-server: built by npm running on Node 24, against Node 24's headers.
     const codeServerProject = path.join(cacheDir, 'code-server');
-    const codeServerEntry = path.join(codeServerProject, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+    const codeServerEntry = path.join(
+      codeServerProject,
+      'node_modules',
+      'code-server',
+      'out',
+      'node',
+      'entry.js',
+    );
     const codeServerSpec = `code-server@${CODE_SERVER_VERSION}`;
     const codeServerReady = readMarker(codeServerProject) === codeServerSpec && existsSync(codeServerEntry);
     await ensureAptPackages(log, !codeServerReady);
@@ -237,11 +273,19 @@ export async function ensureToolchain(log: Log): Promise<Toolchain> {
       log(`[toolchain] reusing ${codeServerSpec} in ${codeServerProject}`);
     } else {
       const shown = { PATH: `${path.dirname(node24Bin)}:$PATH`, npm_config_nodedir: node24 };
-      const env = { ...process.env, PATH: `${path.dirname(node24Bin)}:${process.env.PATH ?? ''}`, npm_config_nodedir: node24 };
+      const env = {
+        ...process.env,
+        PATH: `${path.dirname(node24Bin)}:${process.env.PATH ?? ''}`,
+        npm_config_nodedir: node24,
+      };
       log(`[toolchain] installing ${codeServerSpec} (about 90 s and 600 MB the first time)`);
       await npmInstall(log, `install ${codeServerSpec}`, codeServerProject, codeServerSpec, env, shown);
       if (!existsSync(codeServerEntry)) {
-        throw new ToolchainError(`install ${codeServerSpec}`, `ls ${codeServerEntry}`, 'entry.js is missing after install');
+        throw new ToolchainError(
+          `install ${codeServerSpec}`,
+          `ls ${codeServerEntry}`,
+          'entry.js is missing after install',
+        );
       }
     }
 
@@ -249,7 +293,10 @@ export async function ensureToolchain(log: Log): Promise<Toolchain> {
     const playwrightProject = path.join(cacheDir, 'playwright');
     const playwrightCoreDir = path.join(playwrightProject, 'node_modules', 'playwright-core');
     const playwrightSpec = `playwright-core@${PLAYWRIGHT_CORE_VERSION}`;
-    if (readMarker(playwrightProject) === playwrightSpec && existsSync(path.join(playwrightCoreDir, 'package.json'))) {
+    if (
+      readMarker(playwrightProject) === playwrightSpec &&
+      existsSync(path.join(playwrightCoreDir, 'package.json'))
+    ) {
       log(`[toolchain] reusing ${playwrightSpec} in ${playwrightProject}`);
     } else {
       const env = { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1' };

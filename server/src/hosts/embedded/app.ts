@@ -2,12 +2,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import {
-  allowedHostsGuard,
-  allowedOriginsGuard,
-  functionKeyGuard,
-  sendJsonRpcError,
-} from './requestGuards';
+import { allowedHostsGuard, allowedOriginsGuard, functionKeyGuard, sendJsonRpcError } from './requestGuards';
 import type { EmbeddedHostSettings } from './hostSettings';
 import type { ToolLogger } from '../../toolkit/dependencies';
 
@@ -22,7 +17,7 @@ export const mcpRoutes = {
 export interface EmbeddedApp {
   app: Express;
   /** Ends every open SSE stream, so a shutdown does not wait on long-lived connections. */
-  closeSseSessions(): Promise<void>;
+  closeSseSessions: () => Promise<void>;
 }
 
 export function createEmbeddedApp(
@@ -76,7 +71,11 @@ export function createEmbeddedApp(
     const sessionId = typeof req.query.sessionId === 'string' ? req.query.sessionId : '';
     const session = sseSessions.get(sessionId);
     if (!session) {
-      sendJsonRpcError(res, 404, `No SSE session "${sessionId}". Open ${mcpRoutes.sse} again to start a new one.`);
+      sendJsonRpcError(
+        res,
+        404,
+        `No SSE session "${sessionId}". Open ${mcpRoutes.sse} again to start a new one.`,
+      );
       return;
     }
     await session.transport.handlePostMessage(req, res, req.body);
@@ -84,7 +83,11 @@ export function createEmbeddedApp(
   app.use(mcp);
 
   app.use((req, res) => {
-    sendJsonRpcError(res, 404, `Nothing is served at ${req.path}. The MCP endpoint is ${mcpRoutes.streamableHttp}.`);
+    sendJsonRpcError(
+      res,
+      404,
+      `Nothing is served at ${req.path}. The MCP endpoint is ${mcpRoutes.streamableHttp}.`,
+    );
   });
   app.use(errorHandler(settings.maxBodyBytes, log));
 
@@ -116,7 +119,12 @@ function errorHandler(maxBodyBytes: number, log: ToolLogger): ErrorRequestHandle
       sendJsonRpcError(res, 400, 'The request body is not valid JSON.', -32700);
     } else {
       log.error(`Request failed: ${error instanceof Error ? error.message : String(error)}`);
-      sendJsonRpcError(res, 500, 'The MCP host failed to handle the request. Its log has the details.', -32603);
+      sendJsonRpcError(
+        res,
+        500,
+        'The MCP host failed to handle the request. Its log has the details.',
+        -32603,
+      );
     }
   };
 }

@@ -20,14 +20,21 @@ const defaultMaxBodyBytes = 4 * 1024 * 1024;
 
 export function embeddedHostSettingsFromEnv(env: NodeJS.ProcessEnv): EmbeddedHostSettings {
   // PORT first (what people set by hand), then the custom-handler port Functions assigns.
-  const portVariable = env.PORT ? 'PORT' : env.FUNCTIONS_CUSTOMHANDLER_PORT ? 'FUNCTIONS_CUSTOMHANDLER_PORT' : undefined;
+  const portVariable = env.PORT
+    ? 'PORT'
+    : env.FUNCTIONS_CUSTOMHANDLER_PORT
+      ? 'FUNCTIONS_CUSTOMHANDLER_PORT'
+      : undefined;
   const port = portVariable ? parseInteger(portVariable, env[portVariable], 0, 65535) : defaultPort;
   const host = env.MCP_HOST?.trim() || '127.0.0.1';
   return {
     host,
     port,
     key: env.MCP_KEY ? env.MCP_KEY : undefined,
-    extraAllowedHosts: [...list(env.MCP_ALLOWED_HOSTS), ...(isWildcard(host) || isLoopback(host) ? [] : [host])],
+    extraAllowedHosts: [
+      ...list(env.MCP_ALLOWED_HOSTS),
+      ...(isWildcard(host) || isLoopback(host) ? [] : [host]),
+    ],
     extraAllowedOrigins: list(env.MCP_ALLOWED_ORIGINS),
     maxBodyBytes: env.MCP_MAX_BODY_BYTES
       ? parseInteger('MCP_MAX_BODY_BYTES', env.MCP_MAX_BODY_BYTES, 1024, 100 * 1024 * 1024)

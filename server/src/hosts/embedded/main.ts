@@ -7,7 +7,11 @@ import { readyLinePrefix, startEmbeddedHost } from './startEmbeddedHost';
 
 async function main(): Promise<void> {
   const settings = embeddedHostSettingsFromEnv(process.env);
-  const host = await startEmbeddedHost(settings, catalogue, toolDependenciesFromEnv(process.env, consoleLogger));
+  const host = await startEmbeddedHost(
+    settings,
+    catalogue,
+    toolDependenciesFromEnv(process.env, consoleLogger),
+  );
   console.log(`${readyLinePrefix} ${host.mcpUrl}${settings.key ? ' (key required)' : ''}`);
 
   let stopping = false;

@@ -50,7 +50,9 @@ function listen(server: HttpServer, host: string, port: number): Promise<void> {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
         error.code === 'EADDRINUSE'
-          ? new PortInUseError(`Port ${port} on ${host} is already in use. Stop the program using it, or set PORT to another port.`)
+          ? new PortInUseError(
+              `Port ${port} on ${host} is already in use. Stop the program using it, or set PORT to another port.`,
+            )
           : error,
       );
     });

@@ -1,4 +1,9 @@
-import { McpTextContent, McpToolResponse, type InvocationContext, type McpToolFunctionOptions } from '@azure/functions';
+import {
+  McpTextContent,
+  McpToolResponse,
+  type InvocationContext,
+  type McpToolFunctionOptions,
+} from '@azure/functions';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { callTool } from '../../toolkit/callTool';
 import type { ToolDependencies } from '../../toolkit/dependencies';

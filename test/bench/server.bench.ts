@@ -1,0 +1,422 @@
+// `npm run bench:server`: throughput and latency of `tools/call hello_mcp` over Streamable HTTP, for
+// three servers side by side, each in its own child process on a free loopback port:
+//   embedded  the embedded host bundle (server/dist/embedded.js), i.e. our code on the SDK;
+//   bare-sdk  the SDK's documented stateless pattern with one equivalent tool (bareSdkServer.ts);
+//   raw-http  plain node:http answering with a canned SSE-framed result (rawResponder.ts), the floor.
+// A benchmark, not a test: it exits 0 whether or not the embedded host reaches the target ratio, and
+// non-zero only when it could not measure (a server failed to start or to answer correctly).
+//
+// Load: closed loop, N workers over N keep-alive connections, each sending its next request when the
+// previous answer is complete. Per (concurrency, round) every server gets a warm-up and then a measured
+// window, one server at a time; the order alternates between rounds (A B C, then C B A) so slow drift
+// of the machine affects all servers alike, and the best round of each server is reported, since
+// interference from the rest of the machine only ever makes a run slower.
+//
+// Environment (all optional):
+//   BENCH_SECONDS         measured window per server, concurrency and round, in seconds (default 5)
+//   BENCH_WARMUP_SECONDS  warm-up before each window (default 1.5)
+//   BENCH_ROUNDS          rounds per concurrency (default 2)
+//   BENCH_CONCURRENCY     comma-separated concurrencies (default 1,32)
+//   BENCH_SERVERS         comma-separated subset of embedded,bare-sdk,raw-http (default all)
+//   BENCH_CPU_PROF_DIR    run the servers with --cpu-prof and write their profiles to this directory
+import http from 'node:http';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import * as esbuild from 'esbuild';
+import { freePort, startNodeProcess, type StartedProcess } from '../support/processes';
+
+const root = path.resolve(__dirname, '../..');
+const greeting = 'Hello I am MCP Tool!';
+const targetRatio = 0.9;
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+function numberFromEnv(name: string, fallback: number, min: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min)
+    throw new Error(`${name} must be a number >= ${min}; it is "${raw}".`);
+  return value;
+}
+
+const measureSeconds = numberFromEnv('BENCH_SECONDS', 5, 0.1);
+const warmupSeconds = numberFromEnv('BENCH_WARMUP_SECONDS', 1.5, 0);
+const rounds = Math.floor(numberFromEnv('BENCH_ROUNDS', 2, 1));
+const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,32').split(',').map((raw) => {
+  const value = Number(raw.trim());
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`BENCH_CONCURRENCY has "${raw}", not a whole number >= 1.`);
+  return value;
+});
+const cpuProfDir = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
+
+type ServerName = 'embedded' | 'bare-sdk' | 'raw-http';
+const allServerNames: ServerName[] = ['embedded', 'bare-sdk', 'raw-http'];
+const serverNames = (process.env.BENCH_SERVERS ?? allServerNames.join(','))
+  .split(',')
+  .map((name) => name.trim())
+  .map((name) => {
+    if (!allServerNames.includes(name as ServerName))
+      throw new Error(`BENCH_SERVERS: unknown server "${name}".`);
+    return name as ServerName;
+  });
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+interface BenchServer {
+  name: ServerName;
+  url: URL;
+  process: StartedProcess;
+}
+
+const started: StartedProcess[] = [];
+
+/**
+ * The two reference servers are bundled with esbuild like the embedded host, so no server pays tsx's
+ * loader at run time. The bare SDK server is given the express the server workspace uses (the SDK's
+ * own copy may be another version), so the comparison is of our code, not of express releases.
+ */
+async function bundleReferenceServers(outdir: string): Promise<Record<'bare-sdk' | 'raw-http', string>> {
+  const serverExpress = path.dirname(
+    require.resolve('express/package.json', { paths: [path.join(root, 'server')] }),
+  );
+  await esbuild.build({
+    entryPoints: {
+      bareSdkServer: path.join(__dirname, 'bareSdkServer.ts'),
+      rawResponder: path.join(__dirname, 'rawResponder.ts'),
+    },
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    keepNames: true,
+    logLevel: 'warning',
+    legalComments: 'none',
+    alias: { express: serverExpress },
+  });
+  return {
+    'bare-sdk': path.join(outdir, 'bareSdkServer.js'),
+    'raw-http': path.join(outdir, 'rawResponder.js'),
+  };
+}
+
+async function startServer(name: ServerName, entry: string): Promise<BenchServer> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), MCP_HOST: '127.0.0.1' };
+  // No key (it would answer 401) and no inherited node options (a loader would tax one side only).
+  delete env.MCP_KEY;
+  delete env.NODE_OPTIONS;
+  if (cpuProfDir)
+    env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${cpuProfDir} --cpu-prof-name=${name}.cpuprofile`;
+  const child = startNodeProcess(entry, env);
+  started.push(child);
+  const line = await child.waitForLine(/ready: http:\/\/\S+/, 30_000);
+  const url = new URL(/ready: (http:\/\/\S+)/.exec(line)![1]!);
+  if (url.hostname !== '127.0.0.1') throw new Error(`${name} listens on ${url.host}, not on 127.0.0.1.`);
+  return { name, url, process: child };
+}
+
+async function stopAll(): Promise<void> {
+  await Promise.all(
+    started.map(async (child) => {
+      if (cpuProfDir && child.child.exitCode === null && child.child.signalCode === null) {
+        // A graceful exit, so that --cpu-prof writes the profile; SIGKILL after a grace period.
+        child.child.kill('SIGTERM');
+        await Promise.race([child.exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
+      }
+      await child.stop();
+    }),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client
+
+interface Answer {
+  /** Undefined when the answer is a correct hello_mcp result for the request's id. */
+  error?: string;
+  body: string;
+}
+
+function requestBody(id: number): string {
+  return JSON.stringify({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name: 'hello_mcp', arguments: {} },
+  });
+}
+
+/** Checks one answer: 2xx, an SSE `message` event (or plain JSON) carrying the greeting for this id. */
+function checkAnswer(status: number, contentType: string, body: string, id: number): string | undefined {
+  if (status < 200 || status > 299) return `HTTP ${status}: ${body.slice(0, 200)}`;
+  let json: string | undefined;
+  if (contentType.startsWith('text/event-stream')) {
+    json = body
+      .split('\n')
+      .find((line) => line.startsWith('data:'))
+      ?.slice('data:'.length);
+  } else if (contentType.startsWith('application/json')) {
+    json = body;
+  }
+  if (json === undefined) return `unexpected answer (${contentType}): ${body.slice(0, 200)}`;
+  let message: {
+    jsonrpc?: unknown;
+    id?: unknown;
+    result?: { content?: { text?: unknown }[]; isError?: unknown };
+  };
+  try {
+    message = JSON.parse(json) as typeof message;
+  } catch {
+    return `garbled JSON: ${json.slice(0, 200)}`;
+  }
+  if (message.jsonrpc !== '2.0' || message.id !== id)
+    return `wrong id or not JSON-RPC 2.0: ${json.slice(0, 200)}`;
+  if (message.result?.isError || message.result?.content?.[0]?.text !== greeting) {
+    return `not the greeting: ${json.slice(0, 200)}`;
+  }
+  return undefined;
+}
+
+function callHello(agent: http.Agent, url: URL, id: number): Promise<Answer> {
+  const body = requestBody(id);
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (text += chunk));
+        res.on('end', () => {
+          const error = checkAnswer(res.statusCode ?? 0, String(res.headers['content-type'] ?? ''), text, id);
+          resolve(error === undefined ? { body: text } : { error, body: text });
+        });
+        res.on('error', (error) => resolve({ error: `response error: ${error.message}`, body: text }));
+      },
+    );
+    req.on('error', (error) => resolve({ error: `request error: ${error.message}`, body: '' }));
+    req.end(body);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+interface Measurement {
+  server: ServerName;
+  concurrency: number;
+  round: number;
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  /** Requests counted in the window (answers complete inside it). */
+  requests: number;
+  errors: number;
+  /** Distinct error messages with counts, warm-up included. */
+  errorSamples: Map<string, number>;
+}
+
+let nextId = 1;
+
+async function measure(server: BenchServer, concurrency: number, round: number): Promise<Measurement> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
+  const latencies: number[] = [];
+  const errorSamples = new Map<string, number>();
+  let errors = 0;
+  const start = performance.now();
+  const windowStart = start + warmupSeconds * 1000;
+  const windowEnd = windowStart + measureSeconds * 1000;
+  let stop = false;
+  const timer = setTimeout(() => (stop = true), windowEnd - start);
+
+  const worker = async () => {
+    while (!stop) {
+      const id = nextId++;
+      const sent = performance.now();
+      const answer = await callHello(agent, server.url, id);
+      const done = performance.now();
+      const inWindow = sent >= windowStart && done <= windowEnd;
+      if (answer.error !== undefined) {
+        errorSamples.set(answer.error, (errorSamples.get(answer.error) ?? 0) + 1);
+        if (inWindow) errors++;
+        // A dead server answers instantly; do not spin the event loop at full speed meanwhile.
+        if (answer.body === '') await new Promise((resolve) => setTimeout(resolve, 10));
+      } else if (inWindow) {
+        latencies.push(done - sent);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    clearTimeout(timer);
+    agent.destroy();
+  }
+  if (server.process.child.exitCode !== null || server.process.child.signalCode !== null) {
+    throw new Error(`${server.name} exited during the run:\n${server.process.output.slice(-20).join('\n')}`);
+  }
+
+  const sorted = Float64Array.from(latencies).sort();
+  const percentile = (p: number) =>
+    sorted.length === 0 ? NaN : sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)]!;
+  return {
+    server: server.name,
+    concurrency,
+    round,
+    requestsPerSecond: latencies.length / measureSeconds,
+    p50: percentile(0.5),
+    p99: percentile(0.99),
+    requests: latencies.length,
+    errors,
+    errorSamples,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function formatRow(cells: string[], widths: number[]): string {
+  return cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ');
+}
+
+function printTable(results: Measurement[]): void {
+  const header = ['server', 'concurrency', 'requests/s', 'p50 ms', 'p99 ms', 'errors'];
+  const rows = results.map((r) => [
+    r.server,
+    String(r.concurrency),
+    r.requestsPerSecond.toFixed(0),
+    r.p50.toFixed(2),
+    r.p99.toFixed(2),
+    String(r.errors),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  console.log(formatRow(header, widths));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(formatRow(row, widths));
+}
+
+function printErrors(results: Measurement[]): void {
+  for (const r of results) {
+    for (const [message, count] of r.errorSamples) {
+      console.log(`  errors ${r.server} c=${r.concurrency} round ${r.round}: ${count} x ${message}`);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main
+
+async function main(): Promise<void> {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'mcp-bench-'));
+  try {
+    if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+    const referenceEntries = await bundleReferenceServers(tmp);
+    const entries: Record<ServerName, string> = {
+      embedded: path.join(root, 'server/dist/embedded.js'),
+      ...referenceEntries,
+    };
+    const servers = await Promise.all(serverNames.map((name) => startServer(name, entries[name])));
+
+    // A benchmark of error answers is worthless: every server must first answer correctly.
+    for (const server of servers) {
+      const agent = new http.Agent({ keepAlive: false });
+      const answer = await callHello(agent, server.url, nextId++);
+      agent.destroy();
+      if (answer.error !== undefined || !answer.body.includes(greeting)) {
+        throw new Error(
+          `${server.name} at ${server.url.href} did not answer hello_mcp correctly: ${answer.error}`,
+        );
+      }
+      console.log(
+        `${server.name.padEnd(8)} ${server.url.href} answers: ${answer.body.trim().replace(/\n/g, ' | ')}`,
+      );
+    }
+    console.log(
+      `node ${process.version}, ${os.cpus().length} CPUs; warm-up ${warmupSeconds} s + ${measureSeconds} s measured ` +
+        `per server, concurrency and round; ${rounds} round(s), order alternating; best round reported.\n`,
+    );
+
+    const all: Measurement[] = [];
+    for (const concurrency of concurrencies) {
+      for (let round = 1; round <= rounds; round++) {
+        const order = round % 2 === 1 ? servers : [...servers].reverse();
+        for (const server of order) {
+          const m = await measure(server, concurrency, round);
+          all.push(m);
+          console.log(
+            `  round ${round} c=${concurrency} ${server.name.padEnd(8)} ${m.requestsPerSecond.toFixed(0).padStart(6)} req/s` +
+              `  p50 ${m.p50.toFixed(2)} ms  p99 ${m.p99.toFixed(2)} ms  errors ${m.errors}`,
+          );
+        }
+      }
+    }
+
+    const best: Measurement[] = [];
+    for (const concurrency of concurrencies) {
+      for (const name of serverNames) {
+        const candidates = all.filter((m) => m.server === name && m.concurrency === concurrency);
+        best.push(candidates.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a)));
+      }
+    }
+    console.log('');
+    printTable(best);
+    printErrors(all);
+    const totalErrors = all.reduce((sum, m) => sum + m.errors, 0);
+    if (totalErrors > 0) console.log(`WARNING: ${totalErrors} error answers in measured windows; see above.`);
+
+    if (serverNames.includes('embedded') && serverNames.includes('bare-sdk')) {
+      const ratios = concurrencies.map((concurrency) => {
+        const rps = (name: ServerName) =>
+          best.find((m) => m.server === name && m.concurrency === concurrency)!.requestsPerSecond;
+        return { concurrency, ratio: rps('embedded') / rps('bare-sdk') };
+      });
+      const missed = ratios.filter((r) => !(r.ratio >= targetRatio));
+      const verdict =
+        missed.length === 0
+          ? 'target met'
+          : `TARGET MISSED at ${missed.map((r) => `c=${r.concurrency}`).join(', ')}`;
+      console.log(
+        `\nembedded/bare-sdk throughput ratio: ${ratios.map((r) => `c=${r.concurrency} ${r.ratio.toFixed(2)}`).join(', ')} ` +
+          `(target >= ${targetRatio}): ${verdict}`,
+      );
+    }
+  } finally {
+    await stopAll();
+    rmSync(tmp, { recursive: true, force: true });
+    if (cpuProfDir) console.log(`CPU profiles of the servers: ${cpuProfDir}`);
+  }
+}
+
+// Children must not outlive the benchmark, whichever way it ends.
+process.on('exit', () => {
+  for (const { child } of started)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    console.error(`\n${signal}: stopping the servers.`);
+    void stopAll().finally(() => process.exit(130));
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(`Benchmark failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});
