@@ -34,6 +34,11 @@ const groups = {
       external: ['vscode'],
       metafile: true,
     },
+    {
+      // Loaded on first use (extension/probe/loadProbe.ts), not at activation.
+      entryPoints: ['extension/probe/mcpProbe.ts'],
+      outfile: 'dist/mcpProbe.js',
+    },
   ],
   server: [
     {

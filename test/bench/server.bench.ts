@@ -18,7 +18,8 @@
 //   BENCH_ROUNDS          rounds per concurrency (default 2)
 //   BENCH_CONCURRENCY     comma-separated concurrencies (default 1,32)
 //   BENCH_SERVERS         comma-separated subset of embedded,bare-sdk,raw-http (default all)
-//   BENCH_CPU_PROF_DIR    run the servers with --cpu-prof and write their profiles to this directory
+//   BENCH_CPU_PROF_DIR    profile the servers' CPU; writes <server>.cpuprofile files to this directory
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -52,6 +53,7 @@ const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,32').split(',').map((
     throw new Error(`BENCH_CONCURRENCY has "${raw}", not a whole number >= 1.`);
   return value;
 });
+const pin = process.env.BENCH_PIN === '1';
 const cpuProfDir = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
 
 type ServerName = 'embedded' | 'bare-sdk' | 'raw-http';
@@ -81,7 +83,7 @@ const started: StartedProcess[] = [];
  * loader at run time. The bare SDK server is given the express the server workspace uses (the SDK's
  * own copy may be another version), so the comparison is of our code, not of express releases.
  */
-async function bundleReferenceServers(outdir: string): Promise<Record<'bare-sdk' | 'raw-http', string>> {
+async function bundleReferenceServers(outdir: string): Promise<Record<'bare-sdk' | 'raw-http' | 'profiler', string>> {
   const serverExpress = path.dirname(
     require.resolve('express/package.json', { paths: [path.join(root, 'server')] }),
   );
@@ -89,6 +91,7 @@ async function bundleReferenceServers(outdir: string): Promise<Record<'bare-sdk'
     entryPoints: {
       bareSdkServer: path.join(__dirname, 'bareSdkServer.ts'),
       rawResponder: path.join(__dirname, 'rawResponder.ts'),
+      cpuProfiler: path.join(__dirname, 'cpuProfiler.ts'),
     },
     outdir,
     bundle: true,
@@ -103,20 +106,25 @@ async function bundleReferenceServers(outdir: string): Promise<Record<'bare-sdk'
   return {
     'bare-sdk': path.join(outdir, 'bareSdkServer.js'),
     'raw-http': path.join(outdir, 'rawResponder.js'),
+    profiler: path.join(outdir, 'cpuProfiler.js'),
   };
 }
 
-async function startServer(name: ServerName, entry: string): Promise<BenchServer> {
+async function startServer(name: ServerName, entry: string, profiler: string): Promise<BenchServer> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), MCP_HOST: '127.0.0.1' };
   // No key (it would answer 401) and no inherited node options (a loader would tax one side only).
   delete env.MCP_KEY;
   delete env.NODE_OPTIONS;
-  if (cpuProfDir)
-    env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${cpuProfDir} --cpu-prof-name=${name}.cpuprofile`;
+  if (cpuProfDir) {
+    // node 20 refuses --cpu-prof in NODE_OPTIONS; the preloaded profiler writes this file on exit.
+    env.NODE_OPTIONS = `--require ${profiler}`;
+    env.BENCH_CPU_PROF_FILE = path.join(cpuProfDir, `${name}.cpuprofile`);
+  }
   const child = startNodeProcess(entry, env);
   started.push(child);
   const line = await child.waitForLine(/ready: http:\/\/\S+/, 30_000);
+  if (pin) execFileSync('taskset', ['-a', '-p', '-c', '1', String(child.child.pid)], { stdio: 'ignore' });
   const url = new URL(/ready: (http:\/\/\S+)/.exec(line)![1]!);
   if (url.hostname !== '127.0.0.1') throw new Error(`${name} listens on ${url.host}, not on 127.0.0.1.`);
   return { name, url, process: child };
@@ -126,7 +134,7 @@ async function stopAll(): Promise<void> {
   await Promise.all(
     started.map(async (child) => {
       if (cpuProfDir && child.child.exitCode === null && child.child.signalCode === null) {
-        // A graceful exit, so that --cpu-prof writes the profile; SIGKILL after a grace period.
+        // A graceful exit, so that the profiler writes the profile; SIGKILL after a grace period.
         child.child.kill('SIGTERM');
         await Promise.race([child.exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       }
@@ -327,12 +335,13 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'mcp-bench-'));
   try {
     if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
-    const referenceEntries = await bundleReferenceServers(tmp);
+    if (pin) execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+    const { profiler, ...referenceEntries } = await bundleReferenceServers(tmp);
     const entries: Record<ServerName, string> = {
       embedded: path.join(root, 'server/dist/embedded.js'),
       ...referenceEntries,
     };
-    const servers = await Promise.all(serverNames.map((name) => startServer(name, entries[name])));
+    const servers = await Promise.all(serverNames.map((name) => startServer(name, entries[name], profiler)));
 
     // A benchmark of error answers is worthless: every server must first answer correctly.
     for (const server of servers) {

@@ -21,7 +21,9 @@ export async function bundleSuite(options: BundleSuiteOptions): Promise<void> {
     // code-server 4.139 runs the extension host on Node 24; node20 keeps the bundle readable.
     target: 'node20',
     keepNames: true,
-    sourcemap: 'inline',
+    // No source maps: the extension host's own Error.prepareStackTrace ignores them; stack traces
+    // point into this readable, unminified bundle instead.
+    sourcemap: false,
     external: ['vscode', ...(options.external ?? [])],
     logLevel: 'warning',
     // Mocha's parallel mode (unused here) require.resolve()s its worker files; nothing to bundle.

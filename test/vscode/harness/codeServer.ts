@@ -58,21 +58,27 @@ export const DEFAULT_SETTINGS: Readonly<Record<string, unknown>> = {
   'git.enabled': false,
 };
 
-/** Process groups started here and not yet stopped; killed if this process exits first. */
-const liveGroups = new Set<number>();
+/** Process groups started here and not yet stopped, with their temp folders; ended if this process exits first. */
+const liveGroups = new Map<number, string>();
 let exitHookInstalled = false;
+
+function killAllNow(): void {
+  for (const [pgid, root] of liveGroups) {
+    killGroup(pgid, 'SIGKILL');
+    rmSync(root, { recursive: true, force: true });
+  }
+  liveGroups.clear();
+}
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
-  });
-  // A Ctrl-C would otherwise leave the servers running: clean up, then die of the same signal.
+  process.on('exit', killAllNow);
+  // A Ctrl-C would otherwise leave the servers running: clean up, then die of the same signal
+  // (unless another listener, such as playwright's, handles it).
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(signal, () => {
-      for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
-      liveGroups.clear();
+      killAllNow();
       process.kill(process.pid, signal);
     });
   }
@@ -259,7 +265,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     child = spawned;
     if (spawned.pid === undefined) throw new Error('code-server did not start');
     const pid = spawned.pid;
-    liveGroups.add(pid);
+    liveGroups.set(pid, root);
     log(`[code-server] started pid ${pid} on ${url}`);
 
     const tail: string[] = [];

@@ -18,13 +18,15 @@ async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`Received ${signal}; stopping.`);
+    console.log(`Stopping: ${signal}.`);
     // A client holding a stream open must not keep the process alive forever.
     setTimeout(() => process.exit(0), 5000).unref();
     void host.close().then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Started by the VS Code extension with an IPC channel: when VS Code goes away, even killed, so do we.
+  if (process.connected) process.once('disconnect', () => stop('the parent process exited'));
 }
 
 main().catch((error: unknown) => {

@@ -1,0 +1,20 @@
+import type { MessageAction } from './errors';
+
+export interface ProgressReporter {
+  report(message: string): void;
+}
+
+/**
+ * Every message and prompt goes through this, so logic stays testable in plain Node and a test
+ * can record what a user would have seen instead of a dialog hanging the run.
+ */
+export interface UserInterface {
+  showError(message: string, actions?: readonly MessageAction[]): Promise<void>;
+  showWarning(message: string, actions?: readonly MessageAction[]): Promise<void>;
+  showInfo(message: string, actions?: readonly MessageAction[]): Promise<void>;
+  /** A cancellable notification; the signal aborts when the user cancels. */
+  withProgress<T>(
+    title: string,
+    task: (progress: ProgressReporter, signal: AbortSignal) => Promise<T>,
+  ): Promise<T>;
+}

@@ -1,0 +1,67 @@
+import { answersTcp, waitForReady } from '../common/net';
+import { startProcess, type ManagedProcess } from '../common/processes';
+import type { Logger } from '../common/log';
+
+export type StorageStatus =
+  { available: true; startedProcess?: ManagedProcess } | { available: false; reason: string };
+
+export interface AzuriteStarters {
+  /** Starts Azurite through the Azurite VS Code extension when it is installed; false when it is not. */
+  startThroughExtension(): Promise<boolean>;
+  /** Where an Azurite we start keeps its data, so snippets survive restarts. */
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Snippet tools need blob storage. Use an Azurite that already answers; else start one (the
+ * Azurite extension, or an `azurite` installed with npm); else report what to install, and the
+ * server still starts: snippet calls then fail with a message, never silently.
+ */
+export async function ensureAzurite(
+  blobPort: number,
+  starters: AzuriteStarters,
+  log: Logger,
+): Promise<StorageStatus> {
+  if (await answersTcp(blobPort)) {
+    log.info(`Azurite answers on 127.0.0.1:${blobPort}.`);
+    return { available: true };
+  }
+  if (blobPort === 10000 && (await starters.startThroughExtension())) {
+    if (await becomesReachable(blobPort)) {
+      log.info('Started Azurite through the Azurite extension.');
+      return { available: true };
+    }
+  }
+  const child = startProcess({
+    name: 'azurite',
+    command: 'azurite-blob',
+    args: [
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(blobPort),
+      '--location',
+      starters.dataDir,
+      '--silent',
+      '--skipApiVersionCheck',
+      '--disableTelemetry',
+    ],
+    env: starters.env,
+    log,
+  });
+  if (await becomesReachable(blobPort, child.exited)) {
+    log.info(`Started azurite-blob on 127.0.0.1:${blobPort} (data in ${starters.dataDir}).`);
+    return { available: true, startedProcess: child };
+  }
+  await child.stop();
+  return {
+    available: false,
+    reason: `Snippet storage is unavailable: no Azurite answers on 127.0.0.1:${blobPort} and none could be started. Install the Azurite extension (Azurite.azurite) or run "npm install -g azurite"; until then save_snippet, get_snippet and list_snippets report an error.`,
+  };
+}
+
+async function becomesReachable(port: number, exited?: Promise<unknown>): Promise<boolean> {
+  const outcome = await waitForReady(() => answersTcp(port), { limitMs: 20_000, exited });
+  return outcome.ready;
+}

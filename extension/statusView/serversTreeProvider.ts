@@ -1,0 +1,104 @@
+import * as vscode from 'vscode';
+import type { LocalServerManager, LocalServerState } from '../localServer/localServerManager';
+
+/** A node of the MCP Servers view. `contextValue` drives the inline actions in package.json. */
+export interface ServerNode {
+  id: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon?: string;
+  contextValue?: string;
+  children?: ServerNode[];
+}
+
+/** The view's content, as plain data: what the tree shows and what tests read. */
+export function localServerNodes(state: LocalServerState): ServerNode[] {
+  if (state.status === 'stopped') return [];
+  const hostName = (host: 'func' | 'embedded' | undefined) =>
+    host === 'func'
+      ? 'Azure Functions Core Tools (func start)'
+      : host === 'embedded'
+        ? 'embedded host'
+        : 'choosing…';
+  if (state.status !== 'running') {
+    return [
+      {
+        id: 'local',
+        label: 'Local server',
+        description: state.status === 'starting' ? 'starting…' : 'stopping…',
+        icon: 'loading~spin',
+        contextValue: `localServer.${state.status}`,
+        tooltip: `Port ${state.port}, ${hostName(state.host)}`,
+      },
+    ];
+  }
+  const tools = state.tools;
+  return [
+    {
+      id: 'local',
+      label: 'Local server',
+      description: `running · ${state.host} · ${tools ? `${tools.length} tools` : 'tools…'}`,
+      tooltip: `${state.url}\nHost: ${hostName(state.host)}\nProject: ${state.project.dir}`,
+      icon: 'vm-running',
+      contextValue: 'localServer.running',
+      children: [
+        { id: 'local/url', label: 'URL', description: state.url, icon: 'link', tooltip: state.url },
+        { id: 'local/host', label: 'Host', description: hostName(state.host), icon: 'server-process' },
+        {
+          id: 'local/storage',
+          label: 'Snippet storage',
+          description: state.storageAvailable ? 'Azurite' : 'unavailable: install Azurite',
+          icon: state.storageAvailable ? 'database' : 'warning',
+        },
+        {
+          id: 'local/tools',
+          label: 'Tools',
+          description: tools ? String(tools.length) : 'reading…',
+          icon: 'tools',
+          children: (tools ?? []).map((tool) => ({
+            id: `local/tools/${tool.name}`,
+            label: tool.name,
+            description: tool.description,
+            tooltip: tool.description,
+            icon: 'symbol-method',
+          })),
+        },
+      ],
+    },
+  ];
+}
+
+export class ServersTreeProvider implements vscode.TreeDataProvider<ServerNode> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly localServer: LocalServerManager) {
+    localServer.onDidChange(() => this.changed.fire());
+  }
+
+  getChildren(node?: ServerNode): ServerNode[] {
+    return node ? (node.children ?? []) : localServerNodes(this.localServer.state);
+  }
+
+  getTreeItem(node: ServerNode): vscode.TreeItem {
+    const item = new vscode.TreeItem(
+      node.label,
+      node.children?.length
+        ? node.id === 'local'
+          ? vscode.TreeItemCollapsibleState.Expanded
+          : vscode.TreeItemCollapsibleState.Collapsed
+        : vscode.TreeItemCollapsibleState.None,
+    );
+    item.id = node.id;
+    item.description = node.description;
+    item.tooltip = node.tooltip;
+    item.contextValue = node.contextValue;
+    if (node.icon) item.iconPath = new vscode.ThemeIcon(node.icon);
+    return item;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
