@@ -52,6 +52,13 @@ const groups = {
       outfile: 'server/dist/embedded.js',
     },
   ],
+  test: [
+    {
+      // The fake `func` the tests run (test/fakes/func/func is its launcher).
+      entryPoints: ['test/fakes/func/fakeFunc.ts'],
+      outfile: 'dist/test/fakeFunc.js',
+    },
+  ],
   start: [
     {
       // A developer tool run from the repository: its dependencies stay in node_modules.

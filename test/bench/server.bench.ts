@@ -19,7 +19,6 @@
 //   BENCH_CONCURRENCY     comma-separated concurrencies (default 1,32)
 //   BENCH_SERVERS         comma-separated subset of embedded,bare-sdk,raw-http (default all)
 //   BENCH_CPU_PROF_DIR    profile the servers' CPU; writes <server>.cpuprofile files to this directory
-import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -53,7 +52,6 @@ const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,32').split(',').map((
     throw new Error(`BENCH_CONCURRENCY has "${raw}", not a whole number >= 1.`);
   return value;
 });
-const pin = process.env.BENCH_PIN === '1';
 const cpuProfDir = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
 
 type ServerName = 'embedded' | 'bare-sdk' | 'raw-http';
@@ -83,7 +81,9 @@ const started: StartedProcess[] = [];
  * loader at run time. The bare SDK server is given the express the server workspace uses (the SDK's
  * own copy may be another version), so the comparison is of our code, not of express releases.
  */
-async function bundleReferenceServers(outdir: string): Promise<Record<'bare-sdk' | 'raw-http' | 'profiler', string>> {
+async function bundleReferenceServers(
+  outdir: string,
+): Promise<Record<'bare-sdk' | 'raw-http' | 'profiler', string>> {
   const serverExpress = path.dirname(
     require.resolve('express/package.json', { paths: [path.join(root, 'server')] }),
   );
@@ -124,7 +124,6 @@ async function startServer(name: ServerName, entry: string, profiler: string): P
   const child = startNodeProcess(entry, env);
   started.push(child);
   const line = await child.waitForLine(/ready: http:\/\/\S+/, 30_000);
-  if (pin) execFileSync('taskset', ['-a', '-p', '-c', '1', String(child.child.pid)], { stdio: 'ignore' });
   const url = new URL(/ready: (http:\/\/\S+)/.exec(line)![1]!);
   if (url.hostname !== '127.0.0.1') throw new Error(`${name} listens on ${url.host}, not on 127.0.0.1.`);
   return { name, url, process: child };
@@ -335,7 +334,6 @@ async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'mcp-bench-'));
   try {
     if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
-    if (pin) execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
     const { profiler, ...referenceEntries } = await bundleReferenceServers(tmp);
     const entries: Record<ServerName, string> = {
       embedded: path.join(root, 'server/dist/embedded.js'),

@@ -14,6 +14,7 @@ export const devAccountKey =
 export interface RunningAzurite {
   connectionString: string;
   blobEndpoint: string;
+  blobPort: number;
   close(): Promise<void>;
 }
 
@@ -62,6 +63,7 @@ export async function startAzurite(): Promise<RunningAzurite> {
   return {
     connectionString: `DefaultEndpointsProtocol=http;AccountName=${devAccountName};AccountKey=${devAccountKey};BlobEndpoint=${blobEndpoint};`,
     blobEndpoint,
+    blobPort: port,
     close,
   };
 }

@@ -9,8 +9,7 @@
 // which defeats the bundle, so tests are loaded by a `load` callback instead, typically
 // `() => import('./commands.test')`: esbuild keeps a dynamic import lazy, so the test module's
 // top-level `describe`/`it` (or `suite`/`test`) run only after mocha has installed those globals.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Mocha from 'mocha';

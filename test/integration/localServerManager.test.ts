@@ -1,0 +1,270 @@
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { UserFacingError, type MessageAction } from '../../extension/common/errors';
+import { isPortFree } from '../../extension/common/net';
+import { ensureAzurite } from '../../extension/localServer/azurite';
+import { probeFunc } from '../../extension/localServer/hostChoice';
+import { embeddedLauncher } from '../../extension/localServer/launchers';
+import { LocalServerManager, type LocalServerState } from '../../extension/localServer/localServerManager';
+import type { LocalServerSettings } from '../../extension/localServer/settings';
+import { findServerProject, type ServerProject } from '../../extension/localServer/serverProject';
+import { probeMcpServer } from '../../extension/probe/mcpProbe';
+import { startAzurite, type RunningAzurite } from '../support/azurite';
+import { connectClient, firstText } from '../support/mcpClients';
+import { freePort } from '../support/processes';
+
+const repo = path.resolve(__dirname, '../..');
+const bundledServer = path.join(repo, 'server');
+const silentLog = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+const withoutNodeModulesBin = (env: NodeJS.ProcessEnv) => ({
+  ...env,
+  PATH: (env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => !dir.includes('node_modules'))
+    .join(path.delimiter),
+});
+
+interface Harness {
+  manager: LocalServerManager;
+  warnings: { message: string; actions: string[] }[];
+  states: LocalServerState['status'][];
+  settings: LocalServerSettings;
+}
+
+let azurite: RunningAzurite;
+let scratch: string;
+const managers: LocalServerManager[] = [];
+
+before(async () => {
+  azurite = await startAzurite();
+  scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-manager-'));
+});
+after(async () => {
+  for (const manager of managers) await manager.stop();
+  await azurite.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+async function harness(
+  overrides: Partial<LocalServerSettings> = {},
+  options: { project?: ServerProject; env?: NodeJS.ProcessEnv } = {},
+): Promise<Harness> {
+  const settings: LocalServerSettings = {
+    port: await freePort(),
+    host: 'embedded',
+    funcPath: 'func',
+    startTimeoutMs: 30_000,
+    azuriteBlobPort: azurite.blobPort,
+    ...overrides,
+  };
+  const warnings: Harness['warnings'] = [];
+  const states: Harness['states'] = [];
+  const action = (title: string): MessageAction => ({ title, run: () => undefined });
+  const env = options.env ?? process.env;
+  const manager = new LocalServerManager({
+    settings: () => settings,
+    workspaceFolders: () => [],
+    findProject: (folders) => options.project ?? findServerProject(folders, bundledServer),
+    probeFunc,
+    launchers: {
+      embedded: embeddedLauncher(path.join(bundledServer, 'dist/embedded.js'), silentLog),
+      func: () => Promise.reject(new Error('func is not used in these tests')),
+    },
+    ensureStorage: (port) =>
+      ensureAzurite(
+        port,
+        {
+          startThroughExtension: () => Promise.resolve(false),
+          dataDir: path.join(scratch, `azurite-${port}`),
+          env,
+        },
+        silentLog,
+      ),
+    listTools: async (url) => (await probeMcpServer(url, {}, 10_000)).tools,
+    log: silentLog,
+    notify: {
+      warning: (message, actions = []) => warnings.push({ message, actions: actions.map((a) => a.title) }),
+    },
+    actions: {
+      openSetting: () => action('Open Settings'),
+      showLogs: () => action('Show Logs'),
+      startAgain: () => action('Start Again'),
+      openUrl: () => undefined,
+    },
+    baseEnv: env,
+  });
+  manager.onDidChange((state) => states.push(state.status));
+  managers.push(manager);
+  return { manager, warnings, states, settings };
+}
+
+function untilState(
+  manager: LocalServerManager,
+  predicate: (state: LocalServerState) => boolean,
+): Promise<LocalServerState> {
+  return new Promise((resolve) => {
+    if (predicate(manager.state)) return resolve(manager.state);
+    const subscription = manager.onDidChange((state) => {
+      if (!predicate(state)) return;
+      subscription.dispose();
+      resolve(state);
+    });
+  });
+}
+
+describe('the local server manager with the embedded host', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await harness();
+  });
+
+  test('start: running at the loopback URL, tools read, snippets stored in Azurite; stop frees the port', async () => {
+    const state = await h.manager.start();
+    assert.equal(state.status, 'running');
+    assert.ok(state.status === 'running');
+    assert.equal(state.url, `http://127.0.0.1:${h.settings.port}/runtime/webhooks/mcp`);
+    assert.equal(state.host, 'embedded');
+    assert.equal(state.storageAvailable, true);
+    const withTools = await untilState(h.manager, (s) => s.status === 'running' && s.tools !== undefined);
+    assert.equal(withTools.status === 'running' && withTools.tools?.length, 5);
+
+    const client = await connectClient(state.url, 'streamable-http');
+    const saved = await client.callTool({
+      name: 'save_snippet',
+      arguments: { snippetname: 'from-manager', snippet: 'kept' },
+    });
+    assert.notEqual(saved.isError, true, firstText(saved));
+    assert.equal(
+      firstText(await client.callTool({ name: 'get_snippet', arguments: { snippetname: 'from-manager' } })),
+      'kept',
+    );
+    await client.close();
+
+    await h.manager.stop();
+    assert.equal(h.manager.state.status, 'stopped');
+    assert.equal(await isPortFree(h.settings.port), true);
+    assert.deepEqual(h.states.slice(0, 3), ['starting', 'starting', 'running']);
+    assert.deepEqual(h.states.slice(-2), ['stopping', 'stopped']);
+  });
+
+  test('every start gets a new version, so VS Code re-reads the tools', async () => {
+    const first = await h.manager.start();
+    await h.manager.stop();
+    const second = await h.manager.start();
+    assert.ok(first.status === 'running' && second.status === 'running');
+    assert.notEqual(first.version, second.version);
+    await h.manager.stop();
+  });
+
+  test('starting twice at once joins the first start', async () => {
+    const [a, b] = await Promise.all([h.manager.start(), h.manager.start()]);
+    assert.equal(a, b);
+    await h.manager.stop();
+  });
+
+  test('a port in use is refused, naming the port and the setting', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(h.settings.port, '127.0.0.1', resolve));
+    try {
+      await assert.rejects(
+        h.manager.start(),
+        (error: unknown) =>
+          error instanceof UserFacingError &&
+          error.message ===
+            `Port ${h.settings.port} is already in use, so the local MCP server cannot start. Stop the program using it, or change the setting remoteMcp.localServer.port.` &&
+          error.actions[0]?.title === 'Open Settings',
+      );
+      assert.equal(h.manager.state.status, 'stopped');
+    } finally {
+      blocker.close();
+    }
+  });
+
+  test('a server killed from outside is noticed, reported, and can be started again', async () => {
+    const state = await h.manager.start();
+    assert.ok(state.status === 'running');
+    // Find the process by its port and kill it, as a user or a crash would.
+    const pid = await pidListeningOn(h.settings.port);
+    process.kill(pid, 'SIGKILL');
+    await untilState(h.manager, (s) => s.status === 'stopped');
+    assert.match(h.warnings.at(-1)?.message ?? '', /stopped unexpectedly \(SIGKILL\)/);
+    assert.deepEqual(h.warnings.at(-1)?.actions, ['Start Again', 'Show Logs']);
+    const again = await h.manager.start();
+    assert.equal(again.status, 'running');
+    await h.manager.stop();
+  });
+});
+
+test('a host that dies during start fails at once with its last words, not after the time limit', async () => {
+  const dir = mkdtempSync(path.join(scratch, 'crashing-'));
+  const entry = path.join(dir, 'embedded.js');
+  writeFileSync(entry, "console.error('Cannot find module @azure/functions'); process.exit(3);");
+  const h = await harness(
+    { startTimeoutMs: 60_000 },
+    { project: { dir, source: 'workspace', embeddedEntry: entry, localSettings: {} } },
+  );
+  const started = Date.now();
+  await assert.rejects(
+    h.manager.start(),
+    /The embedded host exited before it was ready \(exit code 3\): Cannot find module @azure\/functions/,
+  );
+  assert.ok(Date.now() - started < 10_000);
+  assert.equal(h.manager.state.status, 'stopped');
+});
+
+test('with no Azurite reachable or installable, the server still starts and says what to install', async () => {
+  const h = await harness({ azuriteBlobPort: await freePort() }, { env: withoutNodeModulesBin(process.env) });
+  const state = await h.manager.start();
+  assert.ok(state.status === 'running');
+  assert.equal(state.storageAvailable, false);
+  assert.match(
+    h.warnings[0]?.message ?? '',
+    /Install the Azurite extension \(Azurite\.azurite\) or run "npm install -g azurite"/,
+  );
+  const client = await connectClient(state.url, 'streamable-http');
+  const saved = await client.callTool({
+    name: 'save_snippet',
+    arguments: { snippetname: 'lost', snippet: 'x' },
+  });
+  assert.equal(saved.isError, true, 'a save without storage must fail loudly, not vanish');
+  assert.match(firstText(saved), /not reachable/);
+  await client.close();
+  await h.manager.stop();
+});
+
+test('with azurite-blob installed but not running, the manager starts it and stops it with the server', async () => {
+  const port = await freePort();
+  const binDir = path.join(repo, 'node_modules/.bin');
+  const h = await harness(
+    { azuriteBlobPort: port },
+    { env: { ...process.env, PATH: `${binDir}${path.delimiter}${process.env.PATH}` } },
+  );
+  const state = await h.manager.start();
+  assert.ok(state.status === 'running' && state.storageAvailable);
+  assert.equal(await isPortFree(port), false);
+  await h.manager.stop();
+  assert.equal(await isPortFree(port), true);
+});
+
+async function pidListeningOn(port: number): Promise<number> {
+  const { readFileSync, readdirSync, readlinkSync } = await import('node:fs');
+  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
+  const line = readFileSync('/proc/net/tcp', 'utf8')
+    .split('\n')
+    .find((row) => row.includes(`:${hexPort} `) && / 0A /.test(row));
+  const inode = line?.trim().split(/\s+/)[9];
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        if (readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${inode}]`) return Number(pid);
+      }
+    } catch {
+      // Processes come and go, and some are not ours to read.
+    }
+  }
+  throw new Error(`No process listens on port ${port}`);
+}
