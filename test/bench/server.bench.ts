@@ -20,7 +20,7 @@
 //   BENCH_SERVERS         comma-separated subset of embedded,bare-sdk,raw-http (default all)
 //   BENCH_CPU_PROF_DIR    profile the servers' CPU; writes <server>.cpuprofile files to this directory
 import http from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -233,25 +233,41 @@ interface Measurement {
   requestsPerSecond: number;
   p50: number;
   p99: number;
-  /** Requests counted in the window (answers complete inside it). */
+  /** Requests counted in the window (sent after its start, answered before its end). */
   requests: number;
   errors: number;
   /** Distinct error messages with counts, warm-up included. */
   errorSamples: Map<string, number>;
+  /** Share of the machine's CPU (all cores) used by processes other than the bench and this server. */
+  otherCpu: number | undefined;
 }
 
 let nextId = 1;
 
-async function measure(server: BenchServer, concurrency: number, round: number): Promise<Measurement> {
+/** Closed loop: `concurrency` workers on as many keep-alive connections, for warm-up then the window. */
+async function measure(
+  server: BenchServer,
+  concurrency: number,
+  round: number,
+  warmup: number,
+  seconds: number,
+): Promise<Measurement> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
   const latencies: number[] = [];
   const errorSamples = new Map<string, number>();
   let errors = 0;
   const start = performance.now();
-  const windowStart = start + warmupSeconds * 1000;
-  const windowEnd = windowStart + measureSeconds * 1000;
+  const windowStart = start + warmup * 1000;
+  const windowEnd = windowStart + seconds * 1000;
+  const pids = [process.pid, server.process.child.pid];
+  let cpuAtStart: CpuSnapshot | undefined;
+  let cpuAtEnd: CpuSnapshot | undefined;
   let stop = false;
-  const timer = setTimeout(() => (stop = true), windowEnd - start);
+  const startTimer = setTimeout(() => (cpuAtStart = cpuSnapshot(pids)), windowStart - start);
+  const stopTimer = setTimeout(() => {
+    cpuAtEnd = cpuSnapshot(pids);
+    stop = true;
+  }, windowEnd - start);
 
   const worker = async () => {
     while (!stop) {
@@ -273,7 +289,8 @@ async function measure(server: BenchServer, concurrency: number, round: number):
   try {
     await Promise.all(Array.from({ length: concurrency }, worker));
   } finally {
-    clearTimeout(timer);
+    clearTimeout(startTimer);
+    clearTimeout(stopTimer);
     agent.destroy();
   }
   if (server.process.child.exitCode !== null || server.process.child.signalCode !== null) {
@@ -287,13 +304,55 @@ async function measure(server: BenchServer, concurrency: number, round: number):
     server: server.name,
     concurrency,
     round,
-    requestsPerSecond: latencies.length / measureSeconds,
+    requestsPerSecond: latencies.length / seconds,
     p50: percentile(0.5),
     p99: percentile(0.99),
     requests: latencies.length,
     errors,
     errorSamples,
+    otherCpu: cpuAtStart && cpuAtEnd ? otherCpuShare(cpuAtStart, cpuAtEnd) : undefined,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interference: on a shared 2-core machine, other work steals CPU from a window. Linux only, from
+// /proc; elsewhere the column stays empty.
+
+interface CpuSnapshot {
+  machineBusy: number;
+  machineTotal: number;
+  ours: number;
+}
+
+function cpuSnapshot(pids: (number | undefined)[]): CpuSnapshot | undefined {
+  try {
+    // cpu  user nice system idle iowait irq softirq steal ...  (clock ticks, all cores)
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = fields.reduce((sum, value) => sum + value, 0);
+    const idle = fields[3]! + fields[4]!;
+    let ours = 0;
+    for (const pid of pids) {
+      if (pid === undefined) continue;
+      // utime and stime are fields 14 and 15; the command name before them may contain spaces.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ours += Number(after[11]) + Number(after[12]);
+    }
+    return { machineBusy: total - idle, machineTotal: total, ours };
+  } catch {
+    return undefined;
+  }
+}
+
+function otherCpuShare(a: CpuSnapshot, b: CpuSnapshot): number | undefined {
+  const total = b.machineTotal - a.machineTotal;
+  if (total <= 0) return undefined;
+  const others = b.machineBusy - a.machineBusy - (b.ours - a.ours);
+  return Math.max(0, Math.min(1, others / total));
+}
+
+function formatShare(share: number | undefined): string {
+  return share === undefined ? '-' : `${(share * 100).toFixed(0)}%`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,7 +363,7 @@ function formatRow(cells: string[], widths: number[]): string {
 }
 
 function printTable(results: Measurement[]): void {
-  const header = ['server', 'concurrency', 'requests/s', 'p50 ms', 'p99 ms', 'errors'];
+  const header = ['server', 'concurrency', 'requests/s', 'p50 ms', 'p99 ms', 'errors', 'other CPU'];
   const rows = results.map((r) => [
     r.server,
     String(r.concurrency),
@@ -312,6 +371,7 @@ function printTable(results: Measurement[]): void {
     r.p50.toFixed(2),
     r.p99.toFixed(2),
     String(r.errors),
+    formatShare(r.otherCpu),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   console.log(formatRow(header, widths));

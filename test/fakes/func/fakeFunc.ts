@@ -29,6 +29,7 @@ async function start(): Promise<void> {
   console.log('');
   process.env.PORT = String(port);
   // The project's embedded host serves the tools in this process, so ending this process ends it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- runs the project's CommonJS bundle in-process
   require(entry);
   const tools = await listTools(port);
   console.log(`${timestamp()} Worker process started and initialized.`);
