@@ -5,6 +5,7 @@ import { spec } from 'node:test/reporters';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { runExtensionSuite } from './vscode/runExtensionSuite';
 
 const root = path.resolve(__dirname, '..');
 
@@ -44,6 +45,19 @@ async function main(): Promise<void> {
     ...testFiles(path.join(root, 'test/integration')),
   ].filter((file) => filter.length === 0 || filter.some((f) => file.includes(f)));
   const total = await runNodeTests(files);
+  // The real VS Code suite runs with the full suite, or when asked for by name (`test/run.ts vscode`).
+  if (filter.length === 0 || filter.includes('vscode')) {
+    const vscode = await runExtensionSuite((line) => console.log(line)).catch((error: unknown) => {
+      console.log(
+        `✖ the VS Code suite could not run: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return { passed: 0, failed: 1, failures: [] };
+    });
+    console.log(`VS Code suite: ${vscode.passed} passed, ${vscode.failed} failed`);
+    for (const failure of vscode.failures) console.log(`  ✖ ${failure}`);
+    total.passed += vscode.passed;
+    total.failed += vscode.failed;
+  }
   console.log(`\n${total.passed} passed, ${total.failed} failed`);
   process.exitCode = total.failed > 0 || total.passed === 0 ? 1 : 0;
 }

@@ -7,18 +7,22 @@
 // non-zero only when it could not measure (a server failed to start or to answer correctly).
 //
 // Load: closed loop, N workers over N keep-alive connections, each sending its next request when the
-// previous answer is complete. Per (concurrency, round) every server gets a warm-up and then a measured
-// window, one server at a time; the order alternates between rounds (A B C, then C B A) so slow drift
-// of the machine affects all servers alike, and the best round of each server is reported, since
-// interference from the rest of the machine only ever makes a run slower.
+// previous answer is complete. Each server is first warmed up (JIT) once; then, per concurrency and
+// round, every server in turn gets a short warm-up on fresh connections and a measured window, one
+// server at a time. The order alternates between rounds (A B C, then C B A) so drift of the machine
+// affects all servers alike, and each server's best round is reported: interference from the rest
+// of the machine (on a shared 2-core box, often tens of percent) only ever makes a window slower.
+// The "other CPU" column shows that interference (Linux only).
 //
 // Environment (all optional):
-//   BENCH_SECONDS         measured window per server, concurrency and round, in seconds (default 5)
-//   BENCH_WARMUP_SECONDS  warm-up before each window (default 1.5)
-//   BENCH_ROUNDS          rounds per concurrency (default 2)
-//   BENCH_CONCURRENCY     comma-separated concurrencies (default 1,32)
-//   BENCH_SERVERS         comma-separated subset of embedded,bare-sdk,raw-http (default all)
-//   BENCH_CPU_PROF_DIR    profile the servers' CPU; writes <server>.cpuprofile files to this directory
+//   BENCH_SECONDS                 measured window per server, concurrency and round (default 4)
+//   BENCH_WARMUP_SECONDS          warm-up before each window (default 0.5)
+//   BENCH_INITIAL_WARMUP_SECONDS  warm-up of each server at start, at the highest concurrency (default 2)
+//   BENCH_ROUNDS                  rounds per concurrency (default 3)
+//   BENCH_CONCURRENCY             comma-separated concurrencies (default 1,32)
+//   BENCH_SERVERS                 comma-separated subset of embedded,bare-sdk,raw-http (default all)
+//   BENCH_EMBEDDED_ENTRY          another embedded host bundle to measure, e.g. to A/B a change
+//   BENCH_CPU_PROF_DIR            profile the servers; writes <server>.cpuprofile files there
 import http from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -43,15 +47,19 @@ function numberFromEnv(name: string, fallback: number, min: number): number {
   return value;
 }
 
-const measureSeconds = numberFromEnv('BENCH_SECONDS', 5, 0.1);
-const warmupSeconds = numberFromEnv('BENCH_WARMUP_SECONDS', 1.5, 0);
-const rounds = Math.floor(numberFromEnv('BENCH_ROUNDS', 2, 1));
+const measureSeconds = numberFromEnv('BENCH_SECONDS', 4, 0.1);
+const warmupSeconds = numberFromEnv('BENCH_WARMUP_SECONDS', 0.5, 0);
+const initialWarmupSeconds = numberFromEnv('BENCH_INITIAL_WARMUP_SECONDS', 2, 0);
+const rounds = Math.floor(numberFromEnv('BENCH_ROUNDS', 3, 1));
 const concurrencies = (process.env.BENCH_CONCURRENCY ?? '1,32').split(',').map((raw) => {
   const value = Number(raw.trim());
   if (!Number.isInteger(value) || value < 1)
     throw new Error(`BENCH_CONCURRENCY has "${raw}", not a whole number >= 1.`);
   return value;
 });
+const embeddedEntry = path.resolve(
+  process.env.BENCH_EMBEDDED_ENTRY ?? path.join(root, 'server/dist/embedded.js'),
+);
 const cpuProfDir = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
 
 type ServerName = 'embedded' | 'bare-sdk' | 'raw-http';
@@ -75,6 +83,8 @@ interface BenchServer {
 }
 
 const started: StartedProcess[] = [];
+/** Where the reference servers are bundled; removed on every way out. */
+let bundleDir: string | undefined;
 
 /**
  * The two reference servers are bundled with esbuild like the embedded host, so no server pays tsx's
@@ -327,9 +337,16 @@ interface CpuSnapshot {
 function cpuSnapshot(pids: (number | undefined)[]): CpuSnapshot | undefined {
   try {
     // cpu  user nice system idle iowait irq softirq steal ...  (clock ticks, all cores)
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    const fields = readFileSync('/proc/stat', 'utf8')
+      .split('\n')[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1, 9)
+      .map(Number);
     const total = fields.reduce((sum, value) => sum + value, 0);
-    const idle = fields[3]! + fields[4]!;
+    // Interrupt time is left out of "busy": loopback networking runs there, charged to no process, and
+    // at raw-http's request rates it would read as interference.
+    const notOthers = fields[3]! + fields[4]! + fields[5]! + fields[6]!;
     let ours = 0;
     for (const pid of pids) {
       if (pid === undefined) continue;
@@ -338,7 +355,7 @@ function cpuSnapshot(pids: (number | undefined)[]): CpuSnapshot | undefined {
       const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       ours += Number(after[11]) + Number(after[12]);
     }
-    return { machineBusy: total - idle, machineTotal: total, ours };
+    return { machineBusy: total - notOthers, machineTotal: total, ours };
   } catch {
     return undefined;
   }
@@ -392,11 +409,12 @@ function printErrors(results: Measurement[]): void {
 
 async function main(): Promise<void> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'mcp-bench-'));
+  bundleDir = tmp;
   try {
     if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
     const { profiler, ...referenceEntries } = await bundleReferenceServers(tmp);
     const entries: Record<ServerName, string> = {
-      embedded: path.join(root, 'server/dist/embedded.js'),
+      embedded: embeddedEntry,
       ...referenceEntries,
     };
     const servers = await Promise.all(serverNames.map((name) => startServer(name, entries[name], profiler)));
@@ -416,20 +434,25 @@ async function main(): Promise<void> {
       );
     }
     console.log(
-      `node ${process.version}, ${os.cpus().length} CPUs; warm-up ${warmupSeconds} s + ${measureSeconds} s measured ` +
-        `per server, concurrency and round; ${rounds} round(s), order alternating; best round reported.\n`,
+      `node ${process.version}, ${os.cpus().length} CPUs. Each server: ${initialWarmupSeconds} s warm-up at ` +
+        `c=${Math.max(...concurrencies)}; then per concurrency ${rounds} round(s), order alternating, each ` +
+        `${warmupSeconds} s warm-up + ${measureSeconds} s measured; the best round is reported.\n`,
     );
+    for (const server of servers) {
+      await measure(server, Math.max(...concurrencies), 0, 0, initialWarmupSeconds);
+    }
 
     const all: Measurement[] = [];
     for (const concurrency of concurrencies) {
       for (let round = 1; round <= rounds; round++) {
         const order = round % 2 === 1 ? servers : [...servers].reverse();
         for (const server of order) {
-          const m = await measure(server, concurrency, round);
+          const m = await measure(server, concurrency, round, warmupSeconds, measureSeconds);
           all.push(m);
           console.log(
             `  round ${round} c=${concurrency} ${server.name.padEnd(8)} ${m.requestsPerSecond.toFixed(0).padStart(6)} req/s` +
-              `  p50 ${m.p50.toFixed(2)} ms  p99 ${m.p99.toFixed(2)} ms  errors ${m.errors}`,
+              `  p50 ${m.p50.toFixed(2)} ms  p99 ${m.p99.toFixed(2)} ms  errors ${m.errors}` +
+              `  other CPU ${formatShare(m.otherCpu)}`,
           );
         }
       }
@@ -447,6 +470,13 @@ async function main(): Promise<void> {
     printErrors(all);
     const totalErrors = all.reduce((sum, m) => sum + m.errors, 0);
     if (totalErrors > 0) console.log(`WARNING: ${totalErrors} error answers in measured windows; see above.`);
+    const busiest = Math.max(...best.map((m) => m.otherCpu ?? 0));
+    if (busiest > 0.1) {
+      console.log(
+        `WARNING: other processes used up to ${formatShare(busiest)} of the machine's CPU during reported ` +
+          'windows; the numbers are noisy. Rerun on a quieter machine, or raise BENCH_ROUNDS.',
+      );
+    }
 
     if (serverNames.includes('embedded') && serverNames.includes('bare-sdk')) {
       const ratios = concurrencies.map((concurrency) => {
@@ -475,6 +505,7 @@ async function main(): Promise<void> {
 process.on('exit', () => {
   for (const { child } of started)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {

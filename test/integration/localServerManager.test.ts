@@ -16,6 +16,7 @@ import { probeMcpServer } from '../../extension/probe/mcpProbe';
 import { startAzurite, type RunningAzurite } from '../support/azurite';
 import { connectClient, firstText } from '../support/mcpClients';
 import { freePort } from '../support/processes';
+import { pidListeningOn } from '../support/ports';
 
 const repo = path.resolve(__dirname, '../..');
 const bundledServer = path.join(repo, 'server');
@@ -188,7 +189,7 @@ describe('the local server manager with the embedded host', () => {
     const state = await h.manager.start();
     assert.ok(state.status === 'running');
     // Find the process by its port and kill it, as a user or a crash would.
-    const pid = await pidListeningOn(h.settings.port);
+    const pid = pidListeningOn(h.settings.port);
     process.kill(pid, 'SIGKILL');
     await untilState(h.manager, (s) => s.status === 'stopped');
     assert.match(h.warnings.at(-1)?.message ?? '', /stopped unexpectedly \(SIGKILL\)/);
@@ -249,22 +250,3 @@ test('with azurite-blob installed but not running, the manager starts it and sto
   await h.manager.stop();
   assert.equal(await isPortFree(port), true);
 });
-
-async function pidListeningOn(port: number): Promise<number> {
-  const { readFileSync, readdirSync, readlinkSync } = await import('node:fs');
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  const line = readFileSync('/proc/net/tcp', 'utf8')
-    .split('\n')
-    .find((row) => row.includes(`:${hexPort} `) && / 0A /.test(row));
-  const inode = line?.trim().split(/\s+/)[9];
-  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
-    try {
-      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
-        if (readlinkSync(`/proc/${pid}/fd/${fd}`) === `socket:[${inode}]`) return Number(pid);
-      }
-    } catch {
-      // Processes come and go, and some are not ours to read.
-    }
-  }
-  throw new Error(`No process listens on port ${port}`);
-}

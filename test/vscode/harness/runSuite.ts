@@ -4,7 +4,7 @@
 // console is streamed to the log; counts come from the JSON the in-host helper writes.
 import { createRequire } from 'node:module';
 import { format } from 'node:util';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startCodeServer, type CodeServer } from './codeServer';
@@ -38,7 +38,10 @@ export interface RunVsCodeSuiteOptions {
    * `<name>-<label>.png`. Without it, a timeout still saves one to the temp folder.
    */
   screenshotPath?: string;
-  /** Writes the workbench's log files (window, extension host, MCP output...) here when given. */
+  /**
+   * Writes the log files here when given, also on failure: the workbench's (window.log, MCP server
+   * output such as "Discovered N tools") and, under server/, code-server's (remote extension host).
+   */
   logsDir?: string;
   /** From starting code-server to the suite's exit, not counting a first toolchain install. */
   timeoutMs: number;
@@ -329,6 +332,16 @@ export async function runVsCodeSuite(options: RunVsCodeSuiteOptions): Promise<Vs
     await Promise.allSettled(pendingShots);
     const cleanupErrors: unknown[] = [];
     if (browser) await browser.close().catch((err: unknown) => cleanupErrors.push(err));
+    if (server && options.logsDir) {
+      // The server side's logs: remote extension host (exthost*/remoteexthost.log), server, pty host.
+      try {
+        cpSync(path.join(server.userDataDir, 'logs'), path.join(options.logsDir, 'server'), {
+          recursive: true,
+        });
+      } catch (err) {
+        cleanupErrors.push(err);
+      }
+    }
     if (server) await server.stop().catch((err: unknown) => cleanupErrors.push(err));
     rmSync(tempDir, { recursive: true, force: true });
     for (const err of cleanupErrors) log(`[harness] cleanup failed: ${String(err)}`);

@@ -1,0 +1,58 @@
+// The extension's suite inside a real VS Code: packages the VSIX (what users install is what is
+// tested), starts a real Azurite for snippets, and runs test/vscode/suite in code-server.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { bundleSuite } from './harness/bundle';
+import { runVsCodeSuite, type VsCodeSuiteResult } from './harness/runSuite';
+import { startAzurite } from '../support/azurite';
+import { freePort } from '../support/processes';
+
+const root = path.resolve(__dirname, '../..');
+const vsixPath = path.join(root, 'dist/remote-mcp-functions.vsix');
+const results = path.join(root, 'test-results/vscode');
+
+export async function runExtensionSuite(log: (line: string) => void): Promise<VsCodeSuiteResult> {
+  log('Packaging the VSIX…');
+  await promisify(execFile)('npm', ['run', 'package'], { cwd: root, maxBuffer: 16 * 1024 * 1024 }).catch(
+    (error: unknown) => {
+      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+      throw new Error(`npm run package failed:\n${stdout}\n${stderr}`, { cause: error });
+    },
+  );
+  const suite = path.join(root, 'dist/test/vscode/suite.js');
+  await bundleSuite({ entry: path.join(root, 'test/vscode/suite/index.ts'), outfile: suite });
+
+  mkdirSync(results, { recursive: true });
+  const workspace = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-workspace-'));
+  const azurite = await startAzurite();
+  const port = await freePort();
+  try {
+    return await runVsCodeSuite({
+      vsixPath,
+      extensionId: 'remote-mcp.remote-mcp-functions',
+      workspaceFolder: workspace,
+      testsEntry: suite,
+      env: {
+        REMOTE_MCP_TEST_API: '1',
+        REMOTE_MCP_TEST_PORT: String(port),
+        REMOTE_MCP_FAKE_FUNC: path.join(root, 'test/fakes/func/func'),
+        REMOTE_MCP_FAKE_FUNC_OLD: path.join(root, 'test/fakes/func/func-too-old'),
+      },
+      settings: {
+        'remoteMcp.localServer.port': port,
+        'remoteMcp.localServer.azuriteBlobPort': azurite.blobPort,
+        'remoteMcp.localServer.host': 'embedded',
+      },
+      screenshotPath: path.join(results, 'workbench.png'),
+      logsDir: path.join(results, 'logs'),
+      timeoutMs: 10 * 60_000,
+      log,
+    });
+  } finally {
+    await azurite.close();
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,14 @@
+// The suite's entry inside VS Code's extension host (extensionTestsPath). Test files are imported
+// lazily: their describe/it run only once mocha has set up its globals.
+import { runMochaInHost } from '../harness/mochaInHost';
+
+export function run(): Promise<void> {
+  return runMochaInHost({
+    timeoutMs: 90_000,
+    load: async () => {
+      await import('./activation.test');
+      await import('./localServer.test');
+      await import('./funcHost.test');
+    },
+  });
+}

@@ -1,0 +1,114 @@
+import * as assert from 'node:assert/strict';
+import net from 'node:net';
+import * as vscode from 'vscode';
+import { requestScreenshot } from '../harness/mochaInHost';
+import { pidListeningOn } from '../../support/ports';
+import {
+  eventually,
+  invokeTool,
+  ourMcpTools,
+  setSetting,
+  startMcpServersUntilTools,
+  testApi,
+} from './support';
+import type { LocalServerState } from '../../../extension/localServer/localServerManager';
+
+const port = Number(process.env.REMOTE_MCP_TEST_PORT);
+
+describe('the local server loop with the embedded host', () => {
+  before(async () => {
+    await setSetting('localServer.host', 'embedded');
+  });
+
+  it('Start Local Server -> provider -> VS Code MCP client -> tools Copilot can call', async () => {
+    const api = await testApi();
+    const state = await vscode.commands.executeCommand<LocalServerState>('remoteMcp.startLocalServer');
+    assert.equal(state?.status, 'running');
+    assert.ok(state?.status === 'running');
+    assert.equal(state.url, `http://127.0.0.1:${port}/runtime/webhooks/mcp`);
+    assert.equal(state.host, 'embedded');
+
+    const definitions = api.provider.provideMcpServerDefinitions();
+    assert.equal(definitions.length, 1);
+    assert.equal(definitions[0]?.uri.toString(), state.url);
+
+    const tools = await startMcpServersUntilTools(5);
+    assert.deepEqual(
+      tools
+        .map((tool) =>
+          tool.name.replace(/^.*_(hello_mcp|save_snippet|get_snippet|list_snippets|get_weather)$/, '$1'),
+        )
+        .sort(),
+      ['get_snippet', 'get_weather', 'hello_mcp', 'list_snippets', 'save_snippet'],
+    );
+    assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
+    // VS Code gives the model a tool's structuredContent when there is one, so that is what Copilot sees.
+    const snippet = 'console.log("hi") ✓';
+    const saved: unknown = JSON.parse(
+      await invokeTool('save_snippet', { snippetname: 'from-vscode', snippet }),
+    );
+    assert.deepEqual(saved, { name: 'from-vscode', sizeBytes: Buffer.byteLength(snippet) });
+    const got: unknown = JSON.parse(await invokeTool('get_snippet', { snippetname: 'from-vscode' }));
+    assert.deepEqual(got, { name: 'from-vscode', snippet });
+  });
+
+  it('shows the running server in the MCP Servers view: state, URL, host and tool count', async () => {
+    const api = await testApi();
+    const [local] = await eventually('the tool count in the view', () => {
+      const nodes = api.tree.getChildren();
+      return nodes[0]?.description?.includes('5 tools') ? nodes : undefined;
+    });
+    assert.equal(local?.label, 'Local server');
+    assert.equal(local?.description, 'running · embedded · 5 tools');
+    const details = api.tree.getChildren(local);
+    assert.equal(
+      details.find((node) => node.label === 'URL')?.description,
+      `http://127.0.0.1:${port}/runtime/webhooks/mcp`,
+    );
+    assert.equal(details.find((node) => node.label === 'Host')?.description, 'embedded host');
+    await vscode.commands.executeCommand('remoteMcp.servers.focus');
+    await requestScreenshot('servers-view');
+  });
+
+  it('Stop removes the definition and the tools', async () => {
+    const api = await testApi();
+    const state = await vscode.commands.executeCommand<LocalServerState>('remoteMcp.stopLocalServer');
+    assert.equal(state?.status, 'stopped');
+    assert.deepEqual(api.provider.provideMcpServerDefinitions(), []);
+    assert.deepEqual(api.tree.getChildren(), []);
+    await eventually('the MCP tools to disappear', () => ourMcpTools().length === 0);
+  });
+
+  it('a server killed from outside is reported, and Start works again', async () => {
+    const api = await testApi();
+    await vscode.commands.executeCommand('remoteMcp.startLocalServer');
+    process.kill(pidListeningOn(port), 'SIGKILL');
+    await eventually('the stopped state', () => api.localServer.state.status === 'stopped');
+    assert.ok(api.ui.shown.some((shown) => /stopped unexpectedly/.test(shown.message)));
+    const state = await vscode.commands.executeCommand<LocalServerState>('remoteMcp.startLocalServer');
+    assert.equal(state?.status, 'running');
+    await startMcpServersUntilTools(5);
+    assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
+    await vscode.commands.executeCommand('remoteMcp.stopLocalServer');
+  });
+
+  it('a port in use gives a message naming the port and the setting', async () => {
+    const api = await testApi();
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    try {
+      const result = await vscode.commands.executeCommand('remoteMcp.startLocalServer');
+      assert.equal(result, undefined);
+      const last = api.ui.shown.at(-1);
+      assert.equal(last?.severity, 'error');
+      assert.equal(
+        last?.message,
+        `Port ${port} is already in use, so the local MCP server cannot start. Stop the program using it, or change the setting remoteMcp.localServer.port.`,
+      );
+      assert.deepEqual(last?.actions, ['Open Settings', 'Show Logs']);
+      assert.equal(api.localServer.state.status, 'stopped');
+    } finally {
+      blocker.close();
+    }
+  });
+});
