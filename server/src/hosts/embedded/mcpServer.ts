@@ -1,4 +1,5 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import {
   CallToolRequestSchema,
   ErrorCode,
@@ -24,11 +25,14 @@ export function mcpServerFactory(tools: readonly ToolDefinition[], deps: ToolDep
     inputSchema: inputJsonSchema(tool),
   }));
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
+  // Unless given one, every SDK Server builds its own Ajv instance: a third of the host's CPU with a
+  // fresh Server per stateless request. It serves only elicitation, which this server never starts.
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
 
   return () => {
     const server = new Server(
       { name: serverInfo.name, version: serverInfo.version },
-      { capabilities: { tools: {} }, instructions: serverInfo.instructions },
+      { capabilities: { tools: {} }, instructions: serverInfo.instructions, jsonSchemaValidator },
     );
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
     server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
