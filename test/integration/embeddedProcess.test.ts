@@ -83,3 +83,42 @@ test('a malformed PORT is named in the error, with no stack trace', async () => 
   assert.equal(code, 1);
   assert.deepEqual(host.output, ['PORT must be a whole number from 0 to 65535; it is "seventy".']);
 });
+
+test('started with an IPC channel (as the extension does), it exits when its parent is killed', async () => {
+  const port = await freePort();
+  // A stand-in for VS Code's extension host: starts the host with IPC, reports its pid, then waits.
+  const parentScript = `
+    const { spawn } = require('node:child_process');
+    const child = spawn(process.execPath, [${JSON.stringify(bundle)}], {
+      env: { ...process.env, PORT: '${port}' },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    console.log('child pid ' + child.pid);
+    setInterval(() => {}, 1000);`;
+  const parent = startNodeProcess('-e', baseEnv({}), [parentScript]);
+  let childPid = 0;
+  try {
+    childPid = Number((await parent.waitForLine(/^child pid \d+$/)).split(' ').pop());
+    await parent.waitForLine(/ready:/);
+    parent.child.kill('SIGKILL');
+    await parent.exited;
+    assert.equal(await processGone(childPid, 10_000), true, 'the embedded host outlived its parent');
+  } finally {
+    await parent.stop();
+    // If the test failed, the orphan must not outlive the test run either.
+    if (childPid && !(await processGone(childPid, 0))) process.kill(childPid, 'SIGKILL');
+  }
+});
+
+async function processGone(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  do {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } while (Date.now() < deadline);
+  return false;
+}

@@ -23,8 +23,12 @@ export interface StartedProcess {
   stop(): Promise<void>;
 }
 
-export function startNodeProcess(entry: string, env: NodeJS.ProcessEnv): StartedProcess {
-  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startNodeProcess(
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  extraArgs: readonly string[] = [],
+): StartedProcess {
+  const child = spawn(process.execPath, [entry, ...extraArgs], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   const listeners = new Set<(line: string) => void>();
   for (const stream of [child.stdout, child.stderr]) {

@@ -9,6 +9,7 @@ import { bundleSuite } from './harness/bundle';
 import { runVsCodeSuite, type VsCodeSuiteResult } from './harness/runSuite';
 import { startAzurite } from '../support/azurite';
 import { freePort } from '../support/processes';
+import { isPortFree, waitForReady } from '../../extension/common/net';
 
 const root = path.resolve(__dirname, '../..');
 const vsixPath = path.join(root, 'dist/remote-mcp-functions.vsix');
@@ -30,7 +31,7 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
   const azurite = await startAzurite();
   const port = await freePort();
   try {
-    return await runVsCodeSuite({
+    const result = await runVsCodeSuite({
       vsixPath,
       extensionId: 'remote-mcp.remote-mcp-functions',
       workspaceFolder: workspace,
@@ -51,6 +52,16 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
       timeoutMs: 10 * 60_000,
       log,
     });
+    // The suite ends with the local server running; VS Code is gone now, so it must be too.
+    const outcome = await waitForReady(() => isPortFree(port), { limitMs: 10_000 });
+    log(`after VS Code closed, the local server port ${port} is ${outcome.ready ? 'free' : 'STILL IN USE'}`);
+    return outcome.ready
+      ? { ...result, passed: result.passed + 1 }
+      : {
+          ...result,
+          failed: result.failed + 1,
+          failures: [...result.failures, `closing VS Code left the local MCP server running on port ${port}`],
+        };
   } finally {
     await azurite.close();
     rmSync(workspace, { recursive: true, force: true });
