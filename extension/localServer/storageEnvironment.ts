@@ -1,19 +1,5 @@
+import { azuriteConnectionString } from '../../server/src/snippets/developmentStorage';
 import type { ServerProject } from './serverProject';
-
-/**
- * Azurite's well-known development account (public, documented in Azurite's README); only the port
- * changes, which `UseDevelopmentStorage=true` cannot express.
- */
-export function azuriteConnectionString(blobPort: number): string {
-  return [
-    'DefaultEndpointsProtocol=http',
-    'AccountName=devstoreaccount1',
-    'AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==', // devstoreaccount1
-    `BlobEndpoint=http://127.0.0.1:${blobPort}/devstoreaccount1`,
-    `QueueEndpoint=http://127.0.0.1:${blobPort + 1}/devstoreaccount1`,
-    `TableEndpoint=http://127.0.0.1:${blobPort + 2}/devstoreaccount1`,
-  ].join(';');
-}
 
 /**
  * What a local run of the project sees: VS Code's environment, then the project's

@@ -1,16 +1,21 @@
 // `npm start`: Azurite for snippet storage, then the MCP server (the embedded host, or `func start`
 // with --func), until Ctrl-C stops both. Run from the repository root after `npm ci`.
+//   PORT               the MCP server's port (7071)
+//   AZURITE_BLOB_PORT  Azurite's blob port (10000; queue and table use the next two)
+//   AZURITE_LOCATION   Azurite's data folder (.azurite/, kept between runs)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import { isSupportedCoreToolsVersion, minimumCoreToolsVersion, parseCoreToolsVersion } from './coreTools';
+import { azuriteConnectionString } from '../src/snippets/developmentStorage';
+import { answersTcp, hostIsRunning, waitForReady } from '../../extension/common/net';
 
 const root = path.resolve(__dirname, '../..');
 const serverDir = path.join(root, 'server');
-const azuriteBlobPort = 10000;
 const port = Number(process.env.PORT ?? 7071);
+const azuriteBlobPort = Number(process.env.AZURITE_BLOB_PORT ?? 10000);
+const azuriteLocation = process.env.AZURITE_LOCATION ?? path.join(root, '.azurite');
 const children: ChildProcess[] = [];
 
 class StartError extends Error {}
@@ -18,6 +23,8 @@ class StartError extends Error {}
 async function main(): Promise<void> {
   const useFunc = process.argv.includes('--func');
   await ensureAzurite();
+  // The server reaches the Azurite above unless the user points it at other storage.
+  process.env.AzureWebJobsStorage ??= azuriteConnectionString(azuriteBlobPort);
   const mcpUrl = useFunc ? await startFunc() : await startEmbedded();
   console.log(`\nMCP server (Streamable HTTP): ${mcpUrl}`);
   console.log(`MCP server (legacy SSE):      ${mcpUrl}/sse`);
@@ -25,26 +32,39 @@ async function main(): Promise<void> {
 }
 
 async function ensureAzurite(): Promise<void> {
-  if (await answers(azuriteBlobPort)) {
+  if (await answersTcp(azuriteBlobPort)) {
     console.log(`Azurite already answers on 127.0.0.1:${azuriteBlobPort}; using it.`);
     return;
   }
-  const dataDir = path.join(root, '.azurite');
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(azuriteLocation, { recursive: true });
   const azurite = require.resolve('azurite/dist/src/azurite.js');
-  console.log(`Starting Azurite (data in ${path.relative(root, dataDir)}/) ...`);
+  console.log(`Starting Azurite (data in ${path.relative(root, azuriteLocation) || azuriteLocation}) ...`);
+  const ports = [
+    '--blobPort',
+    azuriteBlobPort,
+    '--queuePort',
+    azuriteBlobPort + 1,
+    '--tablePort',
+    azuriteBlobPort + 2,
+  ];
   const child = track(
     spawn(
       process.execPath,
-      [azurite, '--silent', '--skipApiVersionCheck', '--loose', '--disableTelemetry', '--location', dataDir],
-      {
-        stdio: ['ignore', 'inherit', 'inherit'],
-        detached: true,
-      },
+      [
+        azurite,
+        '--silent',
+        '--skipApiVersionCheck',
+        '--loose',
+        '--disableTelemetry',
+        '--location',
+        azuriteLocation,
+        ...ports.map(String),
+      ],
+      { stdio: ['ignore', 'inherit', 'inherit'], detached: true },
     ),
     'Azurite',
   );
-  await waitUntil(() => answers(azuriteBlobPort), child, 'Azurite', 30_000);
+  await waitFor(() => answersTcp(azuriteBlobPort), child, 'Azurite', 30_000);
 }
 
 async function startEmbedded(): Promise<string> {
@@ -59,10 +79,7 @@ async function startEmbedded(): Promise<string> {
     }),
     'The embedded host',
   );
-  return new Promise((resolve, reject) => {
-    child.once('exit', () =>
-      reject(new StartError('The embedded host stopped before it was ready (see above).')),
-    );
+  return new Promise((resolve) => {
     readline.createInterface({ input: child.stdout! }).on('line', (line) => {
       console.log(line);
       const ready = /ready: (\S+)/.exec(line);
@@ -93,7 +110,7 @@ async function startFunc(): Promise<string> {
     spawn('func', ['start', '--port', String(port)], { cwd: serverDir, stdio: 'inherit', detached: true }),
     'func start',
   );
-  await waitUntil(() => hostRunning(port), child, 'func start', 120_000);
+  await waitFor((timeoutMs) => hostIsRunning(port, timeoutMs), child, 'func start', 120_000);
   return `http://127.0.0.1:${port}/runtime/webhooks/mcp`;
 }
 
@@ -111,36 +128,20 @@ function track(child: ChildProcess, name: string): ChildProcess {
   return child;
 }
 
-/** Polls with a growing interval; gives up early if the process it waits for has exited. */
-async function waitUntil(check: () => Promise<boolean>, child: ChildProcess, name: string, limitMs: number) {
-  const deadline = Date.now() + limitMs;
-  for (let delay = 100; Date.now() < deadline; delay = Math.min(delay * 1.5, 2000)) {
-    if (child.exitCode !== null)
-      throw new StartError(`${name} exited with code ${child.exitCode} before it was ready.`);
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
-  throw new StartError(`${name} was not ready after ${limitMs / 1000} s.`);
-}
-
-function answers(tcpPort: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port: tcpPort });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-async function hostRunning(hostPort: number): Promise<boolean> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${hostPort}/admin/host/status`);
-    const body = (await response.json()) as { state?: string };
-    return body.state === 'Running';
-  } catch {
-    return false;
+async function waitFor(
+  check: (timeoutMs: number) => Promise<boolean>,
+  child: ChildProcess,
+  name: string,
+  limitMs: number,
+) {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const outcome = await waitForReady(check, { limitMs, exited });
+  if (!outcome.ready) {
+    throw new StartError(
+      outcome.reason === 'exited'
+        ? `${name} exited before it was ready.`
+        : `${name} was not ready after ${limitMs / 1000} s.`,
+    );
   }
 }
 
@@ -148,18 +149,18 @@ let stopping = false;
 function shutdown(code: number): void {
   if (stopping) return;
   stopping = true;
-  for (const child of children) {
+  const running = children.filter(
+    (child) => child.pid && child.exitCode === null && child.signalCode === null,
+  );
+  for (const child of running) {
     // Each child leads its own process group, so this also stops what it started (func's workers).
-    if (child.pid && child.exitCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // Already gone.
-      }
+    try {
+      process.kill(-child.pid!, 'SIGTERM');
+    } catch {
+      // Already gone.
     }
   }
-  setTimeout(() => process.exit(code), 1500).unref();
-  const running = children.filter((child) => child.pid && child.exitCode === null);
+  setTimeout(() => process.exit(code), 5000).unref();
   void Promise.all(running.map((child) => new Promise((resolve) => child.once('exit', resolve)))).then(() =>
     process.exit(code),
   );

@@ -2,14 +2,17 @@
 // a private data folder per call, so test files never share state with each other or with `npm start`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-/** Azurite's development account; its key is published in Azure's docs, so it is no secret. */
-export const devAccountName = 'devstoreaccount1';
-export const devAccountKey =
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+import {
+  developmentAccountKey as devAccountKey,
+  developmentAccountName as devAccountName,
+} from '../../server/src/snippets/developmentStorage';
+import { answersTcp, waitForReady } from '../../extension/common/net';
+import { freePort } from './processes';
+
+export { devAccountKey, freePort };
 
 export interface RunningAzurite {
   connectionString: string;
@@ -48,15 +51,15 @@ export async function startAzurite(): Promise<RunningAzurite> {
     await rm(location, { recursive: true, force: true, maxRetries: 5 });
   };
 
-  try {
-    await waitForPort(port, child, exited);
-  } catch (error) {
+  const outcome = await waitForReady(() => answersTcp(port, host), { limitMs: startLimitMs, exited });
+  if (!outcome.ready) {
     await close();
     const tail = output.text();
-    throw new Error(
-      `${error instanceof Error ? error.message : String(error)}${tail ? `\nAzurite output:\n${tail}` : ''}`,
-      { cause: error },
-    );
+    const problem =
+      outcome.reason === 'exited'
+        ? `Azurite exited before listening on ${host}:${port} (exit code ${child.exitCode}).`
+        : `Azurite did not listen on ${host}:${port} within ${startLimitMs / 1000} s.`;
+    throw new Error(`${problem}${tail ? `\nAzurite output:\n${tail}` : ''}`);
   }
 
   const blobEndpoint = `http://${host}:${port}/${devAccountName}`;
@@ -68,51 +71,6 @@ export async function startAzurite(): Promise<RunningAzurite> {
   };
 }
 
-/** A port nobody listens on right now: the OS picks it, then it is released for the caller. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('Could not pick a free port.'))));
-    });
-  });
-}
-
-async function waitForPort(port: number, child: ChildProcess, exited: Promise<void>): Promise<void> {
-  let exitedEarly = false;
-  void exited.then(() => (exitedEarly = true));
-  const deadline = Date.now() + startLimitMs;
-  let delay = 20;
-  for (;;) {
-    if (exitedEarly) {
-      throw new Error(`Azurite exited before listening on ${host}:${port} (exit code ${child.exitCode}).`);
-    }
-    if (await answers(port)) return;
-    if (Date.now() >= deadline) {
-      throw new Error(`Azurite did not listen on ${host}:${port} within ${startLimitMs / 1000} s.`);
-    }
-    await Promise.race([sleep(delay), exited]);
-    delay = Math.min(delay * 1.5, 500);
-  }
-}
-
-function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
-
 async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
@@ -120,10 +78,6 @@ async function stop(child: ChildProcess, exited: Promise<void>): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The last few KB of Azurite's output, to explain a failed start. */
