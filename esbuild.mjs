@@ -3,6 +3,11 @@
 //   node esbuild.mjs [--only=extension,server,start] [--production] [--watch]
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// Paths below are relative to the repository root; azd runs `npm run build` from server/.
+process.chdir(dirname(fileURLToPath(import.meta.url)));
 
 const args = process.argv.slice(2);
 const production = args.includes('--production');
@@ -32,12 +37,19 @@ const groups = {
       entryPoints: ['extension/extension.ts'],
       outfile: 'dist/extension.js',
       external: ['vscode'],
+      // jsonc-parser's `main` is a UMD build whose internal requires esbuild cannot follow.
+      mainFields: ['module', 'main'],
       metafile: true,
     },
     {
       // Loaded on first use (extension/probe/loadProbe.ts), not at activation.
       entryPoints: ['extension/probe/mcpProbe.ts'],
       outfile: 'dist/mcpProbe.js',
+    },
+    {
+      // The Azure SDK (ARM, credentials), loaded on first use (extension/azure/loadAzure.ts).
+      entryPoints: ['extension/azure/azureApi.ts'],
+      outfile: 'dist/azure.js',
     },
   ],
   server: [
@@ -57,6 +69,11 @@ const groups = {
       // The fake `func` the tests run (test/fakes/func/func is its launcher).
       entryPoints: ['test/fakes/func/fakeFunc.ts'],
       outfile: 'dist/test/fakeFunc.js',
+    },
+    {
+      // The fake `azd` the tests run (test/fakes/azd/azd is its launcher).
+      entryPoints: ['test/fakes/azd/fakeAzd.ts'],
+      outfile: 'dist/test/fakeAzd.js',
     },
   ],
   start: [

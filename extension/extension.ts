@@ -1,10 +1,15 @@
 // Composition root: builds the services, registers them with VS Code, and owns their disposal.
 import * as vscode from 'vscode';
 import path from 'node:path';
+import { createKeyFetcher, readAzureAccessSettings } from './azure/keyFetcher';
 import { registerCommands } from './commands';
 import type { MessageAction } from './common/errors';
 import { maskedLogger, SecretMasker } from './common/log';
 import { VsCodeUserInterface } from './common/vscodeUi';
+import { listAzdEnvironments, deploymentOutputs } from './deploy/azdCli';
+import { prepareBundledProject, workspaceAzdProjects } from './deploy/azdProject';
+import { runAzdAsTask } from './deploy/azdTask';
+import { deployCommand, remoteServerFromOutputs } from './deploy/deployCommand';
 import { ensureAzurite } from './localServer/azurite';
 import { funcTaskLauncher } from './localServer/funcTaskLauncher';
 import { probeFunc } from './localServer/hostChoice';
@@ -16,6 +21,11 @@ import { findServerProject } from './localServer/serverProject';
 import { createLocalServerStatusBarItem } from './localServer/statusBarItem';
 import { loadProbe } from './probe/loadProbe';
 import { RemoteMcpDefinitionProvider } from './provider/mcpDefinitionProvider';
+import { RemoteKeyService } from './remote/keyService';
+import { FunctionKeyStore } from './remote/keyStore';
+import { addServerToMcpJson } from './remote/mcpJson';
+import { remoteCommands } from './remote/remoteCommands';
+import { RemoteServerRegistry, type RemoteServer } from './remote/remoteServers';
 import { ServersTreeProvider } from './statusView/serversTreeProvider';
 
 let localServer: LocalServerManager | undefined;
@@ -26,18 +36,23 @@ export function activate(context: vscode.ExtensionContext) {
   const log = maskedLogger(channel, masker);
   const ui = new VsCodeUserInterface();
   const bundledServerDir = path.join(context.extensionPath, 'server');
-  const settings = () =>
-    readLocalServerSettings((key) => vscode.workspace.getConfiguration('remoteMcp').get(key));
-
+  const setting = (key: string) => vscode.workspace.getConfiguration('remoteMcp').get(key);
+  const workspaceFolders = () => (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath);
   const showLogs: MessageAction = { title: 'Show Logs', run: () => channel.show() };
+  const command = (title: string, id: string, ...args: unknown[]): MessageAction => ({
+    title,
+    run: () => vscode.commands.executeCommand(id, ...args),
+  });
+  const openUrl = (url: string) => vscode.env.openExternal(vscode.Uri.parse(url));
+
   localServer = new LocalServerManager({
-    settings,
-    workspaceFolders: () => (vscode.workspace.workspaceFolders ?? []).map((folder) => folder.uri.fsPath),
+    settings: () => readLocalServerSettings(setting),
+    workspaceFolders,
     findProject: (folders) => findServerProject(folders, bundledServerDir),
     probeFunc,
     launchers: {
       embedded: embeddedLauncher(path.join(bundledServerDir, 'dist', 'embedded.js'), log),
-      func: funcTaskLauncher(() => settings().funcPath),
+      func: funcTaskLauncher(() => readLocalServerSettings(setting).funcPath),
     },
     ensureStorage: (blobPort) =>
       ensureAzurite(
@@ -57,22 +72,31 @@ export function activate(context: vscode.ExtensionContext) {
     log,
     notify: { warning: (message, actions) => void ui.showWarning(message, actions) },
     actions: {
-      openSetting: (id) => ({
-        title: 'Open Settings',
-        run: () => vscode.commands.executeCommand('workbench.action.openSettings', id),
-      }),
+      openSetting: (id) => command('Open Settings', 'workbench.action.openSettings', id),
       showLogs: () => showLogs,
-      startAgain: () => ({
-        title: 'Start Again',
-        run: () => vscode.commands.executeCommand('remoteMcp.startLocalServer'),
-      }),
-      openUrl: (url) => vscode.env.openExternal(vscode.Uri.parse(url)),
+      startAgain: () => command('Start Again', 'remoteMcp.startLocalServer'),
+      openUrl,
     },
     baseEnv: process.env,
   });
 
-  const provider = new RemoteMcpDefinitionProvider(localServer, ui);
-  const tree = new ServersTreeProvider(localServer);
+  const registry = new RemoteServerRegistry(context.workspaceState);
+  const keyStore = new FunctionKeyStore(context.secrets, masker);
+  const azdPath = () => (setting('azdPath') as string | undefined)?.trim() || 'azd';
+  const keys = new RemoteKeyService(
+    keyStore,
+    createKeyFetcher(() => readAzureAccessSettings(setting), azdPath),
+    ui,
+    log,
+  );
+  const bundledProject = () => prepareBundledProject(context.extensionPath, context.globalStorageUri.fsPath);
+  const azdProjectDirs = () => [
+    ...workspaceAzdProjects(workspaceFolders()).map((project) => project.dir),
+    path.join(context.globalStorageUri.fsPath, 'bundled-server'),
+  ];
+
+  const provider = new RemoteMcpDefinitionProvider(localServer, registry, keys, ui, log);
+  const tree = new ServersTreeProvider(localServer, registry, keyStore);
   context.subscriptions.push(
     channel,
     provider,
@@ -83,6 +107,43 @@ export function activate(context: vscode.ExtensionContext) {
     ...registerCommands(
       {
         ...localServerCommands(localServer, ui),
+        ...deployCommand({
+          azdPath,
+          workspaceProjects: () => workspaceAzdProjects(workspaceFolders()),
+          bundledProject,
+          runAzd: (args, cwd, title, signal) =>
+            runAzdAsTask({ azdPath: azdPath(), args, cwd, env: process.env, title, log, signal }),
+          registry,
+          ui,
+          log,
+          actions: {
+            openUrl: (url) => ({ title: 'Install azd', run: () => openUrl(url) }),
+            signIn: (path) => ({
+              title: 'Sign In',
+              run: () => {
+                const terminal = vscode.window.createTerminal('azd auth login');
+                terminal.show();
+                terminal.sendText(`"${path}" auth login`);
+              },
+            }),
+            connect: (server) => command('Connect', 'remoteMcp.connect', server),
+            showLogs,
+          },
+        }),
+        ...remoteCommands({
+          registry,
+          keys,
+          keyStore,
+          ui,
+          log,
+          deployments: () => Promise.resolve(azdDeployments(azdProjectDirs())),
+          deployAction: command('Deploy to Azure', 'remoteMcp.deploy'),
+          addToMcpJson: (server) => {
+            const folder = workspaceFolders()[0];
+            if (!folder) throw new Error('Open a folder first: mcp.json lives in the workspace.');
+            return Promise.resolve(addServerToMcpJson(folder, server));
+          },
+        }),
         'remoteMcp.showLogs': () => channel.show(),
       },
       ui,
@@ -94,9 +155,30 @@ export function activate(context: vscode.ExtensionContext) {
   // Tests inside a real VS Code reach the services through this, never by importing modules
   // (the bundle and the test would each hold their own copies).
   if (process.env.REMOTE_MCP_TEST_API === '1') {
-    return { localServer, provider, tree, ui };
+    return {
+      localServer,
+      provider,
+      tree,
+      ui,
+      registry,
+      keyStore,
+      globalStoragePath: context.globalStorageUri.fsPath,
+    };
   }
   return undefined;
+}
+
+/** The deployments recorded in azd environments (those that have been provisioned). */
+function azdDeployments(projectDirs: readonly string[]): RemoteServer[] {
+  return projectDirs.flatMap((dir) =>
+    listAzdEnvironments(dir).flatMap((env) => {
+      try {
+        return [remoteServerFromOutputs(deploymentOutputs({ ...env.values, AZURE_ENV_NAME: env.name }))];
+      } catch {
+        return []; // Not provisioned yet.
+      }
+    }),
+  );
 }
 
 export function deactivate(): void {

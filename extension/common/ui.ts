@@ -1,5 +1,13 @@
 import type { MessageAction } from './errors';
 
+export interface PickItem<T> {
+  label: string;
+  description?: string;
+  detail?: string;
+  value: T;
+  picked?: boolean;
+}
+
 export interface ProgressReporter {
   report(message: string): void;
 }
@@ -12,6 +20,18 @@ export interface UserInterface {
   showError(message: string, actions?: readonly MessageAction[]): Promise<void>;
   showWarning(message: string, actions?: readonly MessageAction[]): Promise<void>;
   showInfo(message: string, actions?: readonly MessageAction[]): Promise<void>;
+  /** A quick pick; rejects with CancelledError when dismissed. */
+  pick<T>(title: string, items: readonly PickItem<T>[], options?: { placeholder?: string }): Promise<T>;
+  /** An input box; `validate` returns a message for a bad value. Rejects with CancelledError when dismissed. */
+  input(
+    title: string,
+    options: {
+      prompt?: string;
+      value?: string;
+      placeholder?: string;
+      validate?: (value: string) => string | undefined;
+    },
+  ): Promise<string>;
   /** A cancellable notification; the signal aborts when the user cancels. */
   withProgress<T>(
     title: string,

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CancelledError, type MessageAction } from './errors';
-import type { ProgressReporter, UserInterface } from './ui';
+import type { PickItem, ProgressReporter, UserInterface } from './ui';
 
 export interface ShownMessage {
   severity: 'error' | 'warning' | 'info';
@@ -8,10 +8,30 @@ export interface ShownMessage {
   actions: string[];
 }
 
-/** Messages are shown without awaiting the user's choice; a chosen action runs when it is picked. */
+/**
+ * Messages are shown without awaiting the user's choice; a chosen action runs when it is picked.
+ * With scripted answers (tests), picks and inputs take the next answer instead of prompting, and an
+ * unexpected prompt fails at once instead of hanging the run.
+ */
 export class VsCodeUserInterface implements UserInterface {
   /** What was shown, newest last; read by the test API so tests can assert on what users see. */
   readonly shown: ShownMessage[] = [];
+  private readonly shownActions: (readonly MessageAction[])[] = [];
+  private scripted: string[] | undefined;
+
+  /** Test mode: answers for the coming picks (by label) and inputs (by value), in order. */
+  scriptAnswers(answers: string[]): void {
+    this.scripted = [...(this.scripted ?? []), ...answers];
+  }
+
+  /** Test mode: presses a button of the newest message that has it, as a user would. */
+  async press(title: string): Promise<unknown> {
+    for (let i = this.shownActions.length - 1; i >= 0; i--) {
+      const action = this.shownActions[i]?.find((candidate) => candidate.title === title);
+      if (action) return await action.run();
+    }
+    throw new Error(`No message offers "${title}"; shown: ${JSON.stringify(this.shown)}`);
+  }
 
   showError(message: string, actions: readonly MessageAction[] = []): Promise<void> {
     return this.show('error', message, actions);
@@ -23,6 +43,55 @@ export class VsCodeUserInterface implements UserInterface {
 
   showInfo(message: string, actions: readonly MessageAction[] = []): Promise<void> {
     return this.show('info', message, actions);
+  }
+
+  async pick<T>(
+    title: string,
+    items: readonly PickItem<T>[],
+    options: { placeholder?: string } = {},
+  ): Promise<T> {
+    if (this.scripted) {
+      const answer = this.nextAnswer(title);
+      const item = items.find((candidate) => candidate.label === answer);
+      if (!item)
+        throw new Error(
+          `Scripted answer "${answer}" is not an option of "${title}": ${items.map((i) => i.label).join(', ')}`,
+        );
+      return item.value;
+    }
+    const picked = await vscode.window.showQuickPick(
+      items.map((item) => ({ ...item, item })),
+      { title, placeHolder: options.placeholder, ignoreFocusOut: true },
+    );
+    if (!picked) throw new CancelledError();
+    return picked.item.value;
+  }
+
+  async input(
+    title: string,
+    options: {
+      prompt?: string;
+      value?: string;
+      placeholder?: string;
+      validate?: (value: string) => string | undefined;
+    },
+  ): Promise<string> {
+    if (this.scripted) {
+      const answer = this.nextAnswer(title);
+      const problem = options.validate?.(answer);
+      if (problem) throw new Error(`Scripted answer "${answer}" for "${title}" is invalid: ${problem}`);
+      return answer;
+    }
+    const value = await vscode.window.showInputBox({
+      title,
+      prompt: options.prompt,
+      value: options.value,
+      placeHolder: options.placeholder,
+      ignoreFocusOut: true,
+      validateInput: options.validate,
+    });
+    if (value === undefined) throw new CancelledError();
+    return value;
   }
 
   async withProgress<T>(
@@ -45,12 +114,19 @@ export class VsCodeUserInterface implements UserInterface {
     );
   }
 
+  private nextAnswer(title: string): string {
+    const answer = this.scripted?.shift();
+    if (answer === undefined) throw new Error(`Unexpected prompt "${title}": no scripted answer left.`);
+    return answer;
+  }
+
   private show(
     severity: ShownMessage['severity'],
     message: string,
     actions: readonly MessageAction[],
   ): Promise<void> {
     this.shown.push({ severity, message, actions: actions.map((action) => action.title) });
+    this.shownActions.push(actions);
     const show =
       severity === 'error'
         ? vscode.window.showErrorMessage

@@ -1,62 +1,111 @@
 import * as vscode from 'vscode';
+import { CancelledError, UserFacingError } from '../common/errors';
 import { hostIsRunning } from '../common/net';
+import type { Logger } from '../common/log';
 import type { UserInterface } from '../common/ui';
 import type { LocalServerManager, LocalServerState } from '../localServer/localServerManager';
+import type { RemoteKeyService } from '../remote/keyService';
+import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';
 
 export const localServerLabel = 'Local MCP server';
 
+export function remoteServerLabel(server: RemoteServer): string {
+  return `${server.name} (Azure)`;
+}
+
 /**
  * Hands VS Code's MCP client (and so Copilot agent mode) our servers, with no mcp.json: the local
- * server while it runs. `provideMcpServerDefinitions` must be fast and never prompt; checks and
- * prompts belong in `resolveMcpServerDefinition`, which runs when VS Code starts a server.
+ * server while it runs, and every deployed server of the workspace. `provideMcpServerDefinitions`
+ * must be fast and never prompt; keys, checks and prompts belong in `resolveMcpServerDefinition`,
+ * which runs when VS Code starts a server. Keys go into the headers only there.
  */
 export class RemoteMcpDefinitionProvider implements vscode.McpServerDefinitionProvider<vscode.McpHttpServerDefinition> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeMcpServerDefinitions = this.changed.event;
-  private lastKey = '';
+  private lastLocalKey = '';
 
   constructor(
     private readonly localServer: LocalServerManager,
+    private readonly remoteServers: RemoteServerRegistry,
+    private readonly keys: RemoteKeyService,
     private readonly ui: UserInterface,
+    private readonly log: Logger,
   ) {
     localServer.onDidChange((state) => {
       // Only a start or a stop changes what VS Code should see; tool counts and progress do not.
       const key = state.status === 'running' ? `${state.url}#${state.version}` : '';
-      if (key !== this.lastKey) {
-        this.lastKey = key;
+      if (key !== this.lastLocalKey) {
+        this.lastLocalKey = key;
         this.changed.fire();
       }
     });
+    remoteServers.onDidChange(() => this.changed.fire());
   }
 
   provideMcpServerDefinitions(): vscode.McpHttpServerDefinition[] {
     const state = this.localServer.state;
-    return state.status === 'running' ? [localDefinition(state)] : [];
+    const local = state.status === 'running' ? [localDefinition(state)] : [];
+    const remote = this.remoteServers
+      .list()
+      .filter((server) => server.connected)
+      .map(
+        (server) =>
+          new vscode.McpHttpServerDefinition(
+            remoteServerLabel(server),
+            vscode.Uri.parse(server.endpoint),
+            {},
+          ),
+      );
+    return [...local, ...remote];
   }
 
   async resolveMcpServerDefinition(
     definition: vscode.McpHttpServerDefinition,
   ): Promise<vscode.McpHttpServerDefinition | undefined> {
-    const state = this.localServer.state;
-    if (definition.label === localServerLabel) {
-      if (state.status !== 'running' || !(await hostIsRunning(state.port, 5000))) {
-        await this.ui.showError(
-          `The local MCP server is not answering${state.status === 'running' ? ` on port ${state.port}` : ''}. Start it with "Remote MCP: Start Local Server".`,
-          [
-            {
-              title: 'Start Local Server',
-              run: () => vscode.commands.executeCommand('remoteMcp.startLocalServer'),
-            },
-          ],
-        );
-        return undefined;
-      }
-    }
-    return definition;
+    if (definition.label === localServerLabel) return this.resolveLocal(definition);
+    const server = this.remoteServers
+      .list()
+      .find((candidate) => remoteServerLabel(candidate) === definition.label);
+    return server ? this.resolveRemote(definition, server) : definition;
   }
 
   dispose(): void {
     this.changed.dispose();
+  }
+
+  private async resolveLocal(definition: vscode.McpHttpServerDefinition) {
+    const state = this.localServer.state;
+    if (state.status !== 'running' || !(await hostIsRunning(state.port, 5000))) {
+      await this.ui.showError(
+        `The local MCP server is not answering${state.status === 'running' ? ` on port ${state.port}` : ''}. Start it with "Remote MCP: Start Local Server".`,
+        [
+          {
+            title: 'Start Local Server',
+            run: () => vscode.commands.executeCommand('remoteMcp.startLocalServer'),
+          },
+        ],
+      );
+      return undefined;
+    }
+    return definition;
+  }
+
+  private async resolveRemote(definition: vscode.McpHttpServerDefinition, server: RemoteServer) {
+    try {
+      const key = await this.keys.keyForConnection(server);
+      definition.headers = { ...definition.headers, 'x-functions-key': key };
+      return definition;
+    } catch (error) {
+      // Starting the server is VS Code's action, not a command: report here, then cancel the start.
+      if (error instanceof CancelledError) return undefined;
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.error(`Could not connect to ${server.name}: ${message}`);
+      await this.ui.showError(
+        error instanceof UserFacingError ? message : `Could not connect to ${server.name}: ${message}`,
+        error instanceof UserFacingError ? error.actions : [],
+      );
+      return undefined;
+    }
   }
 }
 

@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { LocalServerManager, LocalServerState } from '../localServer/localServerManager';
+import type { FunctionKeyStore } from '../remote/keyStore';
+import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';
 
 /** A node of the MCP Servers view. `contextValue` drives the inline actions in package.json. */
 export interface ServerNode {
@@ -69,23 +71,87 @@ export function localServerNodes(state: LocalServerState): ServerNode[] {
   ];
 }
 
+/** A deployed server: whether VS Code uses it, whether its key is stored, and where it is. */
+export function remoteServerNode(server: RemoteServer, keyStored: boolean): ServerNode {
+  const details: ServerNode[] = [
+    {
+      id: `${server.resourceId}/endpoint`,
+      label: 'Endpoint',
+      description: server.endpoint,
+      icon: 'link',
+      tooltip: server.endpoint,
+    },
+    {
+      id: `${server.resourceId}/key`,
+      label: 'Key',
+      description: keyStored ? 'in secret storage' : 'not fetched',
+      icon: 'key',
+    },
+  ];
+  if (server.environment)
+    details.push({
+      id: `${server.resourceId}/env`,
+      label: 'azd environment',
+      description: server.environment,
+      icon: 'symbol-namespace',
+    });
+  if (server.location)
+    details.push({
+      id: `${server.resourceId}/location`,
+      label: 'Region',
+      description: server.location,
+      icon: 'globe',
+    });
+  if (server.lastDeployedAt) {
+    details.push({
+      id: `${server.resourceId}/deployed`,
+      label: 'Last deployed',
+      description: new Date(server.lastDeployedAt).toLocaleString(),
+      icon: 'history',
+    });
+  }
+  return {
+    id: server.resourceId,
+    label: server.name,
+    description: `${server.connected ? 'connected' : 'deployed, not connected'} · ${keyStored ? 'key stored' : 'no key'}`,
+    tooltip: `${server.endpoint}\n${server.resourceId}`,
+    icon: server.connected ? 'cloud' : 'cloud-upload',
+    contextValue: server.connected ? 'remoteServer.connected' : 'remoteServer.deployed',
+    children: details,
+  };
+}
+
 export class ServersTreeProvider implements vscode.TreeDataProvider<ServerNode> {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
 
-  constructor(private readonly localServer: LocalServerManager) {
+  constructor(
+    private readonly localServer: LocalServerManager,
+    private readonly remoteServers: RemoteServerRegistry,
+    private readonly keys: FunctionKeyStore,
+  ) {
     localServer.onDidChange(() => this.changed.fire());
+    remoteServers.onDidChange(() => this.changed.fire());
+    keys.onDidChange(() => this.changed.fire());
   }
 
-  getChildren(node?: ServerNode): ServerNode[] {
-    return node ? (node.children ?? []) : localServerNodes(this.localServer.state);
+  async getChildren(node?: ServerNode): Promise<ServerNode[]> {
+    if (node) return node.children ?? [];
+    const remote = await Promise.all(
+      this.remoteServers
+        .list()
+        .map(async (server) =>
+          remoteServerNode(server, (await this.keys.get(server.resourceId)) !== undefined),
+        ),
+    );
+    return [...localServerNodes(this.localServer.state), ...remote];
   }
 
   getTreeItem(node: ServerNode): vscode.TreeItem {
     const item = new vscode.TreeItem(
       node.label,
       node.children?.length
-        ? node.id === 'local'
+        ? node.id === 'local' || node.contextValue?.startsWith('remoteServer')
           ? vscode.TreeItemCollapsibleState.Expanded
           : vscode.TreeItemCollapsibleState.Collapsed
         : vscode.TreeItemCollapsibleState.None,

@@ -177,6 +177,8 @@ describe('the command error wrapper', () => {
       showWarning: () => Promise.resolve(),
       showInfo: () => Promise.resolve(),
       withProgress: (_title, task) => task({ report: () => undefined }, new AbortController().signal),
+      pick: () => Promise.reject(new Error('no prompt expected')),
+      input: () => Promise.reject(new Error('no prompt expected')),
     };
     return { ui, shown };
   }

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { bundleSuite } from './harness/bundle';
 import { runVsCodeSuite, type VsCodeSuiteResult } from './harness/runSuite';
 import { startAzurite } from '../support/azurite';
+import { startRemoteFixtures } from './remoteFixtures';
 import { freePort } from '../support/processes';
 import { isPortFree, waitForReady } from '../../extension/common/net';
 
@@ -30,6 +31,11 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
   const workspace = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-workspace-'));
   const azurite = await startAzurite();
   const port = await freePort();
+  const fixtures = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-fixtures-'));
+  const remote = await startRemoteFixtures({
+    workDir: fixtures,
+    storageConnectionString: azurite.connectionString,
+  });
   try {
     const result = await runVsCodeSuite({
       vsixPath,
@@ -41,11 +47,13 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
         REMOTE_MCP_TEST_PORT: String(port),
         REMOTE_MCP_FAKE_FUNC: path.join(root, 'test/fakes/func/func'),
         REMOTE_MCP_FAKE_FUNC_OLD: path.join(root, 'test/fakes/func/func-too-old'),
+        ...remote.env,
       },
       settings: {
         'remoteMcp.localServer.port': port,
         'remoteMcp.localServer.azuriteBlobPort': azurite.blobPort,
         'remoteMcp.localServer.host': 'embedded',
+        ...remote.settings,
       },
       screenshotPath: path.join(results, 'workbench.png'),
       logsDir: path.join(results, 'logs'),
@@ -63,7 +71,9 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
           failures: [...result.failures, `closing VS Code left the local MCP server running on port ${port}`],
         };
   } finally {
+    await remote.close();
     await azurite.close();
     rmSync(workspace, { recursive: true, force: true });
+    rmSync(fixtures, { recursive: true, force: true });
   }
 }

@@ -215,12 +215,17 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const root = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-vscode-'));
   const userDataDir = path.join(root, 'user-data');
   const extensionsDir = path.join(root, 'extensions');
-  mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(
-    path.join(userDataDir, 'User', 'settings.json'),
-    JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2) + '\n',
-  );
+  // code-server is a remote window: settings of machine scope (paths to executables, say) are read
+  // from the Machine settings and dropped from the User settings once the remote configuration
+  // loads, so the settings go to both, as a user would set them in both places.
+  for (const scope of ['User', 'Machine']) {
+    mkdirSync(path.join(userDataDir, scope), { recursive: true });
+    writeFileSync(
+      path.join(userDataDir, scope, 'settings.json'),
+      JSON.stringify({ ...DEFAULT_SETTINGS, ...options.settings }, null, 2) + '\n',
+    );
+  }
 
   const env = childEnv(root, options.env);
   let child: ChildProcess | undefined;

@@ -18,6 +18,6 @@ describe('activation', () => {
     const api = await testApi();
     assert.equal(api.localServer.state.status, 'stopped');
     assert.deepEqual(api.provider.provideMcpServerDefinitions(), []);
-    assert.deepEqual(api.tree.getChildren(), []);
+    assert.deepEqual(await api.tree.getChildren(), []);
   });
 });

@@ -5,9 +5,12 @@ import { runMochaInHost } from '../harness/mochaInHost';
 export function run(): Promise<void> {
   return runMochaInHost({
     timeoutMs: 90_000,
+    // REMOTE_MCP_TEST_GREP narrows a local run to matching tests while working on them.
+    grep: process.env.REMOTE_MCP_TEST_GREP,
     load: async () => {
       await import('./activation.test');
       await import('./localServer.test');
+      await import('./remote.test');
       await import('./funcHost.test');
     },
   });

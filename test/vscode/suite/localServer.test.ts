@@ -54,13 +54,13 @@ describe('the local server loop with the embedded host', () => {
 
   it('shows the running server in the MCP Servers view: state, URL, host and tool count', async () => {
     const api = await testApi();
-    const [local] = await eventually('the tool count in the view', () => {
-      const nodes = api.tree.getChildren();
+    const [local] = await eventually('the tool count in the view', async () => {
+      const nodes = await api.tree.getChildren();
       return nodes[0]?.description?.includes('5 tools') ? nodes : undefined;
     });
     assert.equal(local?.label, 'Local server');
     assert.equal(local?.description, 'running · embedded · 5 tools');
-    const details = api.tree.getChildren(local);
+    const details = await api.tree.getChildren(local);
     assert.equal(
       details.find((node) => node.label === 'URL')?.description,
       `http://127.0.0.1:${port}/runtime/webhooks/mcp`,
@@ -75,7 +75,7 @@ describe('the local server loop with the embedded host', () => {
     const state = await vscode.commands.executeCommand<LocalServerState>('remoteMcp.stopLocalServer');
     assert.equal(state?.status, 'stopped');
     assert.deepEqual(api.provider.provideMcpServerDefinitions(), []);
-    assert.deepEqual(api.tree.getChildren(), []);
+    assert.deepEqual(await api.tree.getChildren(), []);
     await eventually('the MCP tools to disappear', () => ourMcpTools().length === 0);
   });
 

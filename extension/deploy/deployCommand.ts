@@ -1,0 +1,233 @@
+import { UserFacingError, type MessageAction } from '../common/errors';
+import type { Logger } from '../common/log';
+import { runCli } from '../common/processes';
+import type { UserInterface } from '../common/ui';
+import { mcpEndpoint, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
+import type { AzdProject } from './azdProject';
+import {
+  azdDeployArgs,
+  azdEnvValues,
+  azdNewEnvArgs,
+  azdSignInStatus,
+  deploymentOutputs,
+  interpretAzdOutput,
+  listAzdEnvironments,
+  probeAzd,
+  type DeploymentOutputs,
+} from './azdCli';
+import type { AzdRun } from './azdTask';
+
+export interface DeployServices {
+  azdPath(): string;
+  /** azd projects of the workspace (folders with azure.yaml). */
+  workspaceProjects(): AzdProject[];
+  /** The bundled server, copied where azd may write; used when the workspace has no azd project. */
+  bundledProject(): AzdProject;
+  runAzd(args: string[], cwd: string, title: string, signal: AbortSignal): Promise<AzdRun>;
+  registry: RemoteServerRegistry;
+  ui: UserInterface;
+  log: Logger;
+  actions: {
+    openUrl(url: string): MessageAction;
+    signIn(azdPath: string): MessageAction;
+    connect(server: RemoteServer): MessageAction;
+    showLogs: MessageAction;
+  };
+}
+
+export interface DeployTarget {
+  project: AzdProject;
+  environment: string;
+}
+
+const installUrl = 'https://aka.ms/azd-install';
+const newEnvironment = '\u0000new';
+// Regions that offer Flex Consumption; the full, current list is in the Azure docs.
+const flexRegions = [
+  'eastus',
+  'eastus2',
+  'westus2',
+  'westus3',
+  'northeurope',
+  'westeurope',
+  'uksouth',
+  'swedencentral',
+  'australiaeast',
+  'southeastasia',
+  'eastasia',
+  'japaneast',
+  'canadacentral',
+];
+
+export function remoteServerFromOutputs(outputs: DeploymentOutputs): RemoteServer {
+  return {
+    resourceId: outputs.resourceId,
+    name: outputs.functionName,
+    hostName: outputs.hostName,
+    endpoint: mcpEndpoint(outputs.hostName),
+    subscriptionId: outputs.subscriptionId,
+    resourceGroup: outputs.resourceGroup,
+    tenantId: outputs.tenantId,
+    environment: outputs.environment,
+    location: outputs.location,
+  };
+}
+
+/**
+ * Remote MCP: Deploy to Azure. Checks azd and its sign-in, picks or creates an environment, runs
+ * `azd up` the first time and `azd deploy` after (as a Task the user can watch and stop), then
+ * offers Connect. Failures show azd's ERROR line with the known remedy.
+ */
+export function deployCommand(services: DeployServices) {
+  const { ui, log } = services;
+
+  async function deploy(given?: DeployTarget): Promise<RemoteServer | undefined> {
+    const azdPath = services.azdPath();
+    const probe = await probeAzd(azdPath);
+    if (probe.status === 'missing') {
+      throw new UserFacingError(
+        `The Azure Developer CLI (azd) was not found${azdPath === 'azd' ? ' on PATH' : ` at ${azdPath}`}. Install it, or set remoteMcp.azdPath to where it is.`,
+        [services.actions.openUrl(installUrl)],
+      );
+    }
+    if (probe.status !== 'ok') {
+      throw new UserFacingError(
+        probe.status === 'too-old'
+          ? `azd ${probe.version} is too old; update the Azure Developer CLI and deploy again.`
+          : `azd did not report its version (${probe.detail}). Check remoteMcp.azdPath.`,
+        [services.actions.openUrl(installUrl)],
+      );
+    }
+
+    log.info(`Using azd ${probe.version} at ${azdPath}.`);
+    const project = given?.project ?? (await pickProject());
+    const signIn = await azdSignInStatus(azdPath, project.dir);
+    if (!signIn.signedIn) {
+      throw new UserFacingError('azd is not signed in to Azure. Sign in, then deploy again.', [
+        services.actions.signIn(azdPath),
+      ]);
+    }
+    const environment = given?.environment ?? (await pickEnvironment(azdPath, project));
+    const known = listAzdEnvironments(project.dir).find((env) => env.name === environment);
+    const verb = known?.values.SERVICE_API_NAME ? 'deploy' : 'up';
+
+    const run = await ui.withProgress(
+      `Deploying to Azure: azd ${verb} (environment ${environment})`,
+      (progress, signal) => {
+        progress.report(
+          verb === 'up' ? 'provisioning and deploying; the first time takes a few minutes…' : 'deploying…',
+        );
+        return services.runAzd(
+          azdDeployArgs({ first: verb === 'up', env: environment, projectDir: project.dir }),
+          project.dir,
+          `azd ${verb}`,
+          signal,
+        );
+      },
+    );
+    const result = interpretAzdOutput(run.lines);
+    if (!result.succeeded || run.exitCode !== 0) {
+      const retry: MessageAction[] = result.remedy?.retry
+        ? [{ title: 'Retry', run: () => deploy({ project, environment }) }]
+        : [];
+      throw new UserFacingError(
+        [`azd ${verb} failed: ${result.errorLine ?? `exit code ${run.exitCode}`}`, result.remedy?.message]
+          .filter(Boolean)
+          .join(' '),
+        retry,
+      );
+    }
+
+    const server = remoteServerFromOutputs(
+      deploymentOutputs(await azdEnvValues(azdPath, project.dir, environment)),
+    );
+    const deployed = {
+      ...server,
+      connected: services.registry.find(server.resourceId)?.connected ?? false,
+      lastDeployedAt: new Date().toISOString(),
+    };
+    await services.registry.upsert(deployed);
+    log.info(`Deployed ${server.name} to ${server.hostName} (environment ${environment}).`);
+    await ui.showInfo(`Deployed to ${server.hostName}`, [services.actions.connect(deployed)]);
+    return deployed;
+  }
+
+  async function pickProject(): Promise<AzdProject> {
+    const projects = services.workspaceProjects();
+    if (projects.length === 0) {
+      log.info('No azure.yaml in the workspace: deploying the server bundled with the extension.');
+      return services.bundledProject();
+    }
+    if (projects.length === 1) return projects[0]!;
+    return ui.pick(
+      'Deploy which project?',
+      projects.map((project) => ({ label: project.dir, value: project })),
+    );
+  }
+
+  async function pickEnvironment(azdPath: string, project: AzdProject): Promise<string> {
+    const environments = listAzdEnvironments(project.dir);
+    const picked =
+      environments.length === 0
+        ? newEnvironment
+        : await ui.pick('Deploy to which azd environment?', [
+            ...environments.map((env) => ({
+              label: env.name,
+              description: [
+                env.isDefault ? 'default' : '',
+                env.values.SERVICE_API_DEFAULT_HOSTNAME ?? 'not deployed yet',
+              ]
+                .filter(Boolean)
+                .join(' · '),
+              value: env.name,
+            })),
+            {
+              label: 'New environment…',
+              description: 'name, subscription and region',
+              value: newEnvironment,
+            },
+          ]);
+    if (picked !== newEnvironment) return picked;
+
+    const name = await ui.input('New azd environment', {
+      prompt: 'A name for the environment; it becomes part of the Azure resource names.',
+      placeholder: 'mcp-dev',
+      validate: (value) =>
+        /^[a-zA-Z0-9-]{1,64}$/.test(value) ? undefined : 'Use 1-64 letters, digits and hyphens.',
+    });
+    const subscription = await ui.input('Azure subscription', {
+      prompt: 'The id of the subscription to deploy to (a GUID; `az account show` or the portal shows it).',
+      value: process.env.AZURE_SUBSCRIPTION_ID,
+      validate: (value) =>
+        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.trim())
+          ? undefined
+          : 'A subscription id looks like 00000000-0000-0000-0000-000000000000.',
+    });
+    const location = await ui.pick(
+      'Azure region',
+      flexRegions.map((region) => ({ label: region, value: region })),
+      { placeholder: 'A region that offers Flex Consumption' },
+    );
+    const created = await runCli(
+      azdPath,
+      azdNewEnvArgs({ name, subscription: subscription.trim(), location, projectDir: project.dir }),
+      {
+        timeoutMs: 60_000,
+        cwd: project.dir,
+      },
+    );
+    if (created.exitCode !== 0) {
+      throw new UserFacingError(
+        `azd could not create the environment ${name}: ${(created.stderr || created.stdout).trim().split('\n').pop()}`,
+      );
+    }
+    return name;
+  }
+
+  return { 'remoteMcp.deploy': (target?: unknown) => deploy(isDeployTarget(target) ? target : undefined) };
+}
+
+function isDeployTarget(value: unknown): value is DeployTarget {
+  const candidate = value as Partial<DeployTarget> | undefined;
+  return typeof candidate?.environment === 'string' && typeof candidate.project?.dir === 'string';
+}

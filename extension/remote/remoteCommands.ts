@@ -1,0 +1,117 @@
+import { UserFacingError, type MessageAction } from '../common/errors';
+import type { Logger } from '../common/log';
+import type { UserInterface } from '../common/ui';
+import type { RemoteKeyService } from './keyService';
+import type { FunctionKeyStore } from './keyStore';
+import { sameResource, type RemoteServer, type RemoteServerRegistry } from './remoteServers';
+
+export interface RemoteCommandServices {
+  registry: RemoteServerRegistry;
+  keys: RemoteKeyService;
+  keyStore: FunctionKeyStore;
+  ui: UserInterface;
+  log: Logger;
+  /** Deployments found in the workspace's azd environments (and the bundled project's). */
+  deployments(): Promise<RemoteServer[]>;
+  deployAction: MessageAction;
+  addToMcpJson(server: RemoteServer): Promise<string>;
+}
+
+export function isRemoteServer(value: unknown): value is RemoteServer {
+  const candidate = value as Partial<RemoteServer> | undefined;
+  return typeof candidate?.resourceId === 'string' && typeof candidate.endpoint === 'string';
+}
+
+/** Connect, Fetch Key, Forget Key and Add to mcp.json, for a server given by a button or picked. */
+export function remoteCommands(services: RemoteCommandServices) {
+  const { registry, keys, keyStore, ui, log } = services;
+
+  async function pickKnown(
+    title: string,
+    target: unknown,
+    filter: (server: RemoteServer) => boolean = () => true,
+  ) {
+    if (isRemoteServer(target)) return registry.find(target.resourceId) ?? target;
+    const servers = registry.list().filter(filter);
+    if (servers.length === 0) {
+      throw new UserFacingError(
+        'No deployed MCP server is connected in this workspace. Deploy one, or run "Remote MCP: Connect".',
+        [services.deployAction],
+      );
+    }
+    return ui.pick(
+      title,
+      servers.map((server) => ({
+        label: server.name,
+        description: server.endpoint,
+        detail: server.environment,
+        value: server,
+      })),
+    );
+  }
+
+  return {
+    'remoteMcp.connect': async (target?: unknown): Promise<RemoteServer> => {
+      let server: RemoteServer;
+      if (isRemoteServer(target)) {
+        server = target;
+      } else {
+        const known = await services.deployments();
+        const merged = [
+          ...known,
+          ...registry.list().filter((s) => !known.some((k) => sameResource(k.resourceId, s.resourceId))),
+        ];
+        if (merged.length === 0) {
+          throw new UserFacingError(
+            'No deployment was found in this workspace\'s azd environments. Deploy first with "Remote MCP: Deploy to Azure".',
+            [services.deployAction],
+          );
+        }
+        server = await ui.pick(
+          'Connect to which deployed MCP server?',
+          merged.map((candidate) => ({
+            label: candidate.name,
+            description: candidate.environment
+              ? `azd environment ${candidate.environment}`
+              : candidate.resourceGroup,
+            detail: candidate.endpoint,
+            value: candidate,
+          })),
+        );
+      }
+      await keys.fetchAndStore(server);
+      await registry.upsert({ ...server, connected: true });
+      log.info(`Connected to ${server.name} at ${server.endpoint}.`);
+      await ui.showInfo(`Connected to ${server.name}. Copilot agent mode can use its tools now.`);
+      return server;
+    },
+    'remoteMcp.fetchKey': async (target?: unknown): Promise<void> => {
+      const server = await pickKnown('Fetch the key of which server?', target);
+      await keys.fetchAndStore(server);
+      await ui.showInfo(`Fetched the MCP key of ${server.name} into VS Code's secret storage.`);
+    },
+    'remoteMcp.forgetKey': async (target?: unknown): Promise<void> => {
+      const server = await pickKnown('Forget the key of which server?', target);
+      await keyStore.forget(server.resourceId);
+      await ui.showInfo(
+        `Forgot the MCP key of ${server.name}. It is fetched again the next time the server starts.`,
+      );
+    },
+    'remoteMcp.addToMcpJson': async (target?: unknown): Promise<void> => {
+      const server = await pickKnown('Add which server to .vscode/mcp.json?', target);
+      const file = await services.addToMcpJson(server);
+      await ui.showInfo(
+        `Added ${server.name} to ${file}. Its key is not written there: VS Code asks this extension for it.`,
+      );
+    },
+    /** For mcp.json's `${input:...}` of type command: hands VS Code the key, never writing it anywhere. */
+    'remoteMcp.getFunctionKey': async (resourceId?: unknown): Promise<string | undefined> => {
+      const server = typeof resourceId === 'string' ? registry.find(resourceId) : undefined;
+      if (!server)
+        throw new UserFacingError(
+          `No remembered MCP server has the resource id ${String(resourceId)}. Connect to it first.`,
+        );
+      return keys.keyForConnection(server);
+    },
+  };
+}

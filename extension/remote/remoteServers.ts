@@ -1,0 +1,73 @@
+/** A deployed MCP server this workspace knows about. */
+export interface RemoteServer {
+  /** The function app's resource id: the identity of a server, and the key's name in SecretStorage. */
+  resourceId: string;
+  name: string;
+  hostName: string;
+  /** https://<host>/runtime/webhooks/mcp */
+  endpoint: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  tenantId?: string;
+  /** The azd environment it was deployed from, when it was. */
+  environment?: string;
+  location?: string;
+  lastDeployedAt?: string;
+  /** Connected servers are handed to VS Code's MCP client; a deployed one waits for Connect. */
+  connected?: boolean;
+}
+
+/** The slice of VS Code's Memento this needs (workspaceState). */
+export interface StateStore {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Thenable<void>;
+}
+
+const stateKey = 'remoteMcp.remoteServers';
+
+export function mcpEndpoint(hostName: string): string {
+  return `https://${hostName}/runtime/webhooks/mcp`;
+}
+
+export function sameResource(a: string, b: string): boolean {
+  // ARM resource ids are case-insensitive.
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Deployed servers, remembered per workspace; listeners hear of every change. */
+export class RemoteServerRegistry {
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly state: StateStore) {}
+
+  list(): RemoteServer[] {
+    return this.state.get<RemoteServer[]>(stateKey) ?? [];
+  }
+
+  find(resourceId: string): RemoteServer | undefined {
+    return this.list().find((server) => sameResource(server.resourceId, resourceId));
+  }
+
+  async upsert(server: RemoteServer): Promise<void> {
+    const others = this.list().filter((existing) => !sameResource(existing.resourceId, server.resourceId));
+    await this.state.update(stateKey, [...others, { ...this.find(server.resourceId), ...server }]);
+    this.fire();
+  }
+
+  async remove(resourceId: string): Promise<void> {
+    await this.state.update(
+      stateKey,
+      this.list().filter((server) => !sameResource(server.resourceId, resourceId)),
+    );
+    this.fire();
+  }
+
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  private fire(): void {
+    for (const listener of this.listeners) listener();
+  }
+}

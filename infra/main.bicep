@@ -1,0 +1,154 @@
+// The infrastructure `azd provision` (and `azd up`) creates for the companion MCP server: a resource
+// group holding a Flex Consumption function app, its storage, identity and monitoring, and optionally
+// a virtual network. azd reads the outputs at the bottom into `.azure/<env>/.env`, and the VS Code
+// extension reads them back with `azd env get-values`, so their names are a contract.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; it names the resource group and seeds the unique suffix of every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Region for every resource. It must offer the Flex Consumption plan (`az functionapp list-flexconsumption-locations`).')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the person running azd (azd fills in AZURE_PRINCIPAL_ID). They get blob data access so the server can use the same storage account from their machine. Empty: no assignment.')
+param principalId string = ''
+
+@description('Put storage behind private endpoints in a virtual network and route the function app through it. Off by default: it costs more and needs the Microsoft.App resource provider.')
+param vnetEnabled bool = false
+
+@description('Use this resource group name instead of rg-<environmentName>.')
+param resourceGroupName string = ''
+
+// Resource name prefixes, following the Cloud Adoption Framework abbreviations azd templates use.
+var abbrs = {
+  resourceGroup: 'rg-'
+  functionApp: 'func-'
+  appServicePlan: 'plan-'
+  storageAccount: 'st'
+  managedIdentity: 'id-'
+  logAnalytics: 'log-'
+  applicationInsights: 'appi-'
+  virtualNetwork: 'vnet-'
+}
+
+// The same subscription, environment and region always give the same names, so re-provisioning
+// updates resources in place rather than creating new ones.
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+
+// azd finds the resources of an environment by this tag.
+var tags = {
+  'azd-env-name': environmentName
+}
+
+var functionAppName = '${abbrs.functionApp}api-${resourceToken}'
+
+// Flex Consumption deploys from a blob container; one per app keeps packages of different apps apart.
+// 12 + 32 + 1 + 7 characters stays inside the 63-character container name limit.
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
+
+// The container the snippet tools keep their blobs in: the server's default, so a deployed app and
+// a local run against the same account see the same snippets.
+var snippetsContainerName = 'snippets'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : '${abbrs.resourceGroup}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity './app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentity}api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring './app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: '${abbrs.logAnalytics}${resourceToken}'
+    applicationInsightsName: '${abbrs.applicationInsights}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage './app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageAccount}${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+    snippetsContainerName: snippetsContainerName
+    vnetEnabled: vnetEnabled
+  }
+}
+
+module vnet './app/vnet.bicep' = if (vnetEnabled) {
+  name: 'vnet'
+  scope: rg
+  params: {
+    name: '${abbrs.virtualNetwork}${resourceToken}'
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+  }
+}
+
+module rbac './app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    managedIdentityPrincipalId: identity.outputs.principalId
+    userPrincipalId: principalId
+  }
+}
+
+module api './app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: '${abbrs.appServicePlan}${resourceToken}'
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    snippetsContainerName: snippetsContainerName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    virtualNetworkSubnetId: vnetEnabled ? vnet.outputs.appSubnetId : ''
+  }
+  // The host starts as soon as the site exists and reaches storage with the identity: granting the
+  // roles first spares it a first start full of 403s.
+  dependsOn: [
+    rbac
+  ]
+}
+
+// Read by azd (`azd env get-values`) and by the VS Code extension.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_NAME string = api.outputs.name
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_DEFAULT_HOSTNAME string = api.outputs.defaultHostName
+output SERVICE_API_RESOURCE_ID string = api.outputs.id
+output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint

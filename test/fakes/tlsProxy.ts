@@ -1,0 +1,43 @@
+// Stands in for a deployed function app's https front end: TLS with the loopback certificate on
+// one port, forwarding every request and its streamed response (SSE included) to an http server on
+// 127.0.0.1. Lets the embedded host, started with MCP_KEY, play a function app in tests.
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { loopbackCertificate } from './loopbackCertificate';
+
+export interface TlsProxy {
+  /** host:port, as a function app's defaultHostName would be. */
+  hostName: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startTlsProxy(targetPort: () => number): Promise<TlsProxy> {
+  const { cert, key } = await loopbackCertificate();
+  const server = https.createServer({ cert, key }, (req, res) => {
+    const upstream = http.request(
+      { host: '127.0.0.1', port: targetPort(), method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'The function app is not reachable.' }));
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    hostName: `127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

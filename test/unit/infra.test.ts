@@ -1,0 +1,531 @@
+// Static checks of the Bicep that `azd provision` deploys (infra/) and of azure.yaml. No Bicep
+// compiler can be installed here, so these read the text with small parsers: enough to catch a
+// renamed module, a parameter azd cannot fill, an output the extension reads going missing, or the
+// service tag drifting away from azure.yaml before anyone runs `azd up`.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_CONTAINER, snippetStorageSettings } from '../../server/src/snippets/storageConnection';
+
+const root = path.resolve(__dirname, '../..');
+const infraDir = path.join(root, 'infra');
+const mainBicep = path.join(infraDir, 'main.bicep');
+
+// ---------------------------------------------------------------------------------------------
+// A minimal Bicep reader.
+
+/** Index just past the string that opens at `start` (a `'`), stepping over escapes and `${...}`. */
+function skipString(text: string, start: number): number {
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\\') i += 2;
+    else if (c === "'") return i + 1;
+    else if (c === '$' && text[i + 1] === '{') i = skipInterpolation(text, i + 2);
+    else i++;
+  }
+  throw new Error(`unterminated string starting at offset ${start}`);
+}
+
+/** Index just past the `}` closing an interpolation whose body starts at `start`. */
+function skipInterpolation(text: string, start: number): number {
+  let depth = 0;
+  let i = start;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "'") {
+      i = skipString(text, i);
+      continue;
+    }
+    if (c === '{') depth++;
+    else if (c === '}') {
+      if (depth === 0) return i + 1;
+      depth--;
+    }
+    i++;
+  }
+  throw new Error(`unterminated interpolation starting at offset ${start}`);
+}
+
+const blank = (s: string) => s.replace(/[^\n]/g, ' ');
+
+/**
+ * Two views of a Bicep file, both the same length as the source so offsets line up: `text` has
+ * comments blanked out; `code` also blanks string literals, so brackets can be counted in it.
+ */
+interface BicepSource {
+  file: string;
+  text: string;
+  code: string;
+}
+
+function readBicep(file: string): BicepSource {
+  const source = readFileSync(file, 'utf8');
+  let text = '';
+  let code = '';
+  let i = 0;
+  while (i < source.length) {
+    let end: number;
+    let isComment = false;
+    if (source.startsWith('//', i)) {
+      const newline = source.indexOf('\n', i);
+      end = newline === -1 ? source.length : newline;
+      isComment = true;
+    } else if (source.startsWith('/*', i)) {
+      const close = source.indexOf('*/', i + 2);
+      if (close === -1) throw new Error(`${file}: unterminated block comment`);
+      end = close + 2;
+      isComment = true;
+    } else if (source.startsWith("'''", i)) {
+      const close = source.indexOf("'''", i + 3);
+      if (close === -1) throw new Error(`${file}: unterminated multi-line string`);
+      end = close + 3;
+    } else if (source[i] === "'") {
+      end = skipString(source, i);
+    } else {
+      text += source[i];
+      code += source[i];
+      i++;
+      continue;
+    }
+    const piece = source.slice(i, end);
+    text += isComment ? blank(piece) : piece;
+    code += blank(piece);
+    i = end;
+  }
+  return { file, text, code };
+}
+
+const openers: Record<string, string> = { '}': '{', ']': '[', ')': '(' };
+
+/** Offset of the bracket closing the one at `open` (in `code`, where strings are blanked). */
+function closingBracket(code: string, open: number): number {
+  const stack: string[] = [];
+  for (let i = open; i < code.length; i++) {
+    const c = code[i] ?? '';
+    if (c === '{' || c === '[' || c === '(') stack.push(c);
+    else if (c in openers) {
+      if (stack.pop() !== openers[c]) throw new Error(`mismatched "${c}" at offset ${i}`);
+      if (stack.length === 0) return i;
+    }
+  }
+  throw new Error(`bracket at offset ${open} is never closed`);
+}
+
+/** The `{ ... }` body that starts at the first `{` at or after `from`, in both views. */
+function bodyFrom(source: BicepSource, from: number): { text: string; code: string; start: number } {
+  const open = source.code.indexOf('{', from);
+  if (open === -1) throw new Error(`${source.file}: no "{" after offset ${from}`);
+  const close = closingBracket(source.code, open);
+  return {
+    text: source.text.slice(open + 1, close),
+    code: source.code.slice(open + 1, close),
+    start: open + 1,
+  };
+}
+
+/** Property names directly inside an object body (not those of nested objects). */
+function topLevelKeys(code: string): string[] {
+  const keys: string[] = [];
+  let depth = 0;
+  for (const line of code.split('\n')) {
+    const key = /^\s*([A-Za-z_]\w*)\s*:/.exec(line);
+    if (depth === 0 && key?.[1]) keys.push(key[1]);
+    for (const c of line) {
+      if (c === '{' || c === '[' || c === '(') depth++;
+      else if (c === '}' || c === ']' || c === ')') depth--;
+    }
+  }
+  return keys;
+}
+
+interface Param {
+  name: string;
+  hasDefault: boolean;
+}
+
+function params(source: BicepSource): Param[] {
+  return [...source.text.matchAll(/^\s*param\s+(\w+)\s+([^\n=]*?)\s*(=.*)?$/gm)].map((m) => ({
+    name: m[1] ?? '',
+    // A nullable type (`string?`) is optional too.
+    hasDefault: m[3] !== undefined || (m[2] ?? '').trim().endsWith('?'),
+  }));
+}
+
+function outputs(source: BicepSource): string[] {
+  return [...source.text.matchAll(/^\s*output\s+(\w+)\s/gm)].map((m) => m[1] ?? '');
+}
+
+interface ModuleUse {
+  symbol: string;
+  /** The path as written. */
+  reference: string;
+  /** The file it resolves to, or undefined for registry references (br:, br/, ts:). */
+  target: string | undefined;
+  /** Top-level keys of its `params: {}`. */
+  passed: string[];
+}
+
+function modules(source: BicepSource): ModuleUse[] {
+  return [...source.text.matchAll(/^\s*module\s+(\w+)\s+'([^']+)'\s*=/gm)].map((m) => {
+    const reference = m[2] ?? '';
+    const body = bodyFrom(source, (m.index ?? 0) + m[0].length);
+    const paramsKey = /^\s*params\s*:/m.exec(body.code);
+    const passed = paramsKey ? topLevelKeys(bodyFrom(source, body.start + paramsKey.index).code) : [];
+    return {
+      symbol: m[1] ?? '',
+      reference,
+      target: /^(br[:/]|ts[:/])/.test(reference)
+        ? undefined
+        : path.resolve(path.dirname(source.file), reference),
+      passed,
+    };
+  });
+}
+
+/** Every Bicep file reachable from main.bicep through local module references. */
+function reachableFiles(): Map<string, BicepSource> {
+  const seen = new Map<string, BicepSource>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    const source = readBicep(file);
+    seen.set(file, source);
+    for (const use of modules(source)) {
+      if (use.target && existsSync(use.target)) visit(use.target);
+    }
+  };
+  visit(mainBicep);
+  return seen;
+}
+
+/** The body of the first `resource <symbol> '<type>@<version>'` declaration of a type (offsets relative to it). */
+function resourceOfType(source: BicepSource, type: string): BicepSource & { apiVersion: string } {
+  const escaped = type.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const m = new RegExp(`^\\s*resource\\s+\\w+\\s+'${escaped}@([^']+)'`, 'm').exec(source.text);
+  assert.ok(m, `${path.relative(root, source.file)} declares no ${type} resource`);
+  const body = bodyFrom(source, m.index + m[0].length);
+  return { file: source.file, apiVersion: m[1] ?? '', text: body.text, code: body.code };
+}
+
+function bicepFilesIn(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((entry) => {
+      const full = path.join(dir, entry);
+      if (statSync(full).isDirectory()) return bicepFilesIn(full);
+      return entry.endsWith('.bicep') ? [full] : [];
+    });
+}
+
+const relative = (file: string) => path.relative(root, file).split(path.sep).join('/');
+
+// ---------------------------------------------------------------------------------------------
+// A minimal azure.yaml reader: nested `key: value` maps by indentation, which is all azure.yaml
+// uses here. List items are skipped.
+
+type YamlMap = { [key: string]: string | YamlMap };
+
+function readSimpleYaml(text: string): YamlMap {
+  const top: YamlMap = {};
+  const stack: { indent: number; map: YamlMap }[] = [{ indent: -1, map: top }];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/\s+#.*$/, '');
+    if (!line.trim() || line.trimStart().startsWith('#') || line.trimStart().startsWith('-')) continue;
+    const m = /^(\s*)([\w.-]+)\s*:\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const indent = (m[1] ?? '').length;
+    while ((stack.at(-1)?.indent ?? -1) >= indent) stack.pop();
+    const parent = stack.at(-1)?.map ?? top;
+    const value = (m[3] ?? '').trim().replace(/^(['"])(.*)\1$/, '$2');
+    if (value === '') {
+      const child: YamlMap = {};
+      parent[m[2] ?? ''] = child;
+      stack.push({ indent, map: child });
+    } else {
+      parent[m[2] ?? ''] = value;
+    }
+  }
+  return top;
+}
+
+function yamlMap(value: string | YamlMap | undefined, what: string): YamlMap {
+  assert.ok(value !== undefined && typeof value === 'object', `azure.yaml has no ${what} section`);
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('infra/: the Bicep azd provisions', () => {
+  test('azd can compile the templates: every module path resolves to a file inside infra/, modules of modules too', () => {
+    const files = reachableFiles();
+    for (const source of files.values()) {
+      for (const use of modules(source)) {
+        if (!use.target) continue;
+        assert.ok(
+          existsSync(use.target),
+          `${relative(source.file)}: module ${use.symbol} points at ${use.reference}, which does not exist`,
+        );
+        // The extension deploys from a copy holding only azure.yaml, infra/ and server/.
+        assert.ok(
+          !path.relative(infraDir, use.target).startsWith('..'),
+          `${relative(source.file)}: module ${use.symbol} (${use.reference}) is outside infra/`,
+        );
+      }
+    }
+    const unused = bicepFilesIn(infraDir).filter((file) => !files.has(file));
+    assert.deepEqual(unused.map(relative), [], 'Bicep files no template uses');
+  });
+
+  test('azd can parse every Bicep file: strings, comments and brackets are all closed', () => {
+    for (const file of bicepFilesIn(infraDir)) {
+      const source = readBicep(file);
+      let depth = 0;
+      for (let i = 0; i < source.code.length; i++) {
+        const c = source.code[i];
+        if (c === '{' || c === '[' || c === '(') {
+          closingBracket(source.code, i);
+          depth++;
+        } else if (c === '}' || c === ']' || c === ')') depth--;
+        assert.ok(depth >= 0, `${relative(file)}: "${c}" at offset ${i} closes nothing`);
+      }
+      assert.equal(depth, 0, `${relative(file)}: unclosed brackets`);
+    }
+  });
+
+  test('azd provision asks for nothing and rejects nothing: main.parameters.json matches the params of main.bicep', () => {
+    const file = JSON.parse(readFileSync(path.join(infraDir, 'main.parameters.json'), 'utf8')) as {
+      $schema?: string;
+      contentVersion?: string;
+      parameters?: Record<string, { value?: unknown }>;
+    };
+    assert.match(file.$schema ?? '', /deploymentParameters\.json#$/);
+    assert.equal(file.contentVersion, '1.0.0.0');
+    const given = Object.keys(file.parameters ?? {});
+    const declared = params(readBicep(mainBicep));
+    const declaredNames = declared.map((p) => p.name);
+    for (const name of given) {
+      assert.ok(
+        declaredNames.includes(name),
+        `main.parameters.json sets "${name}", which main.bicep does not declare`,
+      );
+    }
+    for (const p of declared.filter((p) => !p.hasDefault)) {
+      assert.ok(
+        given.includes(p.name),
+        `main.bicep param "${p.name}" has no default and no value in main.parameters.json`,
+      );
+    }
+    // azd fills these from the environment it creates.
+    assert.deepEqual(file.parameters?.environmentName, { value: '${AZURE_ENV_NAME}' });
+    assert.deepEqual(file.parameters?.location, { value: '${AZURE_LOCATION}' });
+  });
+
+  test('the deployment does not fail on a module call: every module gets its required params and no unknown ones', () => {
+    for (const source of reachableFiles().values()) {
+      for (const use of modules(source)) {
+        if (!use.target) continue;
+        const declared = params(readBicep(use.target));
+        const where = `${relative(source.file)}: module ${use.symbol} (${use.reference})`;
+        for (const name of use.passed) {
+          assert.ok(
+            declared.some((p) => p.name === name),
+            `${where} passes "${name}", which it does not declare`,
+          );
+        }
+        for (const p of declared.filter((p) => !p.hasDefault)) {
+          assert.ok(use.passed.includes(p.name), `${where} needs "${p.name}", which is not passed`);
+        }
+      }
+    }
+  });
+
+  test('the deployment does not fail reading a module output: every <module>.outputs.<name> is declared', () => {
+    for (const source of reachableFiles().values()) {
+      const uses = new Map(modules(source).map((use) => [use.symbol, use]));
+      for (const m of source.text.matchAll(/\b(\w+)\.outputs\.(\w+)/g)) {
+        const use = uses.get(m[1] ?? '');
+        assert.ok(use, `${relative(source.file)}: ${m[0]} names no module of this file`);
+        if (!use.target) continue;
+        assert.ok(
+          outputs(readBicep(use.target)).includes(m[2] ?? ''),
+          `${relative(source.file)}: ${m[0]} is not an output of ${use.reference}`,
+        );
+      }
+    }
+  });
+
+  test('the extension finds the deployed app in `azd env get-values`: main.bicep has the outputs it reads', () => {
+    const declared = outputs(readBicep(mainBicep));
+    for (const name of [
+      'AZURE_FUNCTION_NAME',
+      'SERVICE_API_NAME',
+      'SERVICE_API_DEFAULT_HOSTNAME',
+      'SERVICE_API_RESOURCE_ID',
+      'AZURE_RESOURCE_GROUP',
+      'AZURE_TENANT_ID',
+      'AZURE_LOCATION',
+    ]) {
+      assert.ok(declared.includes(name), `main.bicep has no output ${name}`);
+    }
+    const main = readBicep(mainBicep).text;
+    assert.match(main, /^output\s+AZURE_TENANT_ID\s+string\s*=\s*tenant\(\)\.tenantId\s*$/m);
+    assert.match(
+      main,
+      /^output\s+SERVICE_API_DEFAULT_HOSTNAME\s+string\s*=\s*api\.outputs\.defaultHostName\s*$/m,
+    );
+  });
+
+  test('no parameter is declared and then ignored (a value set for it would silently do nothing)', () => {
+    for (const file of bicepFilesIn(infraDir)) {
+      const source = readBicep(file);
+      // Leave out decorators (their descriptions may name the param), the declarations, and output
+      // names (`output name string = ...` does not use a param called name).
+      const body = source.text
+        .split('\n')
+        .filter((line) => !/^\s*(@|param\s)/.test(line))
+        .map((line) => line.replace(/^\s*output\s+\w+/, ''))
+        .join('\n');
+      for (const p of params(source)) {
+        // A use, not a property of the same name (`name: name` counts once).
+        const uses = [...body.matchAll(new RegExp(`(?<![\\w.])${p.name}\\b`, 'gm'))].filter(
+          (m) =>
+            !/^\s*$/.test(body.slice(body.lastIndexOf('\n', m.index) + 1, m.index)) ||
+            !/^\w+\s*:/.test(body.slice(m.index)),
+        );
+        assert.ok(uses.length > 0, `${relative(file)}: param ${p.name} is never used`);
+      }
+    }
+  });
+});
+
+describe('azure.yaml and the function app azd deploys to', () => {
+  const yaml = readSimpleYaml(readFileSync(path.join(root, 'azure.yaml'), 'utf8'));
+  const api = readBicep(path.join(infraDir, 'app/api.bicep'));
+
+  test('azd can find the function app to deploy to: the service tag matches azure.yaml, and the project holds host.json and package.json', () => {
+    const services = yamlMap(yaml.services, 'services');
+    const site = resourceOfType(api, 'Microsoft.Web/sites');
+    const tag = /'azd-service-name'\s*:\s*'([^']+)'/.exec(site.text);
+    assert.ok(tag, 'the site has no azd-service-name tag');
+    const serviceName = tag[1] ?? '';
+    assert.ok(
+      serviceName in services,
+      `azure.yaml has no service "${serviceName}" (it has ${Object.keys(services).join(', ')})`,
+    );
+    const service = yamlMap(services[serviceName], `services.${serviceName}`);
+    assert.equal(service.host, 'function');
+    const project = service.project;
+    assert.ok(typeof project === 'string', `services.${serviceName} has no project path`);
+    for (const file of ['host.json', 'package.json']) {
+      assert.ok(existsSync(path.resolve(root, project, file)), `${project}/${file} does not exist`);
+    }
+  });
+
+  test('azd provisions from infra/: azure.yaml points at the folder holding main.bicep', () => {
+    const infra = yaml.infra === undefined ? {} : yamlMap(yaml.infra, 'infra');
+    assert.equal(infra.provider ?? 'bicep', 'bicep');
+    const infraPath = typeof infra.path === 'string' ? infra.path : 'infra';
+    assert.ok(existsSync(path.join(root, infraPath, 'main.bicep')), `${infraPath}/main.bicep does not exist`);
+    assert.equal(typeof yaml.name, 'string', 'azure.yaml has no name');
+  });
+
+  test('the app runs on Flex Consumption with Node 22: FC1 plan, functionapp,linux site with functionAppConfig', () => {
+    const plan = resourceOfType(api, 'Microsoft.Web/serverfarms');
+    assert.match(plan.text, /name:\s*'FC1'/);
+    assert.match(plan.text, /tier:\s*'FlexConsumption'/);
+    assert.match(plan.text, /reserved:\s*true/);
+    const site = resourceOfType(api, 'Microsoft.Web/sites');
+    // functionAppConfig exists from api-version 2023-12-01.
+    assert.ok(
+      site.apiVersion >= '2023-12-01',
+      `Microsoft.Web/sites@${site.apiVersion} predates functionAppConfig`,
+    );
+    assert.match(site.text, /kind:\s*'functionapp,linux'/);
+    assert.match(site.text, /httpsOnly:\s*true/);
+    assert.match(site.text, /runtime:\s*\{\s*name:\s*'node'\s*(?:\/\/.*\s*)*version:\s*'22'/);
+    assert.match(site.text, /type:\s*'blobContainer'/);
+    assert.match(site.text, /type:\s*'UserAssignedIdentity'/);
+    // Flex Consumption rejects these settings: its runtime comes from functionAppConfig.
+    assert.doesNotMatch(site.text, /FUNCTIONS_WORKER_RUNTIME|FUNCTIONS_EXTENSION_VERSION/);
+  });
+
+  test('the app reaches storage and telemetry with its identity, no keys: shared keys off, identity settings, the four roles', () => {
+    const storage = resourceOfType(
+      readBicep(path.join(infraDir, 'app/storage.bicep')),
+      'Microsoft.Storage/storageAccounts',
+    );
+    assert.match(storage.text, /allowSharedKeyAccess:\s*false/);
+    assert.match(storage.text, /allowBlobPublicAccess:\s*false/);
+    assert.match(storage.text, /minimumTlsVersion:\s*'TLS1_2'/);
+
+    const insights = resourceOfType(
+      readBicep(path.join(infraDir, 'app/monitoring.bicep')),
+      'Microsoft.Insights/components',
+    );
+    assert.match(insights.text, /DisableLocalAuth:\s*true/);
+
+    const rbac = readBicep(path.join(infraDir, 'app/rbac.bicep')).text;
+    for (const [role, id] of Object.entries({
+      'Storage Blob Data Owner': 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+      'Storage Queue Data Contributor': '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+      'Storage Table Data Contributor': '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+      'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
+    })) {
+      assert.ok(rbac.includes(`'${id}'`), `rbac.bicep does not assign ${role} (${id})`);
+    }
+
+    // The app settings are what the Functions host and the snippet store read.
+    const site = resourceOfType(api, 'Microsoft.Web/sites');
+    const config = /^\s*resource\s+\w+\s+'config'\s*=/m.exec(site.text);
+    assert.ok(config, 'the site has no nested config resource');
+    const configBody = bodyFrom(site, config.index + config[0].length);
+    assert.match(configBody.text, /name:\s*'appsettings'/);
+    const propertiesKey = /^\s*properties\s*:/m.exec(configBody.code);
+    assert.ok(propertiesKey, 'the appsettings config has no properties');
+    const properties = bodyFrom(site, configBody.start + propertiesKey.index);
+    const names = topLevelKeys(properties.code);
+    for (const name of [
+      'AzureWebJobsStorage__credential',
+      'AzureWebJobsStorage__clientId',
+      'AzureWebJobsStorage__blobServiceUri',
+      'AzureWebJobsStorage__queueServiceUri',
+      'AzureWebJobsStorage__tableServiceUri',
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+      'SNIPPETS_CONTAINER',
+    ]) {
+      assert.ok(names.includes(name), `app setting ${name} is missing`);
+    }
+    assert.ok(
+      !names.includes('AzureWebJobsStorage'),
+      'a connection string would need the disabled account keys',
+    );
+    assert.match(properties.text, /AzureWebJobsStorage__credential:\s*'managedidentity'/);
+    assert.match(
+      properties.text,
+      /APPLICATIONINSIGHTS_AUTHENTICATION_STRING:\s*'ClientId=\$\{\w+\};Authorization=AAD'/,
+    );
+    // Given those settings, the snippet store signs in as the app's identity.
+    assert.deepEqual(
+      snippetStorageSettings({
+        AzureWebJobsStorage__credential: 'managedidentity',
+        AzureWebJobsStorage__clientId: '00000000-0000-0000-0000-000000000001',
+        AzureWebJobsStorage__blobServiceUri: 'https://stexample.blob.core.windows.net/',
+        SNIPPETS_CONTAINER: DEFAULT_CONTAINER,
+      }),
+      {
+        kind: 'identity',
+        serviceUrl: 'https://stexample.blob.core.windows.net',
+        credential: 'managed',
+        clientId: '00000000-0000-0000-0000-000000000001',
+        containerName: DEFAULT_CONTAINER,
+      },
+    );
+    // The provisioned snippets container is the one a local run uses by default.
+    assert.match(
+      readBicep(mainBicep).text,
+      new RegExp(`^var snippetsContainerName = '${DEFAULT_CONTAINER}'$`, 'm'),
+    );
+  });
+});

@@ -1,0 +1,137 @@
+// Azure, on loopback, for the VS Code suite's deploy-and-connect tests: a fake ARM (https) that knows
+// the function app, the fake azd on PATH whose deployment points at it, and the "deployed" app
+// itself: the embedded host started with MCP_KEY behind https. A control endpoint lets the suite
+// rotate the key, as an operator would in the portal.
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { startFakeArm } from '../fakes/arm';
+import { startTlsProxy } from '../fakes/tlsProxy';
+import { freePort, startNodeProcess, type StartedProcess } from '../support/processes';
+
+const root = path.resolve(__dirname, '../..');
+const subscriptionId = '6d0e1c3a-1b2c-4d5e-8f90-0a1b2c3d4e5f';
+const tenantId = '72f988bf-0000-4000-8000-000000000000';
+const resourceGroup = 'rg-mcp-test';
+const siteName = 'func-api-mcptest';
+
+export interface RemoteFixtures {
+  env: Record<string, string>;
+  settings: Record<string, unknown>;
+  /** Every key the app has had: the suite's last test searches for them where they must not be. */
+  keys: string[];
+  close(): Promise<void>;
+}
+
+export async function startRemoteFixtures(options: {
+  workDir: string;
+  storageConnectionString: string;
+}): Promise<RemoteFixtures> {
+  const keys = [newKey()];
+  const appPort = await freePort();
+  let app = startApp(appPort, keys[0]!, options.storageConnectionString);
+  await app.waitForLine(/ready:/);
+  const proxy = await startTlsProxy(() => appPort);
+
+  const arm = await startFakeArm();
+  arm.addSite({
+    subscriptionId,
+    name: siteName,
+    resourceGroup,
+    location: 'eastus',
+    defaultHostName: proxy.hostName,
+  });
+  arm.setHostKeys(siteName, { systemKeys: { mcp_extension: keys[0]! } });
+  // Right after a deploy the host has not loaded the MCP extension yet: no key for the first calls.
+  arm.setMissingKeyCalls(siteName, 2);
+  const caFile = arm.writeCaFile(options.workDir);
+
+  const azdConfig = path.join(options.workDir, 'fake-azd.json');
+  writeFileSync(
+    azdConfig,
+    JSON.stringify({
+      signedIn: true,
+      subscriptionId,
+      tenantId,
+      location: 'eastus',
+      resourceGroup,
+      siteName,
+      defaultHostName: proxy.hostName,
+      siteResourceId: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/sites/${siteName}`,
+      delayMs: 50,
+    }),
+  );
+
+  // POST /rotate-key: a new key, the app restarted with it, ARM answering with it.
+  // GET /key-fetches: how often the extension has asked ARM for the keys. GET /keys: all keys so far.
+  const control = http.createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/keys') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }));
+      return;
+    }
+    if (req.method === 'GET' && req.url === '/key-fetches') {
+      const count = arm.requests.filter((request) =>
+        request.path.toLowerCase().endsWith('/host/default/listkeys'),
+      ).length;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count }));
+      return;
+    }
+    if (req.method !== 'POST' || req.url !== '/rotate-key') {
+      res.writeHead(404).end();
+      return;
+    }
+    void (async () => {
+      const key = newKey();
+      keys.push(key);
+      await app.stop();
+      app = startApp(appPort, key, options.storageConnectionString);
+      await app.waitForLine(/ready:/);
+      arm.setHostKeys(siteName, { systemKeys: { mcp_extension: key } });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ key }));
+    })();
+  });
+  await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
+
+  const fakeAzdDir = path.join(root, 'test/fakes/azd');
+  return {
+    keys,
+    env: {
+      // The azd credential of @azure/identity runs the `azd` on PATH, as it would for a user.
+      PATH: `${fakeAzdDir}${path.delimiter}${process.env.PATH ?? ''}`,
+      FAKE_AZD_CONFIG: azdConfig,
+      NODE_EXTRA_CA_CERTS: caFile,
+      NO_PROXY: '127.0.0.1,localhost',
+      REMOTE_MCP_CONTROL_URL: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
+      REMOTE_MCP_SITE_NAME: siteName,
+    },
+    settings: {
+      'remoteMcp.azdPath': path.join(fakeAzdDir, 'azd'),
+      'remoteMcp.azureCredential': 'azd',
+      'remoteMcp.armEndpoint': arm.endpoint,
+      'remoteMcp.keyWaitSeconds': 60,
+      // VS Code's patched fetch (its MCP client's, and the extension's key check) trusts the system
+      // CA list in place of Node's default store; off, Node's store applies, which holds the test CA
+      // given in NODE_EXTRA_CA_CERTS. Real function apps have publicly trusted certificates.
+      'http.systemCertificates': false,
+    },
+    close: async () => {
+      control.close();
+      await Promise.all([app.stop(), proxy.close(), arm.close()]);
+    },
+  };
+}
+
+function newKey(): string {
+  return randomBytes(30).toString('base64url');
+}
+
+function startApp(port: number, key: string, storage: string): StartedProcess {
+  return startNodeProcess(path.join(root, 'server/dist/embedded.js'), {
+    ...process.env,
+    PORT: String(port),
+    MCP_KEY: key,
+    AzureWebJobsStorage: storage,
+  });
+}
