@@ -27,6 +27,9 @@ param vnetEnabled bool = false
 @description('Use this resource group name instead of rg-<environmentName>.')
 param resourceGroupName string = ''
 
+@description('Guard the MCP server with Microsoft Entra ID instead of the mcp_extension system key: an app registration VS Code signs in to (created through the Microsoft Graph Bicep extension, so the person provisioning must be allowed to create app registrations) and App Service built-in authentication. Off: key mode, and provisioning again turns the authentication off.')
+param authEnabled bool = false
+
 // Resource name prefixes, following the Cloud Adoption Framework abbreviations azd templates use.
 var abbrs = {
   resourceGroup: 'rg-'
@@ -120,6 +123,20 @@ module rbac './app/rbac.bicep' = {
   }
 }
 
+// Only with authEnabled: the Entra app registration. It must exist before the app, whose
+// authentication settings name it; so its redirect URI takes the app's host name from the app's
+// name rather than from the deployed site.
+module entra './app/entra.bicep' = if (authEnabled) {
+  name: 'entra'
+  scope: rg
+  params: {
+    uniqueName: 'remote-mcp-${resourceToken}'
+    displayName: 'Remote MCP server (${environmentName})'
+    functionAppHostName: '${functionAppName}.azurewebsites.net'
+    managedIdentityPrincipalId: identity.outputs.principalId
+  }
+}
+
 module api './app/api.bicep' = {
   name: 'api'
   scope: rg
@@ -135,6 +152,10 @@ module api './app/api.bicep' = {
     snippetsContainerName: snippetsContainerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     virtualNetworkSubnetId: vnetEnabled ? vnet.outputs.appSubnetId : ''
+    authEnabled: authEnabled
+    authClientId: authEnabled ? entra.outputs.applicationId : ''
+    authIdentifierUri: authEnabled ? entra.outputs.identifierUri : ''
+    authTenantId: tenant().tenantId
   }
   // The host starts as soon as the site exists and reaches storage with the identity: granting the
   // roles first spares it a first start full of 403s.
@@ -152,3 +173,7 @@ output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_DEFAULT_HOSTNAME string = api.outputs.defaultHostName
 output SERVICE_API_RESOURCE_ID string = api.outputs.id
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
+// Microsoft Entra authentication (AUTH_ENABLED): the app registration VS Code signs in to, or '' when off.
+output AUTH_ENABLED bool = authEnabled
+output ENTRA_APPLICATION_ID string = authEnabled ? entra.outputs.applicationId : ''
+output ENTRA_IDENTIFIER_URI string = authEnabled ? entra.outputs.identifierUri : ''

@@ -4,12 +4,23 @@
 //
 // Errors cross the bundle boundary, where `instanceof` against a class from another bundle fails:
 // every error class here sets a distinct `name` the extension can test instead.
-import { WebSiteManagementClient, isRestError } from '@azure/arm-appservice';
+import { WebSiteManagementClient, isRestError, type SiteAuthSettingsV2 } from '@azure/arm-appservice';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  checkedEntraRegistration,
+  entraAppSettingChanges,
+  keyModeAppSettingChanges,
+  readAuthState,
+  withEntraAuth,
+  withoutEntraAuth,
+  type AuthSettingsV2Properties,
+  type AuthState,
+  type EntraRegistration,
+} from '../auth/entraAppConfig';
 
-export type { TokenCredential };
+export type { TokenCredential, AuthSettingsV2Properties, AuthState, EntraRegistration };
 
 export const PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
 
@@ -260,6 +271,92 @@ export async function updateAppSettings(
     client.webApps.updateApplicationSettings(ref.resourceGroup, ref.name, { properties: merged }),
   );
   return written.properties ?? merged;
+}
+
+/** The authsettingsV2 `properties` of an SDK answer, without the resource envelope or unset fields. */
+function authProperties(settings: SiteAuthSettingsV2): AuthSettingsV2Properties {
+  const { platform, globalValidation, identityProviders, login, httpSettings } = settings;
+  // The SDK's deserializers set every known field, `undefined` when absent; a JSON round trip drops
+  // those (there are no dates in these settings).
+  return JSON.parse(
+    JSON.stringify({ platform, globalValidation, identityProviders, login, httpSettings }),
+  ) as AuthSettingsV2Properties;
+}
+
+/** The app's built-in authentication settings (`{site}/config/authsettingsV2`), the `properties` only. */
+export async function getAuthSettingsV2(
+  client: WebSiteManagementClient,
+  ref: SiteRef,
+): Promise<AuthSettingsV2Properties> {
+  const settings = await call(ref, 'read the authentication settings of', () =>
+    client.webApps.getAuthSettingsV2(ref.resourceGroup, ref.name),
+  );
+  return authProperties(settings);
+}
+
+/**
+ * Replaces the app's built-in authentication settings (ARM keeps nothing of the old ones: pass what
+ * getAuthSettingsV2 returned, changed). Returns what ARM stored.
+ */
+export async function updateAuthSettingsV2(
+  client: WebSiteManagementClient,
+  ref: SiteRef,
+  properties: AuthSettingsV2Properties,
+): Promise<AuthSettingsV2Properties> {
+  const written = await call(ref, 'write the authentication settings of', () =>
+    client.webApps.updateAuthSettingsV2(ref.resourceGroup, ref.name, properties as SiteAuthSettingsV2),
+  );
+  return authProperties(written);
+}
+
+export interface EntraAuthRegistration extends EntraRegistration {
+  /**
+   * Client id of a user-assigned identity of the app with a federated credential on the
+   * registration (OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID); only the browser sign-in flow needs it.
+   */
+  managedIdentityClientId?: string;
+}
+
+/**
+ * Puts Microsoft Entra in front of any function app: built-in authentication for the registration
+ * the user names (VS Code pre-authorised on it is their part), then the app settings, including the
+ * MCP webhook level Anonymous. Both are read, merged and written, so other identity providers and
+ * app settings stay. The authentication goes first: should the second write fail, the app asks for
+ * a token and the key (closed), never for neither. Returns the new state.
+ */
+export async function enableEntraAuth(
+  client: WebSiteManagementClient,
+  ref: SiteRef,
+  registration: EntraAuthRegistration,
+): Promise<AuthState> {
+  // Checks the registration before anything is read or written.
+  const checked = checkedEntraRegistration(registration);
+  const settingChanges = entraAppSettingChanges(checked);
+  const current = await getAuthSettingsV2(client, ref);
+  const authSettings = await updateAuthSettingsV2(client, ref, withEntraAuth(current, checked));
+  const appSettings = await updateAppSettings(client, ref, settingChanges);
+  return readAuthState(authSettings, appSettings);
+}
+
+/**
+ * Back to key mode: the Entra app settings go first (the webhook asks for the system key again),
+ * then built-in authentication stops requiring sign-in (and is switched off unless another identity
+ * provider is in use). Other settings stay. Returns the new state.
+ */
+export async function disableEntraAuth(client: WebSiteManagementClient, ref: SiteRef): Promise<AuthState> {
+  const appSettings = await updateAppSettings(client, ref, keyModeAppSettingChanges());
+  const current = await getAuthSettingsV2(client, ref);
+  const authSettings = await updateAuthSettingsV2(client, ref, withoutEntraAuth(current));
+  return readAuthState(authSettings, appSettings);
+}
+
+/** How the app is guarded now (Entra, key, anonymous), with what is inconsistent. */
+export async function readAppAuthState(client: WebSiteManagementClient, ref: SiteRef): Promise<AuthState> {
+  const [authSettings, appSettings] = await Promise.all([
+    getAuthSettingsV2(client, ref),
+    getAppSettings(client, ref),
+  ]);
+  return readAuthState(authSettings, appSettings);
 }
 
 /** Every function app the subscription holds (Logic Apps Standard excluded), over all pages. */

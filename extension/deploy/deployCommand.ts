@@ -1,3 +1,4 @@
+import { runCommand } from '../common/commandErrors';
 import { UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
 import { runCli } from '../common/processes';
@@ -12,6 +13,7 @@ import {
   deploymentOutputs,
   interpretAzdOutput,
   listAzdEnvironments,
+  MIN_AZD_VERSION,
   probeAzd,
   type DeploymentOutputs,
 } from './azdCli';
@@ -93,7 +95,7 @@ export function deployCommand(services: DeployServices) {
     if (probe.status !== 'ok') {
       throw new UserFacingError(
         probe.status === 'too-old'
-          ? `azd ${probe.version} is too old; update the Azure Developer CLI and deploy again.`
+          ? `azd ${probe.version} is too old: ${MIN_AZD_VERSION} or later is needed. Update the Azure Developer CLI and deploy again.`
           : `azd did not report its version (${probe.detail}). Check remoteMcp.azdPath.`,
         [services.actions.openUrl(installUrl)],
       );
@@ -127,8 +129,22 @@ export function deployCommand(services: DeployServices) {
     );
     const result = interpretAzdOutput(run.lines);
     if (!result.succeeded || run.exitCode !== 0) {
+      // A button runs outside the command that showed it: the retry goes through the same error
+      // wrapper, so that its own failure is shown (with Retry again) rather than lost.
       const retry: MessageAction[] = result.remedy?.retry
-        ? [{ title: 'Retry', run: () => deploy({ project, environment }) }]
+        ? [
+            {
+              title: 'Retry',
+              run: () =>
+                runCommand(
+                  'remoteMcp.deploy',
+                  () => deploy({ project, environment }),
+                  ui,
+                  log,
+                  services.actions.showLogs,
+                ),
+            },
+          ]
         : [];
       throw new UserFacingError(
         [`azd ${verb} failed: ${result.errorLine ?? `exit code ${run.exitCode}`}`, result.remedy?.message]

@@ -85,6 +85,16 @@ export function remoteCommands(services: RemoteCommandServices) {
       await ui.showInfo(`Connected to ${server.name}. Copilot agent mode can use its tools now.`);
       return server;
     },
+    'remoteMcp.disconnect': async (target?: unknown): Promise<void> => {
+      const server = await pickKnown(
+        'Disconnect which server?',
+        target,
+        (candidate) => candidate.connected === true,
+      );
+      await registry.upsert({ ...server, connected: false });
+      log.info(`Disconnected ${server.name}; its key stays in secret storage until you forget it.`);
+      await ui.showInfo(`Disconnected ${server.name}. VS Code no longer lists it; Connect brings it back.`);
+    },
     'remoteMcp.fetchKey': async (target?: unknown): Promise<void> => {
       const server = await pickKnown('Fetch the key of which server?', target);
       await keys.fetchAndStore(server);

@@ -19,6 +19,37 @@ param applicationInsightsName string
 @description('Subnet (delegated to Microsoft.App/environments) to join; empty for no virtual network.')
 param virtualNetworkSubnetId string = ''
 
+@description('Require a Microsoft Entra token (App Service built-in authentication) instead of the mcp_extension system key.')
+param authEnabled bool = false
+
+@description('With authEnabled: the application (client) id of the Entra app registration that guards the app.')
+param authClientId string = ''
+
+@description('With authEnabled: the identifier URI of that registration (api://...), the audience tokens are issued for.')
+param authIdentifierUri string = ''
+
+@description('The Entra tenant the registration and the users belong to.')
+param authTenantId string = ''
+
+// VS Code's client id: it asks for the tokens, so it must be an allowed application.
+var vscodeClientId = 'aebc6443-996d-45c2-90f0-388ff96faa56'
+
+// Settings the Entra mode adds to the app; with auth off they are left out, and since provisioning
+// replaces the whole set, provisioning with auth off removes them again.
+// (Ternaries stay on one line apart from the objects' own braces: older Bicep reads a line break
+// before `?` or `:` as the end of the expression.)
+var authAppSettings = authEnabled ? {
+  // App Service serves /.well-known/oauth-protected-resource naming this scope (preview), which is
+  // how VS Code finds out where to sign in.
+  WEBSITE_AUTH_PRM_DEFAULT_WITH_SCOPES: '${authIdentifierUri}/user_impersonation'
+  // The identity that signs in as the app registration (its federated credential, entra.bicep).
+  OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID: identityClientId
+  WEBSITE_AUTH_AAD_ALLOWED_TENANTS: authTenantId
+  // host.json's extensions.mcp.system.webhookAuthorizationLevel: with Entra in front, the MCP
+  // webhook must stop asking for the system key too, or valid tokens still get 403.
+  AzureFunctionsJobHost__extensions__mcp__system__webhookAuthorizationLevel: 'Anonymous'
+} : {}
+
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
 }
@@ -92,7 +123,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   // The whole app-settings set: provisioning again replaces it with exactly these values.
   resource appSettings 'config' = {
     name: 'appsettings'
-    properties: {
+    properties: union({
       // Identity-based AzureWebJobsStorage: no connection string or key anywhere. The snippet store
       // reads the same variables (server/src/snippets/storageConnection.ts).
       AzureWebJobsStorage__credential: 'managedidentity'
@@ -105,8 +136,74 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       // Application Insights has local authentication disabled: telemetry is sent with an Entra
       // token for this identity.
       APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+    }, authAppSettings)
+  }
+}
+
+// Built-in authentication ("Easy Auth"). Written in both modes: with auth off it is switched off
+// explicitly, so provisioning after AUTH_ENABLED went back to false really turns it off (a config
+// resource that is simply left out keeps its last value).
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'authsettingsV2'
+  properties: authEnabled ? {
+    platform: {
+      enabled: true
+      runtimeVersion: '~1'
+    }
+    globalValidation: {
+      requireAuthentication: true
+      // An MCP client needs the 401 (and its WWW-Authenticate) to start signing in, not a redirect.
+      unauthenticatedClientAction: 'Return401'
+      redirectToProvider: 'azureactivedirectory'
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          openIdIssuer: '${environment().authentication.loginEndpoint}${authTenantId}/v2.0'
+          clientId: authClientId
+          // Not a secret: names the setting holding the managed identity's client id, which signs
+          // in through the registration's federated credential.
+          clientSecretSettingName: 'OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID'
+        }
+        validation: {
+          allowedAudiences: [
+            authIdentifierUri
+          ]
+          defaultAuthorizationPolicy: {
+            allowedApplications: [
+              authClientId
+              vscodeClientId
+            ]
+          }
+        }
+      }
+    }
+    login: {
+      tokenStore: {
+        enabled: true
+      }
+    }
+    httpSettings: {
+      requireHttps: true
+      routes: {
+        apiPrefix: '/.auth'
+      }
+    }
+  } : {
+    platform: {
+      enabled: false
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
     }
   }
+  // The settings it refers to (OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID) come first.
+  dependsOn: [
+    site::appSettings
+  ]
 }
 
 output name string = site.name

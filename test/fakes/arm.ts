@@ -120,12 +120,40 @@ class ArmError extends Error {
   }
 }
 
+/**
+ * authsettingsV2 of an app never configured, as ARM answers it: built-in authentication off, and
+ * every built-in identity provider listed as `enabled: true` with an empty registration (so
+ * `enabled` alone does not mean a provider is in use).
+ */
 function defaultAuthSettingsV2(): Record<string, unknown> {
   return {
     platform: { enabled: false, runtimeVersion: '~1' },
     globalValidation: { requireAuthentication: false, unauthenticatedClientAction: 'RedirectToLoginPage' },
-    identityProviders: {},
-    login: { tokenStore: { enabled: false } },
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true,
+        registration: {},
+        login: { disableWWWAuthenticate: false },
+        validation: {
+          jwtClaimChecks: {},
+          allowedAudiences: [],
+          defaultAuthorizationPolicy: { allowedPrincipals: {} },
+        },
+      },
+      facebook: { enabled: true, registration: {}, login: {} },
+      gitHub: { enabled: true, registration: {}, login: {} },
+      google: { enabled: true, registration: {}, login: {}, validation: {} },
+      twitter: { enabled: true, registration: {} },
+      legacyMicrosoftAccount: { enabled: true, registration: {}, login: {}, validation: {} },
+      apple: { enabled: true, registration: {}, login: {} },
+    },
+    login: {
+      routes: {},
+      tokenStore: { enabled: false, tokenRefreshExtensionHours: 72, fileSystem: {}, azureBlobStorage: {} },
+      preserveUrlFragmentsForLogins: false,
+      cookieExpiration: { convention: 'FixedTime', timeToExpiration: '08:00:00' },
+      nonce: { validateNonce: true, nonceExpirationInterval: '00:05:00' },
+    },
     httpSettings: {
       requireHttps: true,
       routes: { apiPrefix: '/.auth' },

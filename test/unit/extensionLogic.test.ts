@@ -6,11 +6,11 @@ import path from 'node:path';
 import { SecretMasker } from '../../extension/common/log';
 import { runCommand } from '../../extension/common/commandErrors';
 import { CancelledError, UserFacingError } from '../../extension/common/errors';
-import type { UserInterface } from '../../extension/common/ui';
 import { readLocalServerSettings } from '../../extension/localServer/settings';
 import { findServerProject } from '../../extension/localServer/serverProject';
 import { chooseHost, probeFunc } from '../../extension/localServer/hostChoice';
 import { localServerEnvironment } from '../../extension/localServer/storageEnvironment';
+import { RecordingUi, recordingLog } from '../support/recordingUi';
 
 const fakeFunc = path.resolve(__dirname, '../fakes/func/func');
 const fakeOldFunc = path.resolve(__dirname, '../fakes/func/func-too-old');
@@ -167,34 +167,13 @@ test('local runs get development storage on the configured Azurite port, unless 
 });
 
 describe('the command error wrapper', () => {
-  function recordingUi() {
-    const shown: { message: string; actions: string[] }[] = [];
-    const ui: UserInterface = {
-      showError: (message, actions = []) => {
-        shown.push({ message, actions: actions.map((action) => action.title) });
-        return Promise.resolve();
-      },
-      showWarning: () => Promise.resolve(),
-      showInfo: () => Promise.resolve(),
-      withProgress: (_title, task) => task({ report: () => undefined }, new AbortController().signal),
-      pick: () => Promise.reject(new Error('no prompt expected')),
-      input: () => Promise.reject(new Error('no prompt expected')),
-    };
-    return { ui, shown };
-  }
-  const logLines: string[] = [];
-  const log = {
-    trace: () => {},
-    debug: () => {},
-    info: () => {},
-    warn: () => {},
-    error: (line: string) => logLines.push(line),
-  };
+  const log = recordingLog();
   const showLogs = { title: 'Show Logs', run: () => undefined };
 
   test('a UserFacingError is shown as written, with its fix and Show Logs', async () => {
-    const { ui, shown } = recordingUi();
-    const fix = { title: 'Open Settings', run: () => undefined };
+    const ui = new RecordingUi();
+    let opened = 0;
+    const fix = { title: 'Open Settings', run: () => opened++ };
     await runCommand(
       'x.cmd',
       () => Promise.reject(new UserFacingError('Port 1 is in use.', [fix])),
@@ -202,27 +181,32 @@ describe('the command error wrapper', () => {
       log,
       showLogs,
     );
-    assert.deepEqual(shown, [{ message: 'Port 1 is in use.', actions: ['Open Settings', 'Show Logs'] }]);
+    assert.deepEqual(ui.shown, [
+      { severity: 'error', message: 'Port 1 is in use.', actions: ['Open Settings', 'Show Logs'] },
+    ]);
+    await ui.press('Open Settings');
+    assert.equal(opened, 1);
   });
 
   test('cancellation is silent', async () => {
-    const { ui, shown } = recordingUi();
+    const ui = new RecordingUi();
     assert.equal(
       await runCommand('x.cmd', () => Promise.reject(new CancelledError()), ui, log, showLogs),
       undefined,
     );
-    assert.deepEqual(shown, []);
+    assert.deepEqual(ui.shown, []);
   });
 
   test('an unexpected error is summarised for the user and logged in full', async () => {
-    const { ui, shown } = recordingUi();
+    const ui = new RecordingUi();
     await runCommand('x.cmd', () => Promise.reject(new TypeError('boom')), ui, log, showLogs);
-    assert.deepEqual(shown, [{ message: 'x.cmd failed: boom', actions: ['Show Logs'] }]);
-    assert.match(logLines.at(-1) ?? '', /TypeError: boom\n\s+at /);
+    assert.deepEqual(ui.shown, [
+      { severity: 'error', message: 'x.cmd failed: boom', actions: ['Show Logs'] },
+    ]);
+    assert.match(log.lines.at(-1) ?? '', /^error: x\.cmd failed: TypeError: boom\n\s+at /);
   });
 
   test('a result is passed through', async () => {
-    const { ui } = recordingUi();
-    assert.equal(await runCommand('x.cmd', () => 42, ui, log, showLogs), 42);
+    assert.equal(await runCommand('x.cmd', () => 42, new RecordingUi(), log, showLogs), 42);
   });
 });

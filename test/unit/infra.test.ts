@@ -7,6 +7,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CONTAINER, snippetStorageSettings } from '../../server/src/snippets/storageConnection';
+import {
+  ENTRA_APP_SETTINGS,
+  MI_CLIENT_ID_SETTING,
+  PRM_SCOPES_SETTING,
+  VSCODE_CLIENT_ID,
+  WEBHOOK_LEVEL_SETTING,
+  entraAuthSettingsV2,
+} from '../../extension/auth/entraAppConfig';
 
 const root = path.resolve(__dirname, '../..');
 const infraDir = path.join(root, 'infra');
@@ -527,5 +535,222 @@ describe('azure.yaml and the function app azd deploys to', () => {
       readBicep(mainBicep).text,
       new RegExp(`^var snippetsContainerName = '${DEFAULT_CONTAINER}'$`, 'm'),
     );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Microsoft Entra authentication (AUTH_ENABLED).
+
+/**
+ * Dotted paths of the leaves of a Bicep object body (arrays and expressions are leaves), e.g.
+ * `platform.enabled`. `body.start` is the body's offset in `source`.
+ */
+function leafPaths(source: BicepSource, body: { code: string; start: number }, prefix = ''): string[] {
+  const paths: string[] = [];
+  let depth = 0;
+  let offset = 0;
+  for (const line of body.code.split('\n')) {
+    const key = /^\s*([A-Za-z_]\w*)\s*:\s*(\{)?/.exec(line);
+    if (depth === 0 && key?.[1]) {
+      if (key[2]) {
+        const inner = bodyFrom(source, body.start + offset + key[0].length - 1);
+        paths.push(...leafPaths(source, inner, `${prefix}${key[1]}.`));
+      } else {
+        paths.push(prefix + key[1]);
+      }
+    }
+    for (const c of line) {
+      if (c === '{' || c === '[' || c === '(') depth++;
+      else if (c === '}' || c === ']' || c === ')') depth--;
+    }
+    offset += line.length + 1;
+  }
+  return paths;
+}
+
+/** Dotted paths of the leaves of a JSON value (arrays are leaves). */
+function jsonLeafPaths(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [prefix.slice(0, -1)];
+  return Object.entries(value).flatMap(([key, inner]) => jsonLeafPaths(inner, `${prefix}${key}.`));
+}
+
+/** The `{ ... }` objects of `<lead> ? { A } : { B }` in `source`, where `lead` is a regex source ending before `?`. */
+function ternaryBranches(
+  source: BicepSource,
+  lead: string,
+): { whenTrue: ReturnType<typeof bodyFrom>; rest: string } {
+  const m = new RegExp(`${lead}\\s*\\?\\s*\\{`, 'm').exec(source.text);
+  assert.ok(m, `${path.relative(root, source.file)}: no "${lead} ? {" found`);
+  const whenTrue = bodyFrom(source, m.index + m[0].length - 1);
+  return { whenTrue, rest: source.text.slice(whenTrue.start + whenTrue.code.length + 1) };
+}
+
+describe('infra/: Microsoft Entra authentication when AUTH_ENABLED is set', () => {
+  const main = readBicep(mainBicep);
+  const api = readBicep(path.join(infraDir, 'app/api.bicep'));
+  const entraFile = path.join(infraDir, 'app/entra.bicep');
+
+  test('main.bicep: authEnabled (default false, from AUTH_ENABLED) passed to the app, the entra module only when set', () => {
+    assert.ok(existsSync(entraFile), 'infra/app/entra.bicep does not exist');
+    assert.match(main.text, /^param authEnabled bool = false$/m);
+    const file = JSON.parse(readFileSync(path.join(infraDir, 'main.parameters.json'), 'utf8')) as {
+      parameters: Record<string, unknown>;
+    };
+    assert.deepEqual(file.parameters['authEnabled'], { value: '${AUTH_ENABLED=false}' });
+
+    const entra = modules(main).find((use) => use.target === entraFile);
+    assert.ok(entra, 'main.bicep does not use ./app/entra.bicep');
+    assert.match(
+      main.text,
+      new RegExp(`^module ${entra.symbol} '\\./app/entra\\.bicep' = if \\(authEnabled\\) \\{`, 'm'),
+    );
+    const apiModule = modules(main).find((use) => use.reference === './app/api.bicep');
+    assert.ok(apiModule);
+    for (const name of ['authEnabled', 'authClientId', 'authIdentifierUri', 'authTenantId']) {
+      assert.ok(apiModule.passed.includes(name), `the api module is not given ${name}`);
+    }
+    // A conditional module's outputs are read only behind the same condition.
+    for (const m of main.text.matchAll(new RegExp(`^.*\\b${entra.symbol}\\.outputs\\.\\w+.*$`, 'gm'))) {
+      assert.match(m[0], new RegExp(`authEnabled \\? ${entra.symbol}\\.outputs\\.\\w+ : ''`), m[0]);
+    }
+  });
+
+  test('main.bicep outputs AUTH_ENABLED, ENTRA_APPLICATION_ID and ENTRA_IDENTIFIER_URI (empty when off)', () => {
+    assert.match(main.text, /^output AUTH_ENABLED bool = authEnabled$/m);
+    assert.match(
+      main.text,
+      /^output ENTRA_APPLICATION_ID string = authEnabled \? entra\.outputs\.applicationId : ''$/m,
+    );
+    assert.match(
+      main.text,
+      /^output ENTRA_IDENTIFIER_URI string = authEnabled \? entra\.outputs\.identifierUri : ''$/m,
+    );
+  });
+
+  test('bicepconfig.json declares the generally available Microsoft Graph extension every `extension` statement names', () => {
+    const config = JSON.parse(readFileSync(path.join(infraDir, 'bicepconfig.json'), 'utf8')) as {
+      extensions?: Record<string, string>;
+    };
+    assert.match(
+      config.extensions?.['microsoftGraphV1'] ?? '',
+      /^br:mcr\.microsoft\.com\/bicep\/extensions\/microsoftgraph\/v1\.0:\d+\.\d+\.\d+$/,
+      'microsoftGraphV1 is not a released (non-preview) v1.0 type version',
+    );
+    let graphFiles = 0;
+    for (const file of bicepFilesIn(infraDir)) {
+      const source = readBicep(file);
+      const declared = [...source.text.matchAll(/^extension\s+(\w+)\s*$/gm)].map((m) => m[1] ?? '');
+      for (const alias of declared) {
+        assert.ok(
+          alias in (config.extensions ?? {}),
+          `${relative(file)}: extension ${alias} is not in bicepconfig.json`,
+        );
+      }
+      if (/'Microsoft\.Graph\//.test(source.text)) {
+        graphFiles++;
+        assert.ok(
+          declared.includes('microsoftGraphV1'),
+          `${relative(file)} uses Graph types without extension microsoftGraphV1`,
+        );
+      }
+    }
+    assert.equal(graphFiles, 1, 'only entra.bicep holds Graph resources');
+  });
+
+  test('entra.bicep: the registration (api:// URI, user_impersonation, v2 tokens, VS Code pre-authorised, callback), its identity credential and service principal', () => {
+    const entra = readBicep(entraFile);
+    assert.match(entra.text, new RegExp(`^var vscodeClientId = '${VSCODE_CLIENT_ID}'$`, 'm'));
+    const app = resourceOfType(entra, 'Microsoft.Graph/applications');
+    assert.equal(app.apiVersion, 'v1.0');
+    assert.match(app.text, /uniqueName:\s*uniqueName/);
+    assert.match(entra.text, /^var identifierUri = 'api:\/\/\$\{tenant\(\)\.tenantId\}\/\$\{uniqueName\}'$/m);
+    assert.match(app.text, /identifierUris:\s*\[\s*identifierUri\s*\]/);
+    assert.match(app.text, /requestedAccessTokenVersion:\s*2\b/);
+    const scopes = bodyFrom(app, app.code.search(/oauth2PermissionScopes:/));
+    assert.match(scopes.text, /id:\s*userImpersonationScopeId/);
+    assert.match(scopes.text, /value:\s*'user_impersonation'/);
+    assert.match(scopes.text, /type:\s*'User'/);
+    assert.doesNotMatch(scopes.text, /\borigin:/, 'Graph rejects origin on a scope it is given');
+    assert.match(
+      entra.text,
+      /^var userImpersonationScopeId = guid\(/m,
+      'the scope id is stable across provisions',
+    );
+    const preAuthorized = bodyFrom(app, app.code.search(/preAuthorizedApplications:/));
+    assert.match(preAuthorized.text, /appId:\s*vscodeClientId/);
+    assert.match(preAuthorized.text, /delegatedPermissionIds:\s*\[\s*userImpersonationScopeId\s*\]/);
+    assert.match(app.text, /'https:\/\/\$\{functionAppHostName\}\/\.auth\/login\/aad\/callback'/);
+
+    const credential = resourceOfType(entra, 'Microsoft.Graph/applications/federatedIdentityCredentials');
+    assert.equal(credential.apiVersion, 'v1.0');
+    assert.match(credential.text, /name:\s*'\$\{application\.uniqueName\}\/[\w-]+'/);
+    assert.match(credential.text, /audiences:\s*\[\s*'api:\/\/AzureADTokenExchange'\s*\]/);
+    assert.match(
+      credential.text,
+      /issuer:\s*'\$\{environment\(\)\.authentication\.loginEndpoint\}\$\{tenant\(\)\.tenantId\}\/v2\.0'/,
+    );
+    assert.match(credential.text, /subject:\s*managedIdentityPrincipalId/);
+
+    const principal = resourceOfType(entra, 'Microsoft.Graph/servicePrincipals');
+    assert.equal(principal.apiVersion, 'v1.0');
+    assert.match(principal.text, /appId:\s*application\.appId/);
+    for (const name of ['applicationId', 'identifierUri']) {
+      assert.ok(outputs(entra).includes(name), `entra.bicep has no output ${name}`);
+    }
+    // The identity it trusts is the one the app runs as.
+    assert.match(main.text, /managedIdentityPrincipalId:\s*identity\.outputs\.principalId/);
+  });
+
+  test('api.bicep: authsettingsV2 writes what the extension writes when on, and switches built-in authentication off when not', () => {
+    assert.match(api.text, new RegExp(`^var vscodeClientId = '${VSCODE_CLIENT_ID}'$`, 'm'));
+    const config = resourceOfType(api, 'Microsoft.Web/sites/config');
+    assert.match(config.text, /name:\s*'authsettingsV2'/);
+    assert.match(config.text, /parent:\s*site\b/);
+    const { whenTrue: on, rest } = ternaryBranches(config, 'properties:\\s*authEnabled');
+    // Same leaves as the authsettingsV2 the extension writes for any other app.
+    const expected = entraAuthSettingsV2({
+      tenantId: '00000000-0000-0000-0000-000000000001',
+      clientId: '00000000-0000-0000-0000-000000000002',
+      identifierUri: 'api://x',
+    });
+    assert.deepEqual(leafPaths(config, on).sort(), jsonLeafPaths(expected).sort());
+    for (const pattern of [
+      /platform:\s*\{\s*enabled:\s*true\s+runtimeVersion:\s*'~1'/,
+      /requireAuthentication:\s*true/,
+      /unauthenticatedClientAction:\s*'Return401'/,
+      /redirectToProvider:\s*'azureactivedirectory'/,
+      /openIdIssuer:\s*'\$\{environment\(\)\.authentication\.loginEndpoint\}\$\{authTenantId\}\/v2\.0'/,
+      /clientId:\s*authClientId/,
+      new RegExp(`clientSecretSettingName:\\s*'${MI_CLIENT_ID_SETTING}'`),
+      /allowedAudiences:\s*\[\s*authIdentifierUri\s*\]/,
+      /allowedApplications:\s*\[\s*authClientId\s+vscodeClientId\s*\]/,
+      /tokenStore:\s*\{\s*enabled:\s*true/,
+      /requireHttps:\s*true/,
+      /apiPrefix:\s*'\/\.auth'/,
+    ]) {
+      assert.match(on.text, pattern);
+    }
+    const offMatch = /^\s*:\s*\{/.exec(rest);
+    assert.ok(offMatch, 'no "} : {" branch for auth off');
+    const off = rest.slice(offMatch[0].length, rest.indexOf('\n  }', offMatch[0].length));
+    assert.match(off, /platform:\s*\{\s*enabled:\s*false/);
+    assert.match(off, /requireAuthentication:\s*false/);
+  });
+
+  test('api.bicep: the auth app settings, the exact webhook override among them, are added to the set only when on', () => {
+    const { whenTrue, rest } = ternaryBranches(api, '^var authAppSettings = authEnabled');
+    assert.match(rest, /^\s*:\s*\{\}\s*$/m, 'with auth off the auth settings are {}');
+    assert.deepEqual(topLevelKeys(whenTrue.code).sort(), [...ENTRA_APP_SETTINGS].sort());
+    assert.ok(topLevelKeys(whenTrue.code).includes(WEBHOOK_LEVEL_SETTING));
+    assert.match(whenTrue.text, new RegExp(`^\\s*${WEBHOOK_LEVEL_SETTING}:\\s*'Anonymous'$`, 'm'));
+    assert.match(
+      whenTrue.text,
+      new RegExp(`^\\s*${PRM_SCOPES_SETTING}:\\s*'\\$\\{authIdentifierUri\\}/user_impersonation'$`, 'm'),
+    );
+    assert.match(whenTrue.text, new RegExp(`^\\s*${MI_CLIENT_ID_SETTING}:\\s*identityClientId$`, 'm'));
+    assert.match(whenTrue.text, /^\s*WEBSITE_AUTH_AAD_ALLOWED_TENANTS:\s*authTenantId$/m);
+    // Merged into the one app-settings resource, which provisioning writes whole: off removes them.
+    const site = resourceOfType(api, 'Microsoft.Web/sites');
+    assert.match(site.text, /properties:\s*union\(\{[\s\S]*\},\s*authAppSettings\)/);
   });
 });

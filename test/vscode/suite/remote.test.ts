@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { requestScreenshot } from '../harness/mochaInHost';
-import { eventually, invokeTool, startMcpServersUntilTools, testApi } from './support';
+import { eventually, invokeTool, ourMcpTools, startMcpServersUntilTools, testApi } from './support';
 import type { RemoteServer } from '../../../extension/remote/remoteServers';
 
 const control = process.env.REMOTE_MCP_CONTROL_URL ?? '';
@@ -101,6 +101,22 @@ describe('deploy with azd, connect in one click, the key only in SecretStorage',
     assert.deepEqual(mcpJson.inputs, [
       { id: inputId, type: 'command', command: 'remoteMcp.getFunctionKey', args: deployed.resourceId },
     ]);
+  });
+
+  it('Disconnect: VS Code no longer lists the server or its tools', async () => {
+    const api = await testApi();
+    await vscode.commands.executeCommand('remoteMcp.disconnect', deployed);
+    assert.ok(
+      !api.provider
+        .provideMcpServerDefinitions()
+        .some((definition) => definition.label === `${siteName} (Azure)`),
+    );
+    await eventually('the remote tools to disappear', () => ourMcpTools().length === 0);
+    assert.equal(
+      api.registry.find(deployed.resourceId)?.connected,
+      false,
+      'still remembered, just not connected',
+    );
   });
 
   it('no key is anywhere but SecretStorage: not in settings, workspace files, mcp.json, state or logs', async () => {

@@ -4,6 +4,7 @@ import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { allowedHostsGuard, allowedOriginsGuard, functionKeyGuard, sendJsonRpcError } from './requestGuards';
 import type { EmbeddedHostSettings } from './hostSettings';
+import { entraBearerGuard, protectedResourceMetadataHandler, protectedResourcePaths } from './entraAuth';
 import type { ToolLogger } from '../../toolkit/dependencies';
 
 /** The routes of the Azure Functions MCP extension, so clients cannot tell the two hosts apart. */
@@ -21,7 +22,10 @@ export interface EmbeddedApp {
 }
 
 export function createEmbeddedApp(
-  settings: Pick<EmbeddedHostSettings, 'key' | 'extraAllowedHosts' | 'extraAllowedOrigins' | 'maxBodyBytes'>,
+  settings: Pick<
+    EmbeddedHostSettings,
+    'key' | 'extraAllowedHosts' | 'extraAllowedOrigins' | 'maxBodyBytes' | 'auth'
+  >,
   createServer: () => Server,
   log: ToolLogger,
 ): EmbeddedApp {
@@ -33,8 +37,17 @@ export function createEmbeddedApp(
     res.json({ state: 'Running', host: 'embedded' });
   });
 
+  if (settings.auth) {
+    // Protected Resource Metadata, open to all: it is how a client learns where to sign in.
+    const prm = protectedResourceMetadataHandler(settings.auth);
+    app.get(protectedResourcePaths.pathSuffixed, prm);
+    app.get(protectedResourcePaths.root, prm);
+  }
+
   const mcp = express.Router();
-  if (settings.key) mcp.use(functionKeyGuard(settings.key));
+  // Only the MCP routes (the prefix covers /sse and /message): other paths still answer 404, not 401.
+  if (settings.auth) mcp.use(mcpRoutes.streamableHttp, entraBearerGuard(settings.auth, log));
+  else if (settings.key) mcp.use(functionKeyGuard(settings.key));
   const json = express.json({ limit: settings.maxBodyBytes });
 
   // Streamable HTTP, stateless as in the Functions MCP extension: every POST gets a fresh server.

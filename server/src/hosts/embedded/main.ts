@@ -12,7 +12,8 @@ async function main(): Promise<void> {
     catalogue,
     toolDependenciesFromEnv(process.env, consoleLogger),
   );
-  console.log(`${readyLinePrefix} ${host.mcpUrl}${settings.key ? ' (key required)' : ''}`);
+  const access = settings.auth ? ' (Entra sign-in required)' : settings.key ? ' (key required)' : '';
+  console.log(`${readyLinePrefix} ${host.mcpUrl}${access}`);
 
   let stopping = false;
   const stop = (signal: string) => {

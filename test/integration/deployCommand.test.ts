@@ -1,0 +1,368 @@
+// Remote MCP: Deploy to Azure (extension/deploy/deployCommand.ts) against the fake azd (test/fakes/azd,
+// built to dist/test/fakeAzd.js by `node esbuild.mjs`), as a user sees it: the messages and buttons,
+// the prompts, what azd was asked to do and the servers the workspace remembers afterwards.
+import { after, afterEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCommand } from '../../extension/common/commandErrors';
+import type { MessageAction } from '../../extension/common/errors';
+import { startProcess } from '../../extension/common/processes';
+import { MIN_AZD_VERSION } from '../../extension/deploy/azdCli';
+import { deployCommand } from '../../extension/deploy/deployCommand';
+import type { AzdRun } from '../../extension/deploy/azdTask';
+import {
+  RemoteServerRegistry,
+  type RemoteServer,
+  type StateStore,
+} from '../../extension/remote/remoteServers';
+import { RecordingUi, dismiss, recordingLog, type ScriptedAnswer } from '../support/recordingUi';
+
+const fakeAzd = path.resolve(__dirname, '../fakes/azd/azd');
+const repoAzureYaml = path.resolve(__dirname, '../../azure.yaml');
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-deploy-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+const subscriptionId = '11111111-2222-3333-4444-555555555555';
+const tenantId = '99999999-8888-7777-6666-555555555555';
+
+// deployCommand runs its azd queries with this process's environment, as the extension does; the
+// fake reads its configuration (and version) from there.
+const savedEnv = {
+  FAKE_AZD_CONFIG: process.env.FAKE_AZD_CONFIG,
+  FAKE_AZD_VERSION: process.env.FAKE_AZD_VERSION,
+};
+afterEach(() => {
+  for (const [key, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+});
+
+let configCount = 0;
+function useFakeAzd(config: Record<string, unknown> = {}): void {
+  const file = path.join(scratch, `config-${++configCount}.json`);
+  writeFileSync(file, JSON.stringify({ signedIn: true, subscriptionId, tenantId, delayMs: 5, ...config }));
+  process.env.FAKE_AZD_CONFIG = file;
+}
+
+let projectCount = 0;
+/** A workspace folder that is an azd project: this repository's azure.yaml, nothing deployed yet. */
+function newProject(): string {
+  const dir = path.join(scratch, `project-${++projectCount}`);
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(repoAzureYaml, path.join(dir, 'azure.yaml'));
+  return dir;
+}
+
+function memoryState(): StateStore {
+  const values = new Map<string, unknown>();
+  return {
+    get: <T>(key: string) => values.get(key) as T | undefined,
+    update: (key, value) => {
+      values.set(key, structuredClone(value));
+      return Promise.resolve();
+    },
+  };
+}
+
+interface Harness {
+  dir: string;
+  ui: RecordingUi;
+  registry: RemoteServerRegistry;
+  /** Every long azd run (up/deploy): its arguments, what it printed and its exit code. */
+  runs: (AzdRun & { args: string[] })[];
+  /** Buttons that were pressed and what they were given. */
+  pressed: { action: string; argument: unknown }[];
+  /** Runs the command as VS Code would (behind the error wrapper); resolves to the deployed server. */
+  deploy(target?: unknown): Promise<RemoteServer | undefined>;
+}
+
+function harness(options: { answers?: ScriptedAnswer[]; azdPath?: string; dir?: string } = {}): Harness {
+  const dir = options.dir ?? newProject();
+  const ui = new RecordingUi(options.answers);
+  const log = recordingLog();
+  const registry = new RemoteServerRegistry(memoryState());
+  const runs: Harness['runs'] = [];
+  const pressed: Harness['pressed'] = [];
+  const action = (title: string, argument?: unknown): MessageAction => ({
+    title,
+    run: () => pressed.push({ action: title, argument }),
+  });
+  const showLogs = action('Show Logs');
+  const commands = deployCommand({
+    azdPath: () => options.azdPath ?? fakeAzd,
+    workspaceProjects: () => [{ dir, source: 'workspace' }],
+    bundledProject: () => {
+      throw new Error('The workspace has an azd project: the bundled one should not be used.');
+    },
+    runAzd: async (args, cwd, _title, signal) => {
+      const child = startProcess({ name: 'azd', command: fakeAzd, args, cwd, env: process.env, log });
+      signal.addEventListener('abort', () => void child.stop(), { once: true });
+      const lines: string[] = [];
+      child.onLine((line) => lines.push(line));
+      const exit = await child.exited;
+      const run = { args, lines, exitCode: exit.code };
+      runs.push(run);
+      return run;
+    },
+    registry,
+    ui,
+    log,
+    actions: {
+      openUrl: (url) => action('Install azd', url),
+      signIn: (azdPath) => action('Sign In', azdPath),
+      connect: (server) => action('Connect', server),
+      showLogs,
+    },
+  });
+  return {
+    dir,
+    ui,
+    registry,
+    runs,
+    pressed,
+    deploy: (target) =>
+      runCommand('remoteMcp.deploy', () => commands['remoteMcp.deploy'](target), ui, log, showLogs),
+  };
+}
+
+const verbs = (h: Harness) => h.runs.map((run) => run.args[0]);
+
+describe('before anything is deployed: azd itself', () => {
+  test('azd missing: the message names the path and offers Install azd', async () => {
+    useFakeAzd();
+    const h = harness({ azdPath: '/nonexistent/azd' });
+    assert.equal(await h.deploy(), undefined);
+    const shown = h.ui.last('error');
+    assert.match(
+      shown?.message ?? '',
+      /The Azure Developer CLI \(azd\) was not found at \/nonexistent\/azd\./,
+    );
+    assert.match(shown?.message ?? '', /remoteMcp\.azdPath/);
+    assert.deepEqual(shown?.actions, ['Install azd', 'Show Logs']);
+    await h.ui.press('Install azd');
+    assert.deepEqual(h.pressed, [{ action: 'Install azd', argument: 'https://aka.ms/azd-install' }]);
+    assert.deepEqual(h.runs, []);
+    assert.deepEqual(h.ui.prompts, []);
+  });
+
+  test('azd too old: the message gives its version and the one needed', async () => {
+    useFakeAzd();
+    process.env.FAKE_AZD_VERSION = '1.5.0';
+    const h = harness();
+    await h.deploy();
+    const shown = h.ui.last('error');
+    assert.match(shown?.message ?? '', /azd 1\.5\.0 is too old/);
+    assert.ok(shown?.message.includes(`${MIN_AZD_VERSION} or later`), shown?.message);
+    assert.deepEqual(shown?.actions, ['Install azd', 'Show Logs']);
+    assert.deepEqual(h.runs, []);
+  });
+
+  test('not signed in: nothing runs, and Sign In is offered with the azd to sign in with', async () => {
+    useFakeAzd({ signedIn: false });
+    const h = harness();
+    await h.deploy();
+    const shown = h.ui.last('error');
+    assert.match(shown?.message ?? '', /azd is not signed in to Azure\. Sign in, then deploy again\./);
+    assert.deepEqual(shown?.actions, ['Sign In', 'Show Logs']);
+    await h.ui.press('Sign In');
+    assert.deepEqual(h.pressed, [{ action: 'Sign In', argument: fakeAzd }]);
+    assert.deepEqual(h.runs, []);
+    assert.deepEqual(h.ui.prompts, [], 'no environment is asked for before sign-in');
+  });
+});
+
+describe('deploying', () => {
+  test('the first deploy creates the environment and runs up; the next one picks it and runs deploy', async () => {
+    useFakeAzd();
+    const h = harness({ answers: ['mcp-dev', subscriptionId, 'westus3'] });
+    const server = await h.deploy();
+    assert.ok(server, JSON.stringify(h.ui.shown));
+
+    // What the user was asked, and what azd did.
+    assert.deepEqual(
+      h.ui.prompts.map((prompt) => prompt.title),
+      ['New azd environment', 'Azure subscription', 'Azure region'],
+    );
+    assert.ok(h.ui.prompts[2]?.options.includes('westus3'));
+    assert.deepEqual(verbs(h), ['up']);
+    assert.deepEqual(
+      h.ui.progress.map((progress) => progress.title),
+      ['Deploying to Azure: azd up (environment mcp-dev)'],
+    );
+    const up = h.runs[0]!;
+    assert.equal(up.exitCode, 0);
+    assert.ok(up.lines.includes('Provisioning Azure resources (azd provision)'), up.lines.join('\n'));
+    assert.ok(up.lines.some((line) => line.startsWith('SUCCESS: Your up workflow')));
+    assert.ok(up.lines.includes(`Subscription: ${subscriptionId}`));
+    assert.ok(up.lines.includes('Location: westus3'));
+
+    // The server is remembered, not connected, and Connect is offered.
+    assert.match(server.hostName, /^func-api-[a-z2-7]{13}\.azurewebsites\.net$/);
+    assert.equal(server.endpoint, `https://${server.hostName}/runtime/webhooks/mcp`);
+    assert.equal(server.environment, 'mcp-dev');
+    assert.equal(server.subscriptionId, subscriptionId);
+    assert.equal(server.location, 'westus3');
+    assert.equal(server.tenantId, tenantId);
+    assert.equal(
+      server.resourceId,
+      `/subscriptions/${subscriptionId}/resourceGroups/rg-mcp-dev/providers/Microsoft.Web/sites/${server.name}`,
+    );
+    const remembered = h.registry.list();
+    assert.equal(remembered.length, 1);
+    assert.equal(remembered[0]?.connected, false);
+    assert.deepEqual(h.ui.shown, [
+      { severity: 'info', message: `Deployed to ${server.hostName}`, actions: ['Connect'] },
+    ]);
+    await h.ui.press('Connect');
+    assert.equal((h.pressed[0]?.argument as RemoteServer).resourceId, server.resourceId);
+
+    // Connected in the meantime; deploying again must not disconnect it.
+    await h.registry.upsert({ ...server, connected: true });
+    h.ui.answer('mcp-dev');
+    const again = await h.deploy();
+    assert.equal(again?.resourceId, server.resourceId);
+    const pick = h.ui.prompts.at(-1);
+    assert.equal(pick?.title, 'Deploy to which azd environment?');
+    assert.deepEqual(pick?.options, [
+      `mcp-dev — default · ${server.hostName}`,
+      'New environment… — name, subscription and region',
+    ]);
+    assert.deepEqual(verbs(h), ['up', 'deploy']);
+    const deploy = h.runs[1]!;
+    assert.equal(deploy.exitCode, 0);
+    assert.ok(!deploy.lines.some((line) => line.startsWith('Provisioning')), deploy.lines.join('\n'));
+    assert.ok(deploy.lines.some((line) => line.startsWith('SUCCESS: Your application was deployed')));
+    assert.equal(h.ui.progress.at(-1)?.title, 'Deploying to Azure: azd deploy (environment mcp-dev)');
+    assert.deepEqual(h.ui.last(), {
+      severity: 'info',
+      message: `Deployed to ${server.hostName}`,
+      actions: ['Connect'],
+    });
+    assert.equal(h.registry.list().length, 1);
+    assert.equal(h.registry.find(server.resourceId)?.connected, true);
+    assert.deepEqual(h.ui.unusedAnswers, []);
+  });
+
+  test('a bad environment name or subscription id is refused by the prompt, and the corrected one is used', async () => {
+    useFakeAzd();
+    const h = harness({
+      answers: [
+        'my env!',
+        'x'.repeat(65),
+        'mcp-ok',
+        'not-a-guid',
+        '11111111-2222-3333-4444-55555555555',
+        ` ${subscriptionId} `,
+        'eastus',
+      ],
+    });
+    const server = await h.deploy();
+    assert.deepEqual(h.ui.rejected, [
+      { title: 'New azd environment', answer: 'my env!', problem: 'Use 1-64 letters, digits and hyphens.' },
+      {
+        title: 'New azd environment',
+        answer: 'x'.repeat(65),
+        problem: 'Use 1-64 letters, digits and hyphens.',
+      },
+      {
+        title: 'Azure subscription',
+        answer: 'not-a-guid',
+        problem: 'A subscription id looks like 00000000-0000-0000-0000-000000000000.',
+      },
+      {
+        title: 'Azure subscription',
+        answer: '11111111-2222-3333-4444-55555555555',
+        problem: 'A subscription id looks like 00000000-0000-0000-0000-000000000000.',
+      },
+    ]);
+    // The accepted id is trimmed before azd gets it.
+    assert.equal(server?.environment, 'mcp-ok');
+    assert.equal(server?.subscriptionId, subscriptionId);
+    assert.match(
+      readFileSync(path.join(h.dir, '.azure/mcp-ok/.env'), 'utf8'),
+      /AZURE_SUBSCRIPTION_ID="11111111-/,
+    );
+  });
+
+  test('dismissing a prompt cancels quietly: no message, nothing run, no environment', async () => {
+    useFakeAzd();
+    const h = harness({ answers: ['mcp-dev', dismiss] });
+    assert.equal(await h.deploy(), undefined);
+    assert.deepEqual(h.ui.shown, []);
+    assert.deepEqual(h.runs, []);
+    assert.equal(existsSync(path.join(h.dir, '.azure')), false);
+  });
+});
+
+describe('failures', () => {
+  test("Microsoft.App not registered: azd's ERROR line and the register command, no Retry", async () => {
+    useFakeAzd({ failure: 'provider-not-registered' });
+    const h = harness({ answers: ['mcp-dev', subscriptionId, 'eastus'] });
+    assert.equal(await h.deploy(), undefined);
+    assert.deepEqual(verbs(h), ['up']);
+    const shown = h.ui.last('error');
+    assert.ok(
+      shown?.message.startsWith(
+        "azd up failed: error executing step command 'provision': deployment failed: error deploying infrastructure: deploying to subscription:",
+      ),
+      shown?.message,
+    );
+    assert.ok(shown?.message.includes('`az provider register --namespace Microsoft.App`'), shown?.message);
+    assert.deepEqual(shown?.actions, ['Show Logs']);
+    assert.deepEqual(h.registry.list(), []);
+    assert.equal(h.ui.messages('info').length, 0);
+  });
+
+  test('the transient tag error right after provisioning: Retry deploys again and succeeds', async () => {
+    useFakeAzd({ failure: 'transient-tag-once' });
+    const h = harness({ answers: ['mcp-dev', subscriptionId, 'eastus'] });
+    assert.equal(await h.deploy(), undefined);
+    const shown = h.ui.last('error');
+    assert.match(
+      shown?.message ?? '',
+      /^azd up failed: error executing step command 'deploy --all': getting target resource: resource not found unable to find a resource tagged with 'azd-service-name: api'/,
+    );
+    assert.match(shown?.message ?? '', /retrying usually works/);
+    assert.deepEqual(shown?.actions, ['Retry', 'Show Logs']);
+    assert.deepEqual(h.registry.list(), []);
+
+    await h.ui.press('Retry');
+    // Provisioning finished the first time, so the retry only deploys; no question is asked again.
+    assert.deepEqual(verbs(h), ['up', 'deploy']);
+    assert.equal(h.runs[1]?.exitCode, 0);
+    const server = h.registry.list()[0];
+    assert.ok(server);
+    assert.equal(server.environment, 'mcp-dev');
+    assert.deepEqual(h.ui.last(), {
+      severity: 'info',
+      message: `Deployed to ${server.hostName}`,
+      actions: ['Connect'],
+    });
+    assert.equal(h.ui.messages('error').length, 1);
+    assert.deepEqual(h.ui.unusedAnswers, []);
+  });
+
+  test('a retry that fails again is reported like the first failure, with Retry again', async () => {
+    useFakeAzd({ failure: 'transient-tag' });
+    const h = harness({ answers: ['mcp-dev', subscriptionId, 'eastus'] });
+    await h.deploy();
+    await h.ui.press('Retry');
+    assert.deepEqual(verbs(h), ['up', 'deploy']);
+    const errors = h.ui.messages('error');
+    assert.equal(errors.length, 2, JSON.stringify(h.ui.shown));
+    assert.match(errors[1]?.message ?? '', /^azd deploy failed: getting target resource: resource not found/);
+    assert.deepEqual(errors[1]?.actions, ['Retry', 'Show Logs']);
+    assert.deepEqual(h.registry.list(), []);
+  });
+});

@@ -1,0 +1,421 @@
+// Connect, Fetch Key, Forget Key and the key handed to VS Code (extension/remote/*), with a fake
+// KeyFetcher in place of ARM and the embedded host (key required) standing in for a deployed
+// function app, over plain http on loopback. Keys go through the real RemoteKeyService,
+// FunctionKeyStore and SecretMasker, and every log line is checked for them.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCommand } from '../../extension/common/commandErrors';
+import { UserFacingError, type MessageAction } from '../../extension/common/errors';
+import { SecretMasker, maskedLogger } from '../../extension/common/log';
+import { RemoteKeyService, type KeyFetcher } from '../../extension/remote/keyService';
+import { FunctionKeyStore, type SecretStore } from '../../extension/remote/keyStore';
+import { addServerToMcpJson } from '../../extension/remote/mcpJson';
+import { remoteCommands } from '../../extension/remote/remoteCommands';
+import {
+  RemoteServerRegistry,
+  mcpEndpoint,
+  type RemoteServer,
+  type StateStore,
+} from '../../extension/remote/remoteServers';
+import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
+import { startTestHost } from '../support/embeddedHost';
+import { RecordingUi, recordingLog } from '../support/recordingUi';
+import { recordingLogger, testDependencies } from '../support/testDependencies';
+
+const subscriptionId = '11111111-2222-3333-4444-555555555555';
+
+function server(name: string, endpoint?: string): RemoteServer {
+  const hostName = `${name}.azurewebsites.net`;
+  return {
+    resourceId: `/subscriptions/${subscriptionId}/resourceGroups/rg-${name}/providers/Microsoft.Web/sites/${name}`,
+    name,
+    hostName,
+    endpoint: endpoint ?? mcpEndpoint(hostName),
+    subscriptionId,
+    resourceGroup: `rg-${name}`,
+    environment: `env-${name}`,
+  };
+}
+
+function memoryState(): StateStore {
+  const values = new Map<string, unknown>();
+  return {
+    get: <T>(key: string) => values.get(key) as T | undefined,
+    update: (key, value) => {
+      values.set(key, structuredClone(value));
+      return Promise.resolve();
+    },
+  };
+}
+
+/** VS Code's SecretStorage, in memory; the test can look inside. */
+function memorySecrets(): SecretStore & { values: Map<string, string> } {
+  const values = new Map<string, string>();
+  return {
+    values,
+    get: (key) => Promise.resolve(values.get(key)),
+    store: (key, value) => {
+      values.set(key, value);
+      return Promise.resolve();
+    },
+    delete: (key) => {
+      values.delete(key);
+      return Promise.resolve();
+    },
+  };
+}
+
+const secretName = (s: RemoteServer) => `remoteMcp.functionKey:${s.resourceId.toLowerCase()}`;
+
+type FetchBehaviour =
+  | { kind: 'keys'; keys: string[] }
+  | { kind: 'wait'; key: string; waits: number[] }
+  | { kind: 'throw'; error: Error };
+
+/**
+ * Stands in for ARM's listHostKeys: hands out the given keys in turn, or reports waiting first (the
+ * app still loading its MCP extension), or fails.
+ */
+function fakeFetcher(behaviour: FetchBehaviour) {
+  const calls: string[] = [];
+  const fetch: KeyFetcher = async (target, { onWaiting }) => {
+    calls.push(target.name);
+    if (behaviour.kind === 'throw') throw behaviour.error;
+    if (behaviour.kind === 'wait') {
+      for (const elapsed of behaviour.waits) {
+        onWaiting(elapsed);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return behaviour.key;
+    }
+    return behaviour.keys[Math.min(calls.length, behaviour.keys.length) - 1]!;
+  };
+  return { fetch, calls };
+}
+
+function harness(
+  options: { fetch?: FetchBehaviour; deployments?: RemoteServer[]; answers?: string[]; folder?: string } = {},
+) {
+  const ui = new RecordingUi(options.answers);
+  const masker = new SecretMasker();
+  const raw = recordingLog();
+  const log = maskedLogger(raw, masker);
+  const secrets = memorySecrets();
+  const keyStore = new FunctionKeyStore(secrets, masker);
+  const fetcher = fakeFetcher(options.fetch ?? { kind: 'keys', keys: ['fetched-key-0000000001'] });
+  const keys = new RemoteKeyService(keyStore, fetcher.fetch, ui, log);
+  const registry = new RemoteServerRegistry(memoryState());
+  const pressed: string[] = [];
+  const action = (title: string): MessageAction => ({ title, run: () => pressed.push(title) });
+  const showLogs = action('Show Logs');
+  const commands = remoteCommands({
+    registry,
+    keys,
+    keyStore,
+    ui,
+    log,
+    deployments: () => Promise.resolve(options.deployments ?? []),
+    deployAction: action('Deploy to Azure'),
+    addToMcpJson: (target) =>
+      options.folder
+        ? Promise.resolve(addServerToMcpJson(options.folder, target))
+        : Promise.reject(new Error('Open a folder first: mcp.json lives in the workspace.')),
+  });
+  /** Runs a command as VS Code would, behind the error wrapper. */
+  const run = (id: keyof typeof commands, argument?: unknown) =>
+    runCommand<unknown>(id, () => commands[id](argument), ui, log, showLogs);
+  return { ui, masker, log, logLines: raw.lines, secrets, keyStore, keys, fetcher, registry, pressed, run };
+}
+
+describe('Connect', () => {
+  test('with no deployment anywhere: a message that offers Deploy', async () => {
+    const h = harness();
+    assert.equal(await h.run('remoteMcp.connect'), undefined);
+    const shown = h.ui.last('error');
+    assert.match(shown?.message ?? '', /No deployment was found in this workspace's azd environments/);
+    assert.deepEqual(shown?.actions, ['Deploy to Azure', 'Show Logs']);
+    await h.ui.press('Deploy to Azure');
+    assert.deepEqual(h.pressed, ['Deploy to Azure']);
+    assert.deepEqual(h.fetcher.calls, []);
+  });
+
+  test("picks among the azd environments' deployments and those remembered; the key is stored, the server connected", async () => {
+    const a = server('func-a');
+    const b = server('func-b');
+    const older = server('func-old');
+    const h = harness({
+      deployments: [a, b],
+      answers: ['func-b'],
+      fetch: { kind: 'wait', key: 'fresh-key-for-func-b-0001', waits: [2000, 31_000] },
+    });
+    await h.registry.upsert(older);
+    const connected = await h.run('remoteMcp.connect');
+    assert.equal((connected as RemoteServer | undefined)?.resourceId, b.resourceId);
+
+    const pick = h.ui.prompts[0];
+    assert.equal(pick?.title, 'Connect to which deployed MCP server?');
+    assert.deepEqual(pick?.options, [
+      'func-a — azd environment env-func-a',
+      'func-b — azd environment env-func-b',
+      'func-old — azd environment env-func-old',
+    ]);
+    assert.deepEqual(h.fetcher.calls, ['func-b']);
+    assert.deepEqual(h.ui.progress, [
+      {
+        title: 'Fetching the MCP key of func-b',
+        reports: [
+          'waiting for the app to load the MCP extension (2 s); this takes a minute or two after a deploy…',
+          'waiting for the app to load the MCP extension (31 s); this takes a minute or two after a deploy…',
+        ],
+      },
+    ]);
+    assert.equal(h.secrets.values.get(secretName(b)), 'fresh-key-for-func-b-0001');
+    assert.equal(await h.keyStore.get(b.resourceId.toUpperCase()), 'fresh-key-for-func-b-0001');
+    assert.equal(h.registry.find(b.resourceId)?.connected, true);
+    assert.equal(h.registry.find(a.resourceId), undefined, 'only the picked one is remembered');
+    assert.equal(h.registry.find(older.resourceId)?.connected, undefined);
+    assert.deepEqual(h.ui.shown, [
+      {
+        severity: 'info',
+        message: 'Connected to func-b. Copilot agent mode can use its tools now.',
+        actions: [],
+      },
+    ]);
+    assert.ok(
+      h.logLines.every((line) => !line.includes('fresh-key-for-func-b-0001')),
+      h.logLines.join('\n'),
+    );
+  });
+
+  test('a key that cannot be fetched: its error is shown, nothing is stored or connected', async () => {
+    const a = server('func-a');
+    const h = harness({
+      deployments: [a],
+      answers: ['func-a'],
+      fetch: {
+        kind: 'throw',
+        error: new UserFacingError('Sign in to Azure with an account that can read func-a.'),
+      },
+    });
+    await h.run('remoteMcp.connect');
+    assert.deepEqual(h.ui.last('error'), {
+      severity: 'error',
+      message: 'Sign in to Azure with an account that can read func-a.',
+      actions: ['Show Logs'],
+    });
+    assert.equal(h.secrets.values.size, 0);
+    assert.deepEqual(h.registry.list(), []);
+  });
+});
+
+describe('Fetch Key and Forget Key', () => {
+  test('with no server remembered: a message that offers Deploy', async () => {
+    const h = harness();
+    await h.run('remoteMcp.fetchKey');
+    assert.match(h.ui.last('error')?.message ?? '', /No deployed MCP server is connected in this workspace/);
+    assert.deepEqual(h.ui.last('error')?.actions, ['Deploy to Azure', 'Show Logs']);
+    await h.run('remoteMcp.forgetKey');
+    assert.deepEqual(h.ui.last('error')?.actions, ['Deploy to Azure', 'Show Logs']);
+    assert.deepEqual(h.fetcher.calls, []);
+  });
+
+  test('on a picked server: Fetch Key replaces its key, Forget Key removes it and leaves the other', async () => {
+    const a = server('func-a');
+    const b = server('func-b');
+    const h = harness({
+      answers: ['func-b', 'func-b'],
+      fetch: { kind: 'keys', keys: ['rotated-key-for-func-b-02'] },
+    });
+    await h.registry.upsert({ ...a, connected: true });
+    await h.registry.upsert({ ...b, connected: true });
+    await h.keyStore.store(a.resourceId, 'key-for-func-a-000000001');
+    await h.keyStore.store(b.resourceId, 'old-key-for-func-b-00001');
+
+    await h.run('remoteMcp.fetchKey');
+    assert.deepEqual(h.ui.prompts[0], {
+      kind: 'pick',
+      title: 'Fetch the key of which server?',
+      options: [`func-a — ${a.endpoint}`, `func-b — ${b.endpoint}`],
+    });
+    assert.deepEqual(h.fetcher.calls, ['func-b']);
+    assert.equal(await h.keyStore.get(b.resourceId), 'rotated-key-for-func-b-02');
+    assert.deepEqual(h.ui.last(), {
+      severity: 'info',
+      message: "Fetched the MCP key of func-b into VS Code's secret storage.",
+      actions: [],
+    });
+
+    await h.run('remoteMcp.forgetKey');
+    assert.equal(h.ui.prompts[1]?.title, 'Forget the key of which server?');
+    assert.equal(await h.keyStore.get(b.resourceId), undefined);
+    assert.equal(await h.keyStore.get(a.resourceId), 'key-for-func-a-000000001');
+    assert.match(
+      h.ui.last()?.message ?? '',
+      /^Forgot the MCP key of func-b\. It is fetched again the next time/,
+    );
+    assert.equal(h.registry.find(b.resourceId)?.connected, true, 'forgetting the key does not disconnect');
+    assert.deepEqual(h.ui.unusedAnswers, []);
+  });
+
+  test('a server given by its tree item is used without asking', async () => {
+    const a = server('func-a');
+    const h = harness();
+    await h.registry.upsert(a);
+    await h.run('remoteMcp.fetchKey', a);
+    assert.deepEqual(h.ui.prompts, []);
+    assert.deepEqual(h.fetcher.calls, ['func-a']);
+  });
+});
+
+describe('Add to mcp.json', () => {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-ws-'));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+
+  test('after Connect: the file names the server and refers to its key, which it never contains', async () => {
+    const key = 'connected-key-never-in-a-file-0001';
+    const a = server('func-a');
+    const h = harness({
+      deployments: [a],
+      answers: ['func-a'],
+      folder,
+      fetch: { kind: 'keys', keys: [key] },
+    });
+    await h.run('remoteMcp.connect');
+    await h.run('remoteMcp.addToMcpJson', a);
+    const file = path.join(folder, '.vscode', 'mcp.json');
+    assert.deepEqual(h.ui.last(), {
+      severity: 'info',
+      message: `Added func-a to ${file}. Its key is not written there: VS Code asks this extension for it.`,
+      actions: [],
+    });
+    const text = readFileSync(file, 'utf8');
+    assert.ok(!text.includes(key), text);
+    assert.ok(text.includes('"x-functions-key": "${input:func-a-mcp-key}"'), text);
+    assert.ok(text.includes(`"args": "${a.resourceId}"`), text);
+  });
+});
+
+describe('the key handed to VS Code (remoteMcp.getFunctionKey, keyForConnection)', () => {
+  const appKey = 'the-apps-current-mcp-extension-key-0001';
+  const hostLog = recordingLogger();
+  let app: RunningEmbeddedHost;
+  before(async () => {
+    app = await startTestHost(testDependencies({ log: hostLog }), { key: appKey });
+  });
+  after(async () => {
+    await app?.close();
+  });
+
+  /** A harness whose server is the embedded host, remembered, with this key stored. */
+  async function deployed(stored: string | undefined, fetch: FetchBehaviour) {
+    const h = harness({ fetch });
+    const target = server('func-live', app.mcpUrl);
+    await h.registry.upsert({ ...target, connected: true });
+    // Stored by an earlier session: straight into SecretStorage, unknown to this masker until read.
+    if (stored) h.secrets.values.set(secretName(target), stored);
+    return { h, target };
+  }
+
+  /**
+   * No log line (nor message) shows a key. Every key that went through the key store is known to the
+   * masker: a line that names one, as a careless trace might, comes out with *** in its place.
+   */
+  function assertNoKeyLogged(h: ReturnType<typeof harness>, ...keys: string[]): void {
+    for (const key of keys) h.log.debug(`a careless trace of ${key}`);
+    assert.deepEqual(
+      h.logLines.slice(-keys.length),
+      keys.map(() => 'debug: a careless trace of ***'),
+    );
+    for (const line of [...h.logLines, ...h.ui.shown.map((shown) => shown.message)]) {
+      for (const key of keys) assert.ok(!line.includes(key), `a log line shows a key: ${line}`);
+    }
+  }
+
+  test('an unknown resource id is a clear error', async () => {
+    const h = harness();
+    const unknown = '/subscriptions/x/resourceGroups/y/providers/Microsoft.Web/sites/nope';
+    assert.equal(await h.run('remoteMcp.getFunctionKey', unknown), undefined);
+    assert.deepEqual(h.ui.last('error'), {
+      severity: 'error',
+      message: `No remembered MCP server has the resource id ${unknown}. Connect to it first.`,
+      actions: ['Show Logs'],
+    });
+    await h.run('remoteMcp.getFunctionKey');
+    assert.equal(
+      h.ui.last('error')?.message,
+      'No remembered MCP server has the resource id undefined. Connect to it first.',
+    );
+  });
+
+  test('the stored key is accepted: handed over without fetching', async () => {
+    const { h, target } = await deployed(appKey, { kind: 'keys', keys: ['never-fetched-key-00001'] });
+    assert.equal(await h.run('remoteMcp.getFunctionKey', target.resourceId.toUpperCase()), appKey);
+    assert.deepEqual(h.fetcher.calls, []);
+    assert.deepEqual(h.ui.shown, []);
+    assertNoKeyLogged(h, appKey);
+  });
+
+  test('no key stored yet: fetched once, stored, handed over', async () => {
+    const { h, target } = await deployed(undefined, { kind: 'keys', keys: [appKey] });
+    assert.equal(await h.keys.keyForConnection(target), appKey);
+    assert.deepEqual(h.fetcher.calls, ['func-live']);
+    assert.equal(h.secrets.values.get(secretName(target)), appKey);
+    assertNoKeyLogged(h, appKey);
+  });
+
+  test('a stale stored key (401): fetched exactly once more, and the fresh one is stored and handed over', async () => {
+    const stale = 'stale-key-from-before-rotation-01';
+    const { h, target } = await deployed(stale, { kind: 'keys', keys: [appKey] });
+    assert.equal(await h.run('remoteMcp.getFunctionKey', target.resourceId), appKey);
+    assert.deepEqual(h.fetcher.calls, ['func-live']);
+    assert.equal(h.secrets.values.get(secretName(target)), appKey);
+    assert.ok(h.logLines.includes('warn: func-live refused the stored key (HTTP 401); fetching it again.'));
+    assert.deepEqual(h.ui.shown, []);
+    assertNoKeyLogged(h, stale, appKey);
+  });
+
+  test('the app refuses even the fresh key: the user is told, and pointed at Check Sign-in', async () => {
+    const stale = 'stale-key-from-before-rotation-02';
+    const wrong = 'a-key-this-app-does-not-take-03';
+    const { h, target } = await deployed(stale, { kind: 'keys', keys: [wrong, 'not-asked-for-twice-0004'] });
+    await assert.rejects(
+      () => h.keys.keyForConnection(target),
+      (error: unknown) =>
+        error instanceof UserFacingError &&
+        /func-live refused its own mcp_extension key \(HTTP 401\)/.test(error.message) &&
+        error.message.includes('"Remote MCP: Check Sign-in"'),
+    );
+    assert.deepEqual(h.fetcher.calls, ['func-live'], 'one refetch, not a loop');
+    // Through the command, as VS Code asks for it: the same message, shown.
+    await h.run('remoteMcp.getFunctionKey', target.resourceId);
+    assert.match(h.ui.last('error')?.message ?? '', /refused its own mcp_extension key.*Check Sign-in/);
+    assertNoKeyLogged(h, stale, wrong);
+  });
+
+  test('an unreachable endpoint: the stored key is handed over anyway, with a warning in the log', async () => {
+    const gone = await startTestHost(testDependencies({}), { key: appKey });
+    const url = gone.mcpUrl;
+    await gone.close();
+    const h = harness({ fetch: { kind: 'keys', keys: ['never-fetched-key-00002'] } });
+    const target = server('func-away', url);
+    await h.registry.upsert(target);
+    h.secrets.values.set(secretName(target), appKey);
+    assert.equal(await h.run('remoteMcp.getFunctionKey', target.resourceId), appKey);
+    assert.deepEqual(h.fetcher.calls, []);
+    assert.deepEqual(h.ui.shown, []);
+    assert.ok(
+      h.logLines.includes(`warn: Could not reach ${url} to check the key: ECONNREFUSED`),
+      h.logLines.join('\n'),
+    );
+    assertNoKeyLogged(h, appKey);
+  });
+
+  test('the app itself never logged a key it was sent', () => {
+    for (const line of hostLog.lines) {
+      assert.ok(!line.includes(appKey) && !line.includes('stale-key-from-before-rotation'), line);
+    }
+  });
+});
