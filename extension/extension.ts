@@ -1,15 +1,17 @@
 // Composition root: builds the services, registers them with VS Code, and owns their disposal.
 import * as vscode from 'vscode';
 import path from 'node:path';
-import { createKeyFetcher, readAzureAccessSettings } from './azure/keyFetcher';
+import { entraCommands } from './auth/entraCommands';
+import { vscodeEntraTokens } from './auth/entraToken';
+import { createAzureAccess, readAzureAccessSettings } from './azure/azureAccess';
 import { registerCommands } from './commands';
 import type { MessageAction } from './common/errors';
 import { maskedLogger, SecretMasker } from './common/log';
 import { VsCodeUserInterface } from './common/vscodeUi';
-import { listAzdEnvironments, deploymentOutputs } from './deploy/azdCli';
+import { listAzdEnvironments } from './deploy/azdCli';
 import { prepareBundledProject, workspaceAzdProjects } from './deploy/azdProject';
 import { runAzdAsTask } from './deploy/azdTask';
-import { deployCommand, remoteServerFromOutputs } from './deploy/deployCommand';
+import { deployCommand, remoteServerFromEnvValues } from './deploy/deployCommand';
 import { ensureAzurite } from './localServer/azurite';
 import { funcTaskLauncher } from './localServer/funcTaskLauncher';
 import { probeFunc } from './localServer/hostChoice';
@@ -83,19 +85,20 @@ export function activate(context: vscode.ExtensionContext) {
   const registry = new RemoteServerRegistry(context.workspaceState);
   const keyStore = new FunctionKeyStore(context.secrets, masker);
   const azdPath = () => (setting('azdPath') as string | undefined)?.trim() || 'azd';
-  const keys = new RemoteKeyService(
-    keyStore,
-    createKeyFetcher(() => readAzureAccessSettings(setting), azdPath),
-    ui,
-    log,
+  const azure = createAzureAccess(() => readAzureAccessSettings(setting), azdPath);
+  const keys = new RemoteKeyService(keyStore, azure.fetchKey, ui, log);
+  const tokens = vscodeEntraTokens(
+    () => (setting('auth.providerId') as string | undefined)?.trim() || 'microsoft',
   );
+  const runAzd = (args: string[], cwd: string, title: string, signal: AbortSignal) =>
+    runAzdAsTask({ azdPath: azdPath(), args, cwd, env: process.env, title, log, signal });
   const bundledProject = () => prepareBundledProject(context.extensionPath, context.globalStorageUri.fsPath);
   const azdProjectDirs = () => [
     ...workspaceAzdProjects(workspaceFolders()).map((project) => project.dir),
     path.join(context.globalStorageUri.fsPath, 'bundled-server'),
   ];
 
-  const provider = new RemoteMcpDefinitionProvider(localServer, registry, keys, ui, log);
+  const provider = new RemoteMcpDefinitionProvider(localServer, registry, keys, tokens, ui, log);
   const tree = new ServersTreeProvider(localServer, registry, keyStore);
   context.subscriptions.push(
     channel,
@@ -111,8 +114,7 @@ export function activate(context: vscode.ExtensionContext) {
           azdPath,
           workspaceProjects: () => workspaceAzdProjects(workspaceFolders()),
           bundledProject,
-          runAzd: (args, cwd, title, signal) =>
-            runAzdAsTask({ azdPath: azdPath(), args, cwd, env: process.env, title, log, signal }),
+          runAzd,
           registry,
           ui,
           log,
@@ -129,6 +131,28 @@ export function activate(context: vscode.ExtensionContext) {
             connect: (server) => command('Connect', 'remoteMcp.connect', server),
             showLogs,
           },
+        }),
+        ...entraCommands({
+          registry,
+          keyStore,
+          azure,
+          tokens,
+          ui,
+          log,
+          azdPath,
+          azdProjectOf: (server) =>
+            azdProjectDirs().find((dir) =>
+              listAzdEnvironments(dir).some((env) => env.name === server.environment),
+            ),
+          runAzd,
+          openReport: async (markdown) => {
+            const document = await vscode.workspace.openTextDocument({
+              language: 'markdown',
+              content: markdown,
+            });
+            await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+          },
+          checkSignInAction: (server) => command('Check Sign-in', 'remoteMcp.checkSignIn', server),
         }),
         ...remoteCommands({
           registry,
@@ -173,7 +197,7 @@ function azdDeployments(projectDirs: readonly string[]): RemoteServer[] {
   return projectDirs.flatMap((dir) =>
     listAzdEnvironments(dir).flatMap((env) => {
       try {
-        return [remoteServerFromOutputs(deploymentOutputs({ ...env.values, AZURE_ENV_NAME: env.name }))];
+        return [remoteServerFromEnvValues({ ...env.values, AZURE_ENV_NAME: env.name })];
       } catch {
         return []; // Not provisioned yet.
       }

@@ -61,6 +61,21 @@ const flexRegions = [
   'canadacentral',
 ];
 
+/** The server an azd environment describes, with Entra sign-in when the environment enabled it. */
+export function remoteServerFromEnvValues(values: Record<string, string>): RemoteServer {
+  const server = remoteServerFromOutputs(deploymentOutputs(values));
+  const identifierUri = values.ENTRA_IDENTIFIER_URI;
+  if (values.AUTH_ENABLED === 'true' && identifierUri) {
+    server.auth = {
+      mode: 'entra',
+      scopes: [`${identifierUri}/user_impersonation`],
+      tenantId: values.AZURE_TENANT_ID,
+      clientId: values.ENTRA_APPLICATION_ID,
+    };
+  }
+  return server;
+}
+
 export function remoteServerFromOutputs(outputs: DeploymentOutputs): RemoteServer {
   return {
     resourceId: outputs.resourceId,
@@ -154,9 +169,7 @@ export function deployCommand(services: DeployServices) {
       );
     }
 
-    const server = remoteServerFromOutputs(
-      deploymentOutputs(await azdEnvValues(azdPath, project.dir, environment)),
-    );
+    const server = remoteServerFromEnvValues(await azdEnvValues(azdPath, project.dir, environment));
     const deployed = {
       ...server,
       connected: services.registry.find(server.resourceId)?.connected ?? false,

@@ -4,6 +4,7 @@ import { hostIsRunning } from '../common/net';
 import type { Logger } from '../common/log';
 import type { UserInterface } from '../common/ui';
 import type { LocalServerManager, LocalServerState } from '../localServer/localServerManager';
+import type { EntraTokenSource } from '../auth/entraToken';
 import type { RemoteKeyService } from '../remote/keyService';
 import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';
 
@@ -28,6 +29,7 @@ export class RemoteMcpDefinitionProvider implements vscode.McpServerDefinitionPr
     private readonly localServer: LocalServerManager,
     private readonly remoteServers: RemoteServerRegistry,
     private readonly keys: RemoteKeyService,
+    private readonly tokens: EntraTokenSource,
     private readonly ui: UserInterface,
     private readonly log: Logger,
   ) {
@@ -92,6 +94,13 @@ export class RemoteMcpDefinitionProvider implements vscode.McpServerDefinitionPr
 
   private async resolveRemote(definition: vscode.McpHttpServerDefinition, server: RemoteServer) {
     try {
+      if (server.auth?.mode === 'entra') {
+        // Without a known scope VS Code runs the PRM sign-in itself; with one, the token goes in now.
+        if (server.auth.scopes.length === 0) return definition;
+        const token = await this.tokens(server.auth.scopes, server.auth.tenantId ?? server.tenantId, true);
+        definition.headers = { ...definition.headers, Authorization: `Bearer ${token}` };
+        return definition;
+      }
       const key = await this.keys.keyForConnection(server);
       definition.headers = { ...definition.headers, 'x-functions-key': key };
       return definition;

@@ -15,7 +15,19 @@ export interface RemoteServer {
   lastDeployedAt?: string;
   /** Connected servers are handed to VS Code's MCP client; a deployed one waits for Connect. */
   connected?: boolean;
+  /** How VS Code authenticates: the function key (the default), or a Microsoft Entra token. */
+  auth?: RemoteServerAuth;
 }
+
+export type RemoteServerAuth =
+  | { mode: 'key' }
+  | {
+      mode: 'entra';
+      /** The API's scope, e.g. api://<tenant>/<app>/user_impersonation; discovered from PRM when absent. */
+      scopes: string[];
+      tenantId?: string;
+      clientId?: string;
+    };
 
 /** The slice of VS Code's Memento this needs (workspaceState). */
 export interface StateStore {

@@ -81,12 +81,19 @@ export function remoteServerNode(server: RemoteServer, keyStored: boolean): Serv
       icon: 'link',
       tooltip: server.endpoint,
     },
-    {
-      id: `${server.resourceId}/key`,
-      label: 'Key',
-      description: keyStored ? 'in secret storage' : 'not fetched',
-      icon: 'key',
-    },
+    server.auth?.mode === 'entra'
+      ? {
+          id: `${server.resourceId}/auth`,
+          label: 'Sign-in',
+          description: `Microsoft Entra (${server.auth.scopes.join(' ') || 'scope from the server'})`,
+          icon: 'shield',
+        }
+      : {
+          id: `${server.resourceId}/key`,
+          label: 'Key',
+          description: keyStored ? 'in secret storage' : 'not fetched',
+          icon: 'key',
+        },
   ];
   if (server.environment)
     details.push({
@@ -113,7 +120,9 @@ export function remoteServerNode(server: RemoteServer, keyStored: boolean): Serv
   return {
     id: server.resourceId,
     label: server.name,
-    description: `${server.connected ? 'connected' : 'deployed, not connected'} · ${keyStored ? 'key stored' : 'no key'}`,
+    description: `${server.connected ? 'connected' : 'deployed, not connected'} · ${
+      server.auth?.mode === 'entra' ? 'Entra sign-in' : keyStored ? 'key stored' : 'no key'
+    }`,
     tooltip: `${server.endpoint}\n${server.resourceId}`,
     icon: server.connected ? 'cloud' : 'cloud-upload',
     contextValue: server.connected ? 'remoteServer.connected' : 'remoteServer.deployed',

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
 import { UserFacingError } from '../common/errors';
+import type { AuthState } from '../auth/entraAppConfig';
 import type { KeyFetcher } from '../remote/keyService';
+import type { RemoteServer } from '../remote/remoteServers';
 import { loadAzure } from './loadAzure';
 
 export interface AzureAccessSettings {
@@ -9,13 +11,23 @@ export interface AzureAccessSettings {
   keyWaitMs: number;
 }
 
+/** What the extension does in Azure for a server: its key and its sign-in settings. */
+export interface AzureAccess {
+  fetchKey: KeyFetcher;
+  enableEntra(
+    server: RemoteServer,
+    registration: { clientId: string; tenantId: string; identifierUri: string },
+  ): Promise<AuthState>;
+  disableEntra(server: RemoteServer): Promise<AuthState>;
+  readAuthState(server: RemoteServer): Promise<AuthState>;
+}
+
 /**
- * Reads a function app's `mcp_extension` key through ARM. The Azure SDK bundle is loaded here, on
- * first use, never at activation. The credential is the VS Code Microsoft account by default, or
- * azd's sign-in when the user says so.
+ * ARM through the Azure SDK bundle, loaded here on first use, never at activation. The credential is
+ * the VS Code Microsoft account by default, or azd's sign-in when the user says so.
  */
-export function createKeyFetcher(settings: () => AzureAccessSettings, azdPath: () => string): KeyFetcher {
-  return async (server, { signal, onWaiting }) => {
+export function createAzureAccess(settings: () => AzureAccessSettings, azdPath: () => string): AzureAccess {
+  const connect = (server: RemoteServer) => {
     const azure = loadAzure();
     const { credential: kind, armEndpoint, keyWaitMs } = settings();
     const credential =
@@ -33,17 +45,34 @@ export function createKeyFetcher(settings: () => AzureAccessSettings, azdPath: (
       credential,
       subscriptionId: server.subscriptionId,
     });
+    return { azure, client, ref: azure.parseSiteResourceId(server.resourceId), keyWaitMs };
+  };
+  // The Azure module's own errors are written for users; pass them on as such.
+  const userFacing = async <T>(
+    run: (arm: ReturnType<typeof connect>) => Promise<T>,
+    server: RemoteServer,
+  ) => {
+    const arm = connect(server);
     try {
-      return await azure.fetchMcpExtensionKey(client, azure.parseSiteResourceId(server.resourceId), {
-        signal,
-        limitMs: keyWaitMs,
-        onWaiting,
-      });
+      return await run(arm);
     } catch (error) {
-      // The Azure module's own errors are written for users; pass them on as such.
-      if (azure.isUserFacingAzureError(error)) throw new UserFacingError(error.message);
+      if (arm.azure.isUserFacingAzureError(error)) throw new UserFacingError(error.message);
       throw error;
     }
+  };
+  return {
+    fetchKey: (server, { signal, onWaiting }) =>
+      userFacing(
+        ({ azure, client, ref, keyWaitMs }) =>
+          azure.fetchMcpExtensionKey(client, ref, { signal, limitMs: keyWaitMs, onWaiting }),
+        server,
+      ),
+    enableEntra: (server, registration) =>
+      userFacing(({ azure, client, ref }) => azure.enableEntraAuth(client, ref, registration), server),
+    disableEntra: (server) =>
+      userFacing(({ azure, client, ref }) => azure.disableEntraAuth(client, ref), server),
+    readAuthState: (server) =>
+      userFacing(({ azure, client, ref }) => azure.readAppAuthState(client, ref), server),
   };
 }
 

@@ -1,0 +1,218 @@
+import { UserFacingError, type MessageAction } from '../common/errors';
+import type { Logger } from '../common/log';
+import { runCli } from '../common/processes';
+import type { UserInterface } from '../common/ui';
+import type { AzureAccess } from '../azure/azureAccess';
+import { azdEnvValues, interpretAzdOutput } from '../deploy/azdCli';
+import type { AzdRun } from '../deploy/azdTask';
+import type { FunctionKeyStore } from '../remote/keyStore';
+import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';
+import type { EntraTokenSource } from './entraToken';
+import {
+  checkSignIn,
+  renderSignInReport,
+  signInReportLines,
+  type SignInConsistency,
+  type SignInStep,
+} from './signInCheck';
+
+export interface EntraCommandServices {
+  registry: RemoteServerRegistry;
+  keyStore: FunctionKeyStore;
+  azure: AzureAccess;
+  tokens: EntraTokenSource;
+  ui: UserInterface;
+  log: Logger;
+  azdPath(): string;
+  /** The azd project that holds the server's environment, when it was deployed with azd from here. */
+  azdProjectOf(server: RemoteServer): string | undefined;
+  runAzd(args: string[], cwd: string, title: string, signal: AbortSignal): Promise<AzdRun>;
+  openReport(markdown: string): Promise<void>;
+  checkSignInAction(server: RemoteServer): MessageAction;
+}
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Enable / Disable Entra sign-in for a deployed server, and the sign-in diagnosis. */
+export function entraCommands(services: EntraCommandServices) {
+  const { registry, ui, log } = services;
+
+  async function pickServer(title: string, target: unknown): Promise<RemoteServer> {
+    const given = target as Partial<RemoteServer> | undefined;
+    if (typeof given?.resourceId === 'string')
+      return registry.find(given.resourceId) ?? (given as RemoteServer);
+    const servers = registry.list();
+    if (servers.length === 0)
+      throw new UserFacingError(
+        'No deployed MCP server is known in this workspace. Deploy or connect one first.',
+      );
+    return ui.pick(
+      title,
+      servers.map((server) => ({ label: server.name, description: server.endpoint, value: server })),
+    );
+  }
+
+  /** Sets AUTH_ENABLED in the azd environment and provisions, so the Bicep does the whole setup. */
+  async function provisionWithAuth(
+    server: RemoteServer,
+    projectDir: string,
+    enabled: boolean,
+  ): Promise<Record<string, string>> {
+    const env = server.environment!;
+    const set = await runCli(
+      services.azdPath(),
+      ['env', 'set', 'AUTH_ENABLED', String(enabled), '-e', env, '--cwd', projectDir],
+      {
+        timeoutMs: 60_000,
+        cwd: projectDir,
+      },
+    );
+    if (set.exitCode !== 0)
+      throw new UserFacingError(`azd could not set AUTH_ENABLED: ${(set.stderr || set.stdout).trim()}`);
+    const run = await ui.withProgress(
+      `${enabled ? 'Enabling' : 'Disabling'} Entra sign-in: azd provision (environment ${env})`,
+      (_progress, signal) =>
+        services.runAzd(
+          ['provision', '--no-prompt', '-e', env, '--cwd', projectDir],
+          projectDir,
+          'azd provision',
+          signal,
+        ),
+    );
+    const outcome = interpretAzdOutput(run.lines);
+    if (!outcome.succeeded || run.exitCode !== 0) {
+      throw new UserFacingError(
+        [`azd provision failed: ${outcome.errorLine ?? `exit code ${run.exitCode}`}`, outcome.remedy?.message]
+          .filter(Boolean)
+          .join(' '),
+      );
+    }
+    return azdEnvValues(services.azdPath(), projectDir, env);
+  }
+
+  return {
+    'remoteMcp.enableEntraAuth': async (target?: unknown): Promise<RemoteServer> => {
+      const server = await pickServer('Enable Entra sign-in for which server?', target);
+      const projectDir = server.environment ? services.azdProjectOf(server) : undefined;
+      let auth: RemoteServer['auth'];
+      if (projectDir) {
+        const values = await provisionWithAuth(server, projectDir, true);
+        const identifierUri = values.ENTRA_IDENTIFIER_URI;
+        if (values.AUTH_ENABLED !== 'true' || !identifierUri) {
+          throw new UserFacingError(
+            'azd provision finished, but the environment has no ENTRA_IDENTIFIER_URI: check the infra/ folder has the auth option.',
+          );
+        }
+        auth = {
+          mode: 'entra',
+          scopes: [`${identifierUri}/user_impersonation`],
+          tenantId: values.AZURE_TENANT_ID,
+          clientId: values.ENTRA_APPLICATION_ID,
+        };
+      } else {
+        const clientId = await ui.input('App registration', {
+          prompt:
+            'The application (client) ID of the Microsoft Entra app registration that protects this server.',
+          validate: (value) =>
+            guid.test(value.trim())
+              ? undefined
+              : 'An application ID looks like 00000000-0000-0000-0000-000000000000.',
+        });
+        const identifierUri = await ui.input('Application ID URI', {
+          prompt:
+            "The app registration's Application ID URI; its user_impersonation scope is what VS Code asks for.",
+          value: `api://${clientId.trim()}`,
+          validate: (value) =>
+            /^(api|https):\/\/\S+$/.test(value.trim())
+              ? undefined
+              : 'Use the api://… or https://… URI shown under "Expose an API".',
+        });
+        const tenantId =
+          server.tenantId ??
+          (await ui.input('Tenant', {
+            prompt: 'The directory (tenant) ID of the app registration.',
+            validate: (value) => (guid.test(value.trim()) ? undefined : 'A tenant ID is a GUID.'),
+          }));
+        await ui.withProgress(`Enabling Entra sign-in on ${server.name}`, () =>
+          services.azure.enableEntra(server, {
+            clientId: clientId.trim(),
+            tenantId: tenantId.trim(),
+            identifierUri: identifierUri.trim(),
+          }),
+        );
+        auth = {
+          mode: 'entra',
+          scopes: [`${identifierUri.trim()}/user_impersonation`],
+          tenantId: tenantId.trim(),
+          clientId: clientId.trim(),
+        };
+      }
+      const updated = { ...server, auth };
+      await registry.upsert(updated);
+      // The key no longer opens the server; keeping it would only be a secret lying around.
+      await services.keyStore.forget(server.resourceId);
+      log.info(`Entra sign-in enabled for ${server.name} (scope ${auth.scopes.join(' ')}).`);
+      await ui.showInfo(
+        `Entra sign-in is on for ${server.name}. VS Code signs you in when it starts the server.`,
+        [services.checkSignInAction(updated)],
+      );
+      return updated;
+    },
+
+    'remoteMcp.disableEntraAuth': async (target?: unknown): Promise<RemoteServer> => {
+      const server = await pickServer('Disable Entra sign-in for which server?', target);
+      const projectDir = server.environment ? services.azdProjectOf(server) : undefined;
+      if (projectDir) await provisionWithAuth(server, projectDir, false);
+      else
+        await ui.withProgress(`Disabling Entra sign-in on ${server.name}`, () =>
+          services.azure.disableEntra(server),
+        );
+      const updated: RemoteServer = { ...server, auth: { mode: 'key' } };
+      await registry.upsert(updated);
+      await ui.showInfo(
+        `Entra sign-in is off for ${server.name}: it uses its function key again, fetched when VS Code next starts it.`,
+      );
+      return updated;
+    },
+
+    'remoteMcp.checkSignIn': async (target?: unknown): Promise<SignInStep[]> => {
+      const server = await pickServer('Check the sign-in of which server?', target);
+      const consistency: SignInConsistency = {
+        keyStored: (await services.keyStore.get(server.resourceId)) !== undefined,
+      };
+      try {
+        const state = await services.azure.readAuthState(server);
+        Object.assign(consistency, {
+          entraEnabled: state.entraEnabled,
+          webhookAuthorizationLevel: state.webhookAuthorizationLevel,
+          allowedApplications: state.allowedApplications,
+          allowedAudiences: state.allowedAudiences,
+          appTenantId: state.tenantId,
+        });
+      } catch (error) {
+        // The chain is still worth walking without Azure's side of the story.
+        log.warn(
+          `Could not read ${server.name}'s authentication settings from Azure: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+      const { steps } = await ui.withProgress(`Checking sign-in to ${server.name}`, () =>
+        checkSignIn({
+          mcpUrl: server.endpoint,
+          getToken: (scopes, tenantId) => services.tokens(scopes, tenantId ?? server.tenantId, true),
+          consistency,
+          expectedTenantId: server.tenantId,
+        }),
+      );
+      log.info(`Sign-in check of ${server.name} (${server.endpoint}):`);
+      for (const line of signInReportLines(steps)) log.info(line);
+      await services.openReport(renderSignInReport(server.endpoint, steps));
+      const failed = steps.filter((step) => step.status === 'fail').length;
+      await (failed > 0
+        ? ui.showWarning(
+            `Sign-in check of ${server.name}: ${failed} problem${failed > 1 ? 's' : ''} found; the report says how to fix ${failed > 1 ? 'them' : 'it'}.`,
+          )
+        : ui.showInfo(`Sign-in check of ${server.name}: every step passed.`));
+      return steps;
+    },
+  };
+}
