@@ -17,7 +17,14 @@ export async function startTlsProxy(targetPort: () => number): Promise<TlsProxy>
   const { cert, key } = await loopbackCertificate();
   const server = https.createServer({ cert, key }, (req, res) => {
     const upstream = http.request(
-      { host: '127.0.0.1', port: targetPort(), method: req.method, path: req.url, headers: req.headers },
+      // As App Service's front end does, tell the app the client came over https.
+      {
+        host: '127.0.0.1',
+        port: targetPort(),
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, 'x-forwarded-proto': 'https' },
+      },
       (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(res);

@@ -8,6 +8,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { startFakeArm } from '../fakes/arm';
+import { startFakeEntra } from '../fakes/entra';
+import { entraAppSettingChanges, entraAuthSettingsV2 } from '../../extension/auth/entraAppConfig';
 import { startTlsProxy } from '../fakes/tlsProxy';
 import { freePort, startNodeProcess, type StartedProcess } from '../support/processes';
 
@@ -16,6 +18,10 @@ const subscriptionId = '6d0e1c3a-1b2c-4d5e-8f90-0a1b2c3d4e5f';
 const tenantId = '72f988bf-0000-4000-8000-000000000000';
 const resourceGroup = 'rg-mcp-test';
 const siteName = 'func-api-mcptest';
+// A second app that already has Microsoft Entra sign-in on (built-in auth, webhook level Anonymous).
+const entraSiteName = 'func-api-entra';
+const entraClientId = '3f0c5b2a-6d1e-4f7a-9b8c-2e4d6f8a0b1c';
+const entraIdentifierUri = `api://${tenantId}/${entraSiteName}`;
 
 export interface RemoteFixtures {
   env: Record<string, string>;
@@ -48,6 +54,35 @@ export async function startRemoteFixtures(options: {
   arm.setMissingKeyCalls(siteName, 2);
   const caFile = arm.writeCaFile(options.workDir);
 
+  // The Entra app: the embedded host in Entra mode (tokens from the fake Entra) behind https.
+  const entra = await startFakeEntra({ tenantId });
+  const entraAppPort = await freePort();
+  const entraApp = startNodeProcess(path.join(root, 'server/dist/embedded.js'), {
+    ...process.env,
+    PORT: String(entraAppPort),
+    MCP_AUTH_ISSUER: entra.issuer,
+    MCP_AUTH_AUDIENCE: entraIdentifierUri,
+    MCP_AUTH_JWKS_URL: entra.jwksUrl,
+    MCP_TRUST_PROXY: '1',
+    AzureWebJobsStorage: options.storageConnectionString,
+  });
+  await entraApp.waitForLine(/ready:/);
+  const entraProxy = await startTlsProxy(() => entraAppPort);
+  const registration = { tenantId, clientId: entraClientId, identifierUri: entraIdentifierUri };
+  arm.addSite({
+    subscriptionId,
+    name: entraSiteName,
+    resourceGroup,
+    location: 'eastus',
+    defaultHostName: entraProxy.hostName,
+    authSettingsV2: { ...entraAuthSettingsV2(registration) },
+    appSettings: Object.fromEntries(
+      Object.entries(entraAppSettingChanges(registration)).filter(
+        (entry): entry is [string, string] => entry[1] !== null,
+      ),
+    ),
+  });
+
   const azdConfig = path.join(options.workDir, 'fake-azd.json');
   writeFileSync(
     azdConfig,
@@ -67,6 +102,28 @@ export async function startRemoteFixtures(options: {
   // POST /rotate-key: a new key, the app restarted with it, ARM answering with it.
   // GET /key-fetches: how often the extension has asked ARM for the keys. GET /keys: all keys so far.
   const control = http.createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/entra-token') {
+      // The test authentication provider signs in here: a token for the API the scopes name.
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const { scopes } = JSON.parse(body) as { scopes: string[] };
+        const apiScope = scopes.find((scope) => scope.endsWith('/user_impersonation'));
+        if (!apiScope) {
+          res.writeHead(400).end();
+          return;
+        }
+        void entra
+          .mintToken({
+            audience: apiScope.slice(0, -'/user_impersonation'.length),
+            scopes: ['user_impersonation'],
+          })
+          .then((token) => {
+            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token }));
+          });
+      });
+      return;
+    }
     if (req.method === 'GET' && req.url === '/keys') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }));
       return;
@@ -105,6 +162,22 @@ export async function startRemoteFixtures(options: {
       NO_PROXY: '127.0.0.1,localhost',
       REMOTE_MCP_CONTROL_URL: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
       REMOTE_MCP_SITE_NAME: siteName,
+      REMOTE_MCP_ENTRA_SERVER: JSON.stringify({
+        resourceId: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/sites/${entraSiteName}`,
+        name: entraSiteName,
+        hostName: entraProxy.hostName,
+        endpoint: `https://${entraProxy.hostName}/runtime/webhooks/mcp`,
+        subscriptionId,
+        resourceGroup,
+        tenantId,
+        connected: true,
+        auth: {
+          mode: 'entra',
+          scopes: [`${entraIdentifierUri}/user_impersonation`],
+          tenantId,
+          clientId: entraClientId,
+        },
+      }),
     },
     settings: {
       'remoteMcp.azdPath': path.join(fakeAzdDir, 'azd'),
@@ -115,10 +188,19 @@ export async function startRemoteFixtures(options: {
       // CA list in place of Node's default store; off, Node's store applies, which holds the test CA
       // given in NODE_EXTRA_CA_CERTS. Real function apps have publicly trusted certificates.
       'http.systemCertificates': false,
+      // VS Code's `microsoft` provider cannot reach Entra here; the test provider signs in with the fake.
+      'remoteMcp.auth.providerId': 'fake-entra',
     },
     close: async () => {
       control.close();
-      await Promise.all([app.stop(), proxy.close(), arm.close()]);
+      await Promise.all([
+        app.stop(),
+        proxy.close(),
+        arm.close(),
+        entraApp.stop(),
+        entraProxy.close(),
+        entra.close(),
+      ]);
     },
   };
 }

@@ -1,7 +1,8 @@
 // The extension's suite inside a real VS Code: packages the VSIX (what users install is what is
 // tested), starts a real Azurite for snippets, and runs test/vscode/suite in code-server.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as esbuild from 'esbuild';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +25,7 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
       throw new Error(`npm run package failed:\n${stdout}\n${stderr}`, { cause: error });
     },
   );
+  const authProviderVsix = await packageTestAuthProvider();
   const suite = path.join(root, 'dist/test/vscode/suite.js');
   await bundleSuite({ entry: path.join(root, 'test/vscode/suite/index.ts'), outfile: suite });
 
@@ -39,6 +41,7 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
   try {
     const result = await runVsCodeSuite({
       vsixPath,
+      extraVsixPaths: [authProviderVsix],
       extensionId: 'remote-mcp.remote-mcp-functions',
       workspaceFolder: workspace,
       testsEntry: suite,
@@ -76,4 +79,40 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
     rmSync(workspace, { recursive: true, force: true });
     rmSync(fixtures, { recursive: true, force: true });
   }
+}
+
+/**
+ * The test authentication provider (test/fakes/authProvider), packaged as a VSIX of its own: VS Code
+ * accepts a provider only from an extension that declares it in `contributes.authentication`.
+ */
+async function packageTestAuthProvider(): Promise<string> {
+  const source = path.join(root, 'test/fakes/authProvider');
+  const staging = path.join(root, 'dist/test/authProvider');
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  await esbuild.build({
+    entryPoints: [path.join(source, 'extension.ts')],
+    outfile: path.join(staging, 'extension.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    logLevel: 'warning',
+  });
+  copyFileSync(path.join(source, 'package.json'), path.join(staging, 'package.json'));
+  copyFileSync(path.join(root, 'LICENSE'), path.join(staging, 'LICENSE'));
+  writeFileSync(
+    path.join(staging, 'README.md'),
+    'A test-only authentication provider for the Remote MCP suite.\n',
+  );
+  const vsix = path.join(root, 'dist/test/fake-entra-auth.vsix');
+  await promisify(execFile)(
+    process.execPath,
+    [require.resolve('@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', vsix],
+    {
+      cwd: staging,
+    },
+  );
+  return vsix;
 }

@@ -22,6 +22,8 @@ import { ensureToolchain } from './toolchain';
 export interface RunVsCodeSuiteOptions {
   /** The packaged extension; what is installed is what is tested. */
   vsixPath: string;
+  /** Other extensions the suite needs (e.g. a test authentication provider), installed beside it. */
+  extraVsixPaths?: string[];
   /** `publisher.name` of the extension in the VSIX. */
   extensionId: string;
   /** The folder VS Code opens. */
@@ -186,7 +188,7 @@ export async function runVsCodeSuite(options: RunVsCodeSuiteOptions): Promise<Vs
     server = await startCodeServer({
       toolchain,
       workspaceFolder: options.workspaceFolder,
-      vsixPaths: [options.vsixPath],
+      vsixPaths: [options.vsixPath, ...(options.extraVsixPaths ?? [])],
       env: {
         ...options.env,
         [RESULTS_ENV]: resultsFile,

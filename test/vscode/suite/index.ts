@@ -11,6 +11,7 @@ export function run(): Promise<void> {
       await import('./activation.test');
       await import('./localServer.test');
       await import('./remote.test');
+      await import('./entra.test');
       await import('./funcHost.test');
     },
   });
