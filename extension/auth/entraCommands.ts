@@ -206,10 +206,11 @@ export function entraCommands(services: EntraCommandServices) {
       log.info(`Sign-in check of ${server.name} (${server.endpoint}):`);
       for (const line of signInReportLines(steps)) log.info(line);
       await services.openReport(renderSignInReport(server.endpoint, steps));
-      const failed = steps.filter((step) => step.status === 'fail').length;
-      await (failed > 0
+      // A warning (e.g. a stale key) has a fix too: it is a problem, not a pass.
+      const problems = steps.filter((step) => step.status === 'fail' || step.status === 'warn').length;
+      await (problems > 0
         ? ui.showWarning(
-            `Sign-in check of ${server.name}: ${failed} problem${failed > 1 ? 's' : ''} found; the report says how to fix ${failed > 1 ? 'them' : 'it'}.`,
+            `Sign-in check of ${server.name}: ${problems} problem${problems > 1 ? 's' : ''} found; the report says how to fix ${problems > 1 ? 'them' : 'it'}.`,
           )
         : ui.showInfo(`Sign-in check of ${server.name}: every step passed.`));
       return steps;

@@ -71,6 +71,8 @@ interface FakeAzdConfig {
   ansi?: boolean;
   /** Outputs the "Bicep template" leaves out, to test readers of incomplete environments. */
   omitOutputs?: string[];
+  /** The app registration's client id that provisioning with AUTH_ENABLED=true "creates". */
+  entraApplicationId?: string;
 }
 
 const version = process.env.FAKE_AZD_VERSION ?? '1.12.0';
@@ -571,6 +573,17 @@ async function workflow(
         config.siteResourceId ??
         `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/sites/${siteName}`,
     };
+    // infra/main.bicep's auth outputs, driven by the authEnabled parameter (main.parameters.json:
+    // `${AUTH_ENABLED=false}`). entra.bicep's identifier URI is api://<tenant>/<uniqueName>, the
+    // uniqueName being 'remote-mcp-<resourceToken>'.
+    const authEnabled = values.AUTH_ENABLED === 'true';
+    Object.assign(outputs, {
+      AUTH_ENABLED: String(authEnabled),
+      ENTRA_APPLICATION_ID: authEnabled
+        ? (config.entraApplicationId ?? '0e5a1c2d-3b4f-4a6e-8d7c-9f0a1b2c3d4e')
+        : '',
+      ENTRA_IDENTIFIER_URI: authEnabled ? `api://${config.tenantId}/remote-mcp-${token}` : '',
+    });
     for (const key of config.omitOutputs ?? []) delete outputs[key];
     values = { ...values, ...outputs };
     project.write(name, values);

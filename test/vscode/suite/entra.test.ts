@@ -11,6 +11,11 @@ import type { SignInStep } from '../../../extension/auth/signInCheck';
 const server = JSON.parse(process.env.REMOTE_MCP_ENTRA_SERVER ?? '{}') as RemoteServer;
 
 describe('Entra sign-in through the provider and the chain VS Code walks', () => {
+  before(async () => {
+    // VS Code waits only briefly for a provider to register; have it registered before the first ask.
+    await vscode.extensions.getExtension('remote-mcp-tests.fake-entra-auth')?.activate();
+  });
+
   after(async () => {
     await vscode.commands.executeCommand('remoteMcp.disconnect', server);
   });
