@@ -2,7 +2,7 @@
 // the authsettingsV2 `properties` (App Service built-in authentication) and the app settings that go
 // with them. Pure functions over plain objects, no I/O and no `vscode`: extension/azure/azureApi.ts
 // reads and writes these through ARM, the diagnostics only read them, and infra/app/api.bicep writes
-// the same values at provision time. Contract: /work/shared/reference/azure-contracts.md,
+// the same values at provision time. Contract: shared/reference/azure-contracts.md (beside the repository),
 // "authsettingsV2 for Microsoft Entra".
 
 /** VS Code's own client id (its built-in `microsoft` authentication provider): it asks for the tokens. */

@@ -1,6 +1,6 @@
 // "Remote MCP: Check Sign-in": walks the chain VS Code's MCP client walks to sign in to a remote
 // server with Microsoft Entra, one step at a time, so a failure names the broken link and its fix.
-// Contract: /work/shared/reference/azure-contracts.md, "Protected Resource Metadata (PRM) chain as
+// Contract: shared/reference/azure-contracts.md (beside the repository), "Protected Resource Metadata (PRM) chain as
 // VS Code walks it" and "authsettingsV2 for Microsoft Entra":
 //   1. POST initialize without auth → 401/403 with `WWW-Authenticate: Bearer resource_metadata="..."`;
 //   2. PRM (RFC 9728): the challenge's URL, else origin/.well-known/oauth-protected-resource<path>,

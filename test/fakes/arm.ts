@@ -1,6 +1,6 @@
 // A loopback fake of Azure Resource Manager for the App Service (Microsoft.Web/sites) calls the
 // extension makes through @azure/arm-appservice 19.x (WebSiteManagementClient, default api-version
-// 2025-05-01). Contract: /work/shared/reference/azure-contracts.md, "ARM through @azure/arm-appservice
+// 2025-05-01). Contract: shared/reference/azure-contracts.md (beside the repository), "ARM through @azure/arm-appservice
 // 19.x", and the REST paths in the SDK's dist/commonjs/api/webApps/operations.js:
 //   GET  /subscriptions/{sub}/providers/Microsoft.Web/sites                      webApps.list (paged)
 //   GET  /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Web/sites  webApps.listByResourceGroup (paged)

@@ -4,7 +4,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import https from 'node:https';
 import { SignJWT } from 'jose';
 import { connectClient, firstText, type TransportKind } from '../support/mcpClients';
 import { startTestHost } from '../support/embeddedHost';
@@ -15,6 +14,7 @@ import { loopbackCertificate } from '../fakes/loopbackCertificate';
 import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
 import type { EntraAuthSettings } from '../../server/src/hosts/embedded/entraAuth';
 import { embeddedHostSettingsFromEnv, SettingsError } from '../../server/src/hosts/embedded/hostSettings';
+import { httpStatus, httpsRequest, initializeBody, post, request } from '../support/rawHttp';
 
 const tenantId = '11111111-2222-3333-4444-555555555555';
 const apiClientId = '99999999-8888-7777-6666-555555555555';
@@ -371,59 +371,3 @@ describe('settings from the environment', () => {
     );
   });
 });
-
-/** The SDK's transports report an HTTP refusal as an error whose `code` is the status. */
-function httpStatus(status: number) {
-  return (error: unknown) => (error as { code?: unknown }).code === status;
-}
-
-const initializeBody = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-});
-
-function post(url: string, body: string, headers: Record<string, string> = {}) {
-  return request(url, 'POST', body, {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    ...headers,
-  });
-}
-
-type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string };
-
-function request(
-  url: string,
-  method: string,
-  body?: string,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers }, (res) => collect(res, resolve));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function httpsRequest(
-  url: string,
-  method: string,
-  ca: string,
-  body?: string,
-  headers: Record<string, string> = {},
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(url, { method, headers, ca }, (res) => collect(res, resolve));
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function collect(res: http.IncomingMessage, resolve: (answer: Answer) => void): void {
-  let text = '';
-  res.setEncoding('utf8');
-  res.on('data', (chunk: string) => (text += chunk));
-  res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-}

@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { connectClient, firstText, type TransportKind } from '../support/mcpClients';
 import { startTestHost } from '../support/embeddedHost';
 import { startToolEnvironment, type ToolEnvironment } from '../support/toolEnvironment';
 import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
+import { httpStatus, initializeBody, post, request } from '../support/rawHttp';
 
 const toolNames = ['get_snippet', 'get_weather', 'hello_mcp', 'list_snippets', 'save_snippet'];
 
@@ -198,42 +198,3 @@ describe('HTTP guards', () => {
     assert.equal((JSON.parse(response.body) as { state: string }).state, 'Running');
   });
 });
-
-/** The SDK's transports report an HTTP refusal as an error whose `code` is the status. */
-function httpStatus(status: number) {
-  return (error: unknown) => (error as { code?: unknown }).code === status;
-}
-
-const initializeBody = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
-});
-
-function post(url: string, body: string, headers: Record<string, string> = {}) {
-  return request(url, 'POST', body, {
-    'content-type': 'application/json',
-    accept: 'application/json, text/event-stream',
-    ...headers,
-  });
-}
-
-/** node:http rather than fetch, because fetch will not send a forged Host header. */
-function request(
-  url: string,
-  method: string,
-  body?: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}

@@ -1,7 +1,7 @@
 // The pure half of Microsoft Entra authentication (extension/auth/entraAppConfig.ts): the
 // authsettingsV2 properties and app settings written for the Entra mode and for key mode, merging
 // them into what an app already has, and reading the state back for the diagnostics. Shapes as in
-// /work/shared/reference/azure-contracts.md, "authsettingsV2 for Microsoft Entra".
+// shared/reference/azure-contracts.md (beside the repository), "authsettingsV2 for Microsoft Entra".
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
