@@ -20,12 +20,9 @@ import { startProcess } from '../../extension/common/processes';
 import { MIN_AZD_VERSION } from '../../extension/deploy/azdCli';
 import { deployCommand } from '../../extension/deploy/deployCommand';
 import type { AzdRun } from '../../extension/deploy/azdTask';
-import {
-  RemoteServerRegistry,
-  type RemoteServer,
-  type StateStore,
-} from '../../extension/remote/remoteServers';
+import { RemoteServerRegistry, type RemoteServer } from '../../extension/remote/remoteServers';
 import { RecordingUi, dismiss, recordingLog, type ScriptedAnswer } from '../support/recordingUi';
+import { memoryState } from '../support/memoryStores';
 
 const fakeAzd = path.resolve(__dirname, '../fakes/azd/azd');
 const repoAzureYaml = path.resolve(__dirname, '../../azure.yaml');
@@ -62,17 +59,6 @@ function newProject(): string {
   mkdirSync(dir, { recursive: true });
   copyFileSync(repoAzureYaml, path.join(dir, 'azure.yaml'));
   return dir;
-}
-
-function memoryState(): StateStore {
-  const values = new Map<string, unknown>();
-  return {
-    get: <T>(key: string) => values.get(key) as T | undefined,
-    update: (key, value) => {
-      values.set(key, structuredClone(value));
-      return Promise.resolve();
-    },
-  };
 }
 
 interface Harness {

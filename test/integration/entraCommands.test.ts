@@ -14,17 +14,14 @@ import { SecretMasker } from '../../extension/common/log';
 import { runCli, startProcess } from '../../extension/common/processes';
 import { azdEnvValues } from '../../extension/deploy/azdCli';
 import { remoteServerFromEnvValues } from '../../extension/deploy/deployCommand';
-import { FunctionKeyStore, type SecretStore } from '../../extension/remote/keyStore';
-import {
-  RemoteServerRegistry,
-  type RemoteServer,
-  type StateStore,
-} from '../../extension/remote/remoteServers';
+import { FunctionKeyStore } from '../../extension/remote/keyStore';
+import { RemoteServerRegistry, type RemoteServer } from '../../extension/remote/remoteServers';
 import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
 import { startFakeEntra, VSCODE_CLIENT_ID, type FakeEntra } from '../fakes/entra';
 import { startTestHost } from '../support/embeddedHost';
 import { RecordingUi, recordingLog, type ScriptedAnswer } from '../support/recordingUi';
 import { startToolEnvironment, type ToolEnvironment } from '../support/toolEnvironment';
+import { memorySecrets, memoryState } from '../support/memoryStores';
 
 const fakeAzd = path.resolve(__dirname, '../fakes/azd/azd');
 const repoAzureYaml = path.resolve(__dirname, '../../azure.yaml');
@@ -47,33 +44,6 @@ after(() => {
   else process.env.FAKE_AZD_CONFIG = savedConfig;
   rmSync(scratch, { recursive: true, force: true });
 });
-
-function memoryState(): StateStore {
-  const values = new Map<string, unknown>();
-  return {
-    get: <T>(key: string) => values.get(key) as T | undefined,
-    update: (key, value) => {
-      values.set(key, structuredClone(value));
-      return Promise.resolve();
-    },
-  };
-}
-
-function memorySecrets(): SecretStore & { values: Map<string, string> } {
-  const values = new Map<string, string>();
-  return {
-    values,
-    get: (key) => Promise.resolve(values.get(key)),
-    store: (key, value) => {
-      values.set(key, value);
-      return Promise.resolve();
-    },
-    delete: (key) => {
-      values.delete(key);
-      return Promise.resolve();
-    },
-  };
-}
 
 function authState(overrides: Partial<AuthState> = {}): AuthState {
   return {

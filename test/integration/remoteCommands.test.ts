@@ -11,19 +11,15 @@ import { runCommand } from '../../extension/common/commandErrors';
 import { UserFacingError, type MessageAction } from '../../extension/common/errors';
 import { SecretMasker, maskedLogger } from '../../extension/common/log';
 import { RemoteKeyService, type KeyFetcher } from '../../extension/remote/keyService';
-import { FunctionKeyStore, type SecretStore } from '../../extension/remote/keyStore';
+import { FunctionKeyStore } from '../../extension/remote/keyStore';
 import { addServerToMcpJson } from '../../extension/remote/mcpJson';
 import { remoteCommands } from '../../extension/remote/remoteCommands';
-import {
-  RemoteServerRegistry,
-  mcpEndpoint,
-  type RemoteServer,
-  type StateStore,
-} from '../../extension/remote/remoteServers';
+import { RemoteServerRegistry, mcpEndpoint, type RemoteServer } from '../../extension/remote/remoteServers';
 import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
 import { startTestHost } from '../support/embeddedHost';
 import { RecordingUi, recordingLog } from '../support/recordingUi';
 import { recordingLogger, testDependencies } from '../support/testDependencies';
+import { memorySecrets, memoryState } from '../support/memoryStores';
 
 const subscriptionId = '11111111-2222-3333-4444-555555555555';
 
@@ -37,34 +33,6 @@ function server(name: string, endpoint?: string): RemoteServer {
     subscriptionId,
     resourceGroup: `rg-${name}`,
     environment: `env-${name}`,
-  };
-}
-
-function memoryState(): StateStore {
-  const values = new Map<string, unknown>();
-  return {
-    get: <T>(key: string) => values.get(key) as T | undefined,
-    update: (key, value) => {
-      values.set(key, structuredClone(value));
-      return Promise.resolve();
-    },
-  };
-}
-
-/** VS Code's SecretStorage, in memory; the test can look inside. */
-function memorySecrets(): SecretStore & { values: Map<string, string> } {
-  const values = new Map<string, string>();
-  return {
-    values,
-    get: (key) => Promise.resolve(values.get(key)),
-    store: (key, value) => {
-      values.set(key, value);
-      return Promise.resolve();
-    },
-    delete: (key) => {
-      values.delete(key);
-      return Promise.resolve();
-    },
   };
 }
 
