@@ -11,7 +11,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import https from 'node:https';
-import { AzureLogger, setLogLevel } from '@azure/logger';
 import {
   createArmClient,
   fetchMcpExtensionKey,
@@ -29,6 +28,7 @@ import {
   type TokenCredential,
 } from '../../extension/azure/azureApi';
 import { DEFAULT_SUBSCRIPTION_ID, startFakeArm, type FakeArm } from '../fakes/arm';
+import { allHostKeys, assertNoSecretLeaked, captureSdkLog } from '../support/leakWatch';
 
 const root = path.resolve(__dirname, '../..');
 const sub = DEFAULT_SUBSCRIPTION_ID;
@@ -53,11 +53,8 @@ function testCredential(): TokenCredential & { calls: string[][] } {
   };
 }
 
-// The SDK's own log at its most verbose, to check no key ever reaches it.
-const sdkLog: string[] = [];
-const originalLog = AzureLogger.log.bind(AzureLogger);
-AzureLogger.log = (...args: unknown[]) => sdkLog.push(args.map(String).join(' '));
-setLogLevel('verbose');
+// The SDK's own log at its most verbose, to check no secret ever reaches it.
+const sdkLog = captureSdkLog();
 
 describe('ARM through the real WebSiteManagementClient against the fake', () => {
   let arm: FakeArm;
@@ -92,24 +89,9 @@ describe('ARM through the real WebSiteManagementClient against the fake', () => 
 
   after(async () => {
     // No key in any error, any recorded request or the SDK's log.
-    const keys = [...arm.sites.values()].flatMap((s) => [
-      s.hostKeys.masterKey,
-      ...Object.values(s.hostKeys.functionKeys),
-      ...Object.values(s.hostKeys.systemKeys),
-    ]);
-    const haystacks = {
-      errors: errorMessages.join('\n'),
-      requests: JSON.stringify(arm.requests),
-      log: sdkLog.join('\n'),
-    };
-    for (const key of keys) {
-      for (const [where, text] of Object.entries(haystacks)) {
-        assert.ok(!text.includes(key), `a key appears in the ${where}`);
-      }
-    }
-    assert.ok(sdkLog.length > 0, 'the SDK logged something (the capture works)');
-    setLogLevel();
-    AzureLogger.log = originalLog;
+    assertNoSecretLeaked(allHostKeys(arm), { errors: errorMessages, arm, sdkLog: sdkLog.lines });
+    assert.ok(sdkLog.lines.length > 0, 'the SDK logged something (the capture works)');
+    sdkLog.restore();
     await arm.close();
   });
 
