@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { CancelledError, UserFacingError } from '../common/errors';
 import { hostIsRunning } from '../common/net';
 import type { Logger } from '../common/log';
 import type { UserInterface } from '../common/ui';
@@ -7,6 +6,7 @@ import type { LocalServerManager, LocalServerState } from '../localServer/localS
 import type { EntraTokenSource } from '../auth/entraToken';
 import type { RemoteKeyService } from '../remote/keyService';
 import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';
+import { remoteConnectionHeaders } from './remoteConnection';
 
 export const localServerLabel = 'Local MCP server';
 
@@ -93,28 +93,15 @@ export class RemoteMcpDefinitionProvider implements vscode.McpServerDefinitionPr
   }
 
   private async resolveRemote(definition: vscode.McpHttpServerDefinition, server: RemoteServer) {
-    try {
-      if (server.auth?.mode === 'entra') {
-        // Without a known scope VS Code runs the PRM sign-in itself; with one, the token goes in now.
-        if (server.auth.scopes.length === 0) return definition;
-        const token = await this.tokens(server.auth.scopes, server.auth.tenantId ?? server.tenantId, true);
-        definition.headers = { ...definition.headers, Authorization: `Bearer ${token}` };
-        return definition;
-      }
-      const key = await this.keys.keyForConnection(server);
-      definition.headers = { ...definition.headers, 'x-functions-key': key };
-      return definition;
-    } catch (error) {
-      // Starting the server is VS Code's action, not a command: report here, then cancel the start.
-      if (error instanceof CancelledError) return undefined;
-      const message = error instanceof Error ? error.message : String(error);
-      this.log.error(`Could not connect to ${server.name}: ${message}`);
-      await this.ui.showError(
-        error instanceof UserFacingError ? message : `Could not connect to ${server.name}: ${message}`,
-        error instanceof UserFacingError ? error.actions : [],
-      );
-      return undefined;
-    }
+    const headers = await remoteConnectionHeaders(server, {
+      keys: this.keys,
+      tokens: this.tokens,
+      ui: this.ui,
+      log: this.log,
+    });
+    if (!headers) return undefined;
+    definition.headers = { ...definition.headers, ...headers };
+    return definition;
   }
 }
 

@@ -22,10 +22,14 @@ const siteName = 'func-api-mcptest';
 const entraSiteName = 'func-api-entra';
 const entraClientId = '3f0c5b2a-6d1e-4f7a-9b8c-2e4d6f8a0b1c';
 const entraIdentifierUri = `api://${tenantId}/${entraSiteName}`;
+/** The account the test authentication provider signs in (test/fakes/authProvider). */
+const fakeEntraAccount = 'dev@contoso.example';
 
 export interface RemoteFixtures {
   env: Record<string, string>;
   settings: Record<string, unknown>;
+  /** What VS Code remembers from earlier sessions (see runVsCodeSuite's applicationStorage). */
+  applicationStorage: Record<string, string>;
   /** Every key the app has had: the suite's last test searches for them where they must not be. */
   keys: string[];
   close(): Promise<void>;
@@ -99,8 +103,11 @@ export async function startRemoteFixtures(options: {
     }),
   );
 
+  let nextTokens: 'valid' | 'expired' | 'wrong-audience' = 'valid';
   // POST /rotate-key: a new key, the app restarted with it, ARM answering with it.
   // GET /key-fetches: how often the extension has asked ARM for the keys. GET /keys: all keys so far.
+  // POST /entra-token: a token for the test authentication provider; /entra-token-kind/<kind> what
+  // kind it mints next (valid, expired, wrong-audience).
   const control = http.createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/entra-token') {
       // The test authentication provider signs in here: a token for the API the scopes name.
@@ -113,15 +120,28 @@ export async function startRemoteFixtures(options: {
           res.writeHead(400).end();
           return;
         }
+        const audience = apiScope.slice(0, -'/user_impersonation'.length);
         void entra
           .mintToken({
-            audience: apiScope.slice(0, -'/user_impersonation'.length),
+            audience: nextTokens === 'wrong-audience' ? `${audience}-other` : audience,
             scopes: ['user_impersonation'],
+            expiresInSeconds: nextTokens === 'expired' ? -600 : 3600,
           })
           .then((token) => {
             res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token }));
           });
       });
+      return;
+    }
+    if (req.method === 'POST' && req.url?.startsWith('/entra-token-kind/')) {
+      // What the fake Entra hands out next: the suite plays a stale or misdirected token.
+      const kind = req.url.slice('/entra-token-kind/'.length);
+      if (kind !== 'valid' && kind !== 'expired' && kind !== 'wrong-audience') {
+        res.writeHead(400).end();
+        return;
+      }
+      nextTokens = kind;
+      res.writeHead(204).end();
       return;
     }
     if (req.method === 'GET' && req.url === '/keys') {
@@ -190,6 +210,13 @@ export async function startRemoteFixtures(options: {
       'http.systemCertificates': false,
       // VS Code's `microsoft` provider cannot reach Entra here; the test provider signs in with the fake.
       'remoteMcp.auth.providerId': 'fake-entra',
+    },
+    applicationStorage: {
+      // The user let this extension use their (fake) Entra account in an earlier session: VS Code
+      // keeps that answer under `<provider id>-<account label>`.
+      [`fake-entra-${fakeEntraAccount}`]: JSON.stringify([
+        { id: 'remote-mcp.remote-mcp-functions', name: 'Remote MCP for Azure Functions', allowed: true },
+      ]),
     },
     close: async () => {
       control.close();

@@ -58,6 +58,7 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
         'remoteMcp.localServer.host': 'embedded',
         ...remote.settings,
       },
+      applicationStorage: remote.applicationStorage,
       screenshotPath: path.join(results, 'workbench.png'),
       logsDir: path.join(results, 'logs'),
       timeoutMs: 10 * 60_000,

@@ -35,6 +35,11 @@ export interface RunVsCodeSuiteOptions {
   /** VS Code user settings, over the harness's quiet defaults. */
   settings?: Record<string, unknown>;
   /**
+   * Entries of the workbench's application-scope storage, written before it loads: what VS Code
+   * would have remembered from earlier sessions (such as which extensions may use an account).
+   */
+  applicationStorage?: Record<string, string>;
+  /**
    * Saves a screenshot of the workbench here when the suite is done (requested by the suite before
    * it exits, or taken right after). Mid-suite ones, `requestScreenshot(label)`, go beside it as
    * `<name>-<label>.png`. Without it, a timeout still saves one to the temp folder.
@@ -71,6 +76,7 @@ interface PwPage {
     options?: { waitUntil?: 'domcontentloaded' | 'load'; timeout?: number },
   ): Promise<unknown>;
   screenshot(options: { path: string; timeout?: number }): Promise<unknown>;
+  evaluate(expression: string): Promise<unknown>;
   on(event: 'console', listener: (message: PwConsoleMessage) => void): unknown;
   on(event: 'pageerror', listener: (error: Error) => void): unknown;
   on(event: 'crash' | 'close', listener: () => void): unknown;
@@ -272,6 +278,8 @@ export async function runVsCodeSuite(options: RunVsCodeSuiteOptions): Promise<Vs
     const url =
       `${server.url}/?folder=${encodeURIComponent(server.workspaceFolder)}` +
       `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+    if (options.applicationStorage)
+      await seedApplicationStorage(page, server.url, options.applicationStorage);
     log(`[harness] opening the workbench: ${server.url}/?folder=${server.workspaceFolder}`);
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: remaining() });
 
@@ -348,4 +356,28 @@ export async function runVsCodeSuite(options: RunVsCodeSuiteOptions): Promise<Vs
     rmSync(tempDir, { recursive: true, force: true });
     for (const err of cleanupErrors) log(`[harness] cleanup failed: ${String(err)}`);
   }
+}
+
+/**
+ * The web workbench keeps application-scope storage in the IndexedDB database
+ * `vscode-web-state-db-global`, store `ItemTable`, string values under string keys (VS Code's
+ * IndexedDBStorageDatabase), and reads it once when it loads; so the entries are written from a
+ * page of the same origin before the workbench is opened.
+ */
+async function seedApplicationStorage(page: PwPage, origin: string, entries: Record<string, string>) {
+  await page.goto(`${origin}/healthz`, { waitUntil: 'domcontentloaded' });
+  // A string, run in the page: this project's TypeScript has no DOM types.
+  await page.evaluate(`new Promise((resolve, reject) => {
+    const request = indexedDB.open('vscode-web-state-db-global');
+    request.onupgradeneeded = () => request.result.createObjectStore('ItemTable');
+    request.onerror = () => reject(request.error);
+    request.onsuccess = () => {
+      const database = request.result;
+      const transaction = database.transaction('ItemTable', 'readwrite');
+      for (const [key, value] of ${JSON.stringify(Object.entries(entries))})
+        transaction.objectStore('ItemTable').put(value, key);
+      transaction.oncomplete = () => { database.close(); resolve(); };
+      transaction.onerror = () => reject(transaction.error);
+    };
+  })`);
 }

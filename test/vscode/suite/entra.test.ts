@@ -1,22 +1,70 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { testApi } from './support';
+import { requestScreenshot } from '../harness/mochaInHost';
+import { eventually, invokeTool, startMcpServersUntilTools, testApi } from './support';
 import type { RemoteServer } from '../../../extension/remote/remoteServers';
 import type { SignInStep } from '../../../extension/auth/signInCheck';
+import type { FakeEntraControls } from '../../fakes/authProvider/extension';
 
 // An app that already has Microsoft Entra sign-in on: the embedded host in Entra mode behind https,
-// trusting the loopback fake of Entra; VS Code signs in through the test authentication provider.
-// VS Code asks the user before an extension's first sign-in, and its test mode refuses that dialog,
-// so the token step is where the chain stops here (plain-Node tests cover tokens end to end).
+// trusting the loopback fake of Entra. VS Code signs in through the test authentication provider,
+// registered under the id `remoteMcp.auth.providerId` names, for an account the user allowed this
+// extension to use in an earlier session (the harness seeds VS Code's memory of that answer).
 const server = JSON.parse(process.env.REMOTE_MCP_ENTRA_SERVER ?? '{}') as RemoteServer;
+const control = process.env.REMOTE_MCP_CONTROL_URL ?? '';
+const serverId = `remote-mcp.remote-mcp-functions/${server.name} (Azure)`;
+const apiScope = server.auth?.mode === 'entra' ? server.auth.scopes[0] : undefined;
 
-describe('Entra sign-in through the provider and the chain VS Code walks', () => {
+async function fakeEntra(): Promise<FakeEntraControls> {
+  const extension = vscode.extensions.getExtension<FakeEntraControls>('remote-mcp-tests.fake-entra-auth');
+  if (!extension) throw new Error('the test authentication provider is not installed');
+  return extension.activate();
+}
+
+/** Has the fake Entra mint this kind of token from now on, and signs out so the next ask gets one. */
+async function nextTokensAre(kind: 'valid' | 'expired' | 'wrong-audience'): Promise<void> {
+  const response = await fetch(`${control}/entra-token-kind/${kind}`, { method: 'POST' });
+  assert.equal(response.status, 204);
+  (await fakeEntra()).signOutEverywhere();
+}
+
+/** A bearer call to the deployed server, as VS Code's MCP client makes it. */
+async function initializeWith(token: string): Promise<Response> {
+  return fetch(server.endpoint, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+    },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: {
+        protocolVersion: '2025-06-18',
+        capabilities: {},
+        clientInfo: { name: 'suite', version: '1' },
+      },
+    }),
+  });
+}
+
+function claims(token: string): { aud: string; exp: number } {
+  return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+    aud: string;
+    exp: number;
+  };
+}
+
+describe('Entra sign-in: VS Code connects with a bearer token, no key anywhere', () => {
   before(async () => {
     // VS Code waits only briefly for a provider to register; have it registered before the first ask.
-    await vscode.extensions.getExtension('remote-mcp-tests.fake-entra-auth')?.activate();
+    await fakeEntra();
   });
 
   after(async () => {
+    await nextTokensAre('valid');
     await vscode.commands.executeCommand('remoteMcp.disconnect', server);
   });
 
@@ -32,29 +80,78 @@ describe('Entra sign-in through the provider and the chain VS Code walks', () =>
     assert.equal(node?.description, 'connected · Entra sign-in');
   });
 
-  it('Check Sign-in: the challenge, PRM, resource, authorization server and scopes pass; sign-in is asked of the configured provider', async () => {
+  it('VS Code starts it with a token from the configured provider; the tools are listed and invoked', async () => {
+    const api = await testApi();
+    const entra = await fakeEntra();
+    await startMcpServersUntilTools(5);
+    assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
+    const token = entra.issuedTokens.at(-1);
+    assert.ok(token, 'the token came from the test authentication provider');
+    // For the API the server's scope names (api://<tenant>/<app>/user_impersonation).
+    assert.equal(`${claims(token).aud}/user_impersonation`, apiScope);
+    assert.equal(await api.keyStore.get(server.resourceId), undefined, 'no key was fetched or stored');
+    await requestScreenshot('entra-connected');
+  });
+
+  it('Check Sign-in: every step of the chain passes, token and tool calls included', async () => {
     const api = await testApi();
     const steps = await vscode.commands.executeCommand<SignInStep[]>('remoteMcp.checkSignIn', server);
     assert.ok(steps, JSON.stringify(api.ui.shown.at(-1)));
-    const status = Object.fromEntries(steps.map((step) => [step.id, step.status]));
-    for (const id of ['challenge', 'resourceMetadata', 'resource', 'authorizationServer', 'scopes']) {
-      assert.equal(status[id], 'pass', `${id}: ${JSON.stringify(steps.find((step) => step.id === id))}`);
+    const failing = steps.filter((step) => step.status !== 'pass');
+    assert.deepEqual(failing, [], 'no step fails or warns');
+    for (const id of [
+      'challenge',
+      'resourceMetadata',
+      'resource',
+      'authorizationServer',
+      'scopes',
+      'token',
+    ]) {
+      assert.ok(
+        steps.some((step) => step.id === id),
+        `the report has the ${id} step`,
+      );
     }
-    // The consistency checks read the app's settings through (fake) ARM: all in order for this app.
-    for (const id of ['webhookLevel', 'storedKey', 'allowedApplications', 'tenant']) {
-      assert.equal(status[id], 'pass', `${id}: ${JSON.stringify(steps.find((step) => step.id === id))}`);
-    }
-    const token = steps.find((step) => step.id === 'token');
-    assert.equal(token?.status, 'fail');
-    assert.match(token?.detail ?? '', /Fake Entra \(tests\)/, 'the configured provider was asked');
-    assert.ok(token?.fix, 'the failing step says how to fix it');
-    assert.match(
-      api.ui.shown.at(-1)?.message ?? '',
-      new RegExp(`Sign-in check of ${server.name}: \\d+ problems? found`),
-    );
     const report = vscode.workspace.textDocuments.find(
       (document) => document.languageId === 'markdown' && document.getText().includes(server.endpoint),
     );
     assert.ok(report, 'the report is open');
+  });
+
+  it('an expired token is refused by the server with the reason; VS Code gets no tools from it', async () => {
+    await nextTokensAre('expired');
+    await vscode.commands.executeCommand('workbench.mcp.restartServer', serverId);
+    const token = await eventually('an expired token handed out', async () => {
+      const latest = (await fakeEntra()).issuedTokens.at(-1);
+      return latest && claims(latest).exp * 1000 < Date.now() ? latest : undefined;
+    });
+    const response = await initializeWith(token);
+    assert.equal(response.status, 401);
+    assert.match(response.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    assert.match(response.headers.get('www-authenticate') ?? '', /expired/i);
+    // What agent mode meets: the tool's server cannot start, and the reason is the server's own.
+    await assert.rejects(
+      invokeTool('hello_mcp', {}),
+      /could not be started: 401 .*The access token has expired/,
+    );
+  });
+
+  it('a token for another audience is refused too; a valid one works again', async () => {
+    await nextTokensAre('wrong-audience');
+    await vscode.commands.executeCommand('workbench.mcp.restartServer', serverId);
+    const token = await eventually('a wrong-audience token handed out', async () => {
+      const latest = (await fakeEntra()).issuedTokens.at(-1);
+      return latest && claims(latest).aud.endsWith('-other') ? latest : undefined;
+    });
+    const response = await initializeWith(token);
+    assert.equal(response.status, 401);
+    assert.match(response.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+    assert.match(response.headers.get('www-authenticate') ?? '', /audience/i);
+    await assert.rejects(invokeTool('hello_mcp', {}), /could not be started: 401 .*another audience/);
+
+    await nextTokensAre('valid');
+    await vscode.commands.executeCommand('workbench.mcp.restartServer', serverId);
+    await startMcpServersUntilTools(5);
+    assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { requestScreenshot } from '../harness/mochaInHost';
@@ -101,6 +101,9 @@ describe('deploy with azd, connect in one click, the key only in SecretStorage',
     assert.deepEqual(mcpJson.inputs, [
       { id: inputId, type: 'command', command: 'remoteMcp.getFunctionKey', args: deployed.resourceId },
     ]);
+    // The file's server would otherwise be started with every later "start all servers" and offer
+    // the same tool names as the servers those tests are about.
+    rmSync(path.join(folder, '.vscode/mcp.json'));
   });
 
   it('Disconnect: VS Code no longer lists the server or its tools', async () => {
