@@ -11,6 +11,7 @@ import { startFakeArm } from '../fakes/arm';
 import { startFakeEntra } from '../fakes/entra';
 import { entraAppSettingChanges, entraAuthSettingsV2 } from '../../extension/auth/entraAppConfig';
 import { startTlsProxy } from '../fakes/tlsProxy';
+import { startBuiltInAuthApp } from './builtInAuthApp';
 import { freePort, startNodeProcess, type StartedProcess } from '../support/processes';
 
 const root = path.resolve(__dirname, '../..');
@@ -22,6 +23,9 @@ const siteName = 'func-api-mcptest';
 const entraSiteName = 'func-api-entra';
 const entraClientId = '3f0c5b2a-6d1e-4f7a-9b8c-2e4d6f8a0b1c';
 const entraIdentifierUri = `api://${tenantId}/${entraSiteName}`;
+// A third app in key mode whose Entra sign-in the suite turns on and off (see builtInAuthApp.ts).
+const switchSiteName = 'func-api-switch';
+const switchIdentifierUri = `api://${tenantId}/${switchSiteName}`;
 /** The account the test authentication provider signs in (test/fakes/authProvider). */
 const fakeEntraAccount = 'dev@contoso.example';
 
@@ -87,6 +91,26 @@ export async function startRemoteFixtures(options: {
     ),
   });
 
+  keys.push(newKey());
+  const switchKey = keys.at(-1)!;
+  arm.addSite({
+    subscriptionId,
+    name: switchSiteName,
+    resourceGroup,
+    location: 'westeurope',
+    appSettings: { FUNCTIONS_WORKER_RUNTIME: 'node', TEAM_OWNER: 'platform-team' },
+  });
+  arm.setHostKeys(switchSiteName, { systemKeys: { mcp_extension: switchKey } });
+  const switchApp = await startBuiltInAuthApp({
+    arm,
+    siteName: switchSiteName,
+    entra,
+    identifierUri: switchIdentifierUri,
+    key: switchKey,
+    storageConnectionString: options.storageConnectionString,
+  });
+  arm.site(switchSiteName).defaultHostName = switchApp.hostName;
+
   const azdConfig = path.join(options.workDir, 'fake-azd.json');
   writeFileSync(
     azdConfig,
@@ -105,6 +129,7 @@ export async function startRemoteFixtures(options: {
 
   let nextTokens: 'valid' | 'expired' | 'wrong-audience' = 'valid';
   // POST /rotate-key: a new key, the app restarted with it, ARM answering with it.
+  // GET /sites/func-api-switch: that app's settings as ARM holds them.
   // GET /key-fetches: how often the extension has asked ARM for the keys. GET /keys: all keys so far.
   // POST /entra-token: a token for the test authentication provider; /entra-token-kind/<kind> what
   // kind it mints next (valid, expired, wrong-audience).
@@ -142,6 +167,13 @@ export async function startRemoteFixtures(options: {
       }
       nextTokens = kind;
       res.writeHead(204).end();
+      return;
+    }
+    if (req.method === 'GET' && req.url === `/sites/${switchSiteName}`) {
+      const site = arm.site(switchSiteName);
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ appSettings: site.appSettings, authSettingsV2: site.authSettingsV2 }));
       return;
     }
     if (req.method === 'GET' && req.url === '/keys') {
@@ -198,6 +230,16 @@ export async function startRemoteFixtures(options: {
           clientId: entraClientId,
         },
       }),
+      REMOTE_MCP_SWITCH_SERVER: JSON.stringify({
+        resourceId: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/sites/${switchSiteName}`,
+        name: switchSiteName,
+        hostName: switchApp.hostName,
+        endpoint: `https://${switchApp.hostName}/runtime/webhooks/mcp`,
+        subscriptionId,
+        resourceGroup,
+        tenantId,
+      }),
+      REMOTE_MCP_SWITCH_IDENTIFIER_URI: switchIdentifierUri,
     },
     settings: {
       'remoteMcp.azdPath': path.join(fakeAzdDir, 'azd'),
@@ -225,6 +267,7 @@ export async function startRemoteFixtures(options: {
         proxy.close(),
         arm.close(),
         entraApp.stop(),
+        switchApp.close(),
         entraProxy.close(),
         entra.close(),
       ]);

@@ -1,10 +1,16 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { requestScreenshot } from '../harness/mochaInHost';
-import { eventually, invokeTool, startMcpServersUntilTools, testApi } from './support';
+import {
+  eventually,
+  fakeEntra,
+  invokeTool,
+  ourMcpTools,
+  startMcpServersUntilTools,
+  testApi,
+} from './support';
 import type { RemoteServer } from '../../../extension/remote/remoteServers';
 import type { SignInStep } from '../../../extension/auth/signInCheck';
-import type { FakeEntraControls } from '../../fakes/authProvider/extension';
 
 // An app that already has Microsoft Entra sign-in on: the embedded host in Entra mode behind https,
 // trusting the loopback fake of Entra. VS Code signs in through the test authentication provider,
@@ -14,12 +20,6 @@ const server = JSON.parse(process.env.REMOTE_MCP_ENTRA_SERVER ?? '{}') as Remote
 const control = process.env.REMOTE_MCP_CONTROL_URL ?? '';
 const serverId = `remote-mcp.remote-mcp-functions/${server.name} (Azure)`;
 const apiScope = server.auth?.mode === 'entra' ? server.auth.scopes[0] : undefined;
-
-async function fakeEntra(): Promise<FakeEntraControls> {
-  const extension = vscode.extensions.getExtension<FakeEntraControls>('remote-mcp-tests.fake-entra-auth');
-  if (!extension) throw new Error('the test authentication provider is not installed');
-  return extension.activate();
-}
 
 /** Has the fake Entra mint this kind of token from now on, and signs out so the next ask gets one. */
 async function nextTokensAre(kind: 'valid' | 'expired' | 'wrong-audience'): Promise<void> {
@@ -66,6 +66,8 @@ describe('Entra sign-in: VS Code connects with a bearer token, no key anywhere',
   after(async () => {
     await nextTokensAre('valid');
     await vscode.commands.executeCommand('remoteMcp.disconnect', server);
+    // Its tools have the same names as the next group's server: wait until VS Code has dropped them.
+    await eventually('the Entra server tools to disappear', () => ourMcpTools().length === 0);
   });
 
   it('an Entra server is listed with neither key nor token until VS Code starts it', async () => {
@@ -153,5 +155,74 @@ describe('Entra sign-in: VS Code connects with a bearer token, no key anywhere',
     await vscode.commands.executeCommand('workbench.mcp.restartServer', serverId);
     await startMcpServersUntilTools(5);
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
+  });
+});
+
+describe('Enable Entra sign-in on a key-mode app, then connect and call a tool with no key anywhere', () => {
+  const app = JSON.parse(process.env.REMOTE_MCP_SWITCH_SERVER ?? '{}') as RemoteServer;
+  const identifierUri = process.env.REMOTE_MCP_SWITCH_IDENTIFIER_URI ?? '';
+  const appId = `remote-mcp.remote-mcp-functions/${app.name} (Azure)`;
+  const appRegistration = '5b3c1f0e-2d4a-4e6b-8c7d-9e0f1a2b3c4d';
+  const settingsInArm = async () => {
+    const response = await fetch(`${control}/sites/${app.name}`);
+    return (await response.json()) as {
+      appSettings: Record<string, string>;
+      authSettingsV2: { platform?: { enabled?: boolean } };
+    };
+  };
+
+  after(async () => {
+    await vscode.commands.executeCommand('remoteMcp.disconnect', app);
+    await eventually('the tools of the switched app to disappear', () => ourMcpTools().length === 0);
+  });
+
+  it('connected with its function key first', async () => {
+    const api = await testApi();
+    await vscode.commands.executeCommand('remoteMcp.connect', app);
+    assert.ok(await api.keyStore.get(app.resourceId), 'the key is in SecretStorage');
+    await startMcpServersUntilTools(5);
+    assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
+  });
+
+  it('Enable Entra Sign-in: the app is switched through ARM, the key forgotten, and the tools work with a token', async () => {
+    const api = await testApi();
+    const before = await settingsInArm();
+    api.ui.scriptAnswers([appRegistration, identifierUri]);
+    const updated = await vscode.commands.executeCommand<RemoteServer>('remoteMcp.enableEntraAuth', app);
+    assert.ok(updated, JSON.stringify(api.ui.shown.at(-1)));
+    assert.deepEqual(updated.auth, {
+      mode: 'entra',
+      scopes: [`${identifierUri}/user_impersonation`],
+      tenantId: app.tenantId,
+      clientId: appRegistration,
+    });
+    assert.equal(await api.keyStore.get(app.resourceId), undefined, 'the key is gone from SecretStorage');
+    const after = await settingsInArm();
+    assert.equal(after.authSettingsV2.platform?.enabled, true);
+    assert.equal(
+      after.appSettings.AzureFunctionsJobHost__extensions__mcp__system__webhookAuthorizationLevel,
+      'Anonymous',
+    );
+    for (const [name, value] of Object.entries(before.appSettings))
+      assert.equal(after.appSettings[name], value, `the unrelated setting ${name} is kept`);
+
+    const issued = (await fakeEntra()).issuedTokens.length;
+    await vscode.commands.executeCommand('workbench.mcp.restartServer', appId);
+    await startMcpServersUntilTools(5);
+    assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
+    const token = (await fakeEntra()).issuedTokens.at(-1);
+    assert.ok((await fakeEntra()).issuedTokens.length > issued && token, 'a token was asked for');
+    assert.equal(`${claims(token).aud}/user_impersonation`, `${identifierUri}/user_impersonation`);
+    assert.equal(await api.keyStore.get(app.resourceId), undefined, 'still no key');
+  });
+
+  it('Disable Entra Sign-in: back to key mode, the key fetched again when VS Code starts it', async () => {
+    const api = await testApi();
+    await vscode.commands.executeCommand('remoteMcp.disableEntraAuth', app);
+    assert.equal((await settingsInArm()).authSettingsV2.platform?.enabled, false);
+    await vscode.commands.executeCommand('workbench.mcp.restartServer', appId);
+    await startMcpServersUntilTools(5);
+    assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
+    assert.ok(await api.keyStore.get(app.resourceId), 'the key is back in SecretStorage');
   });
 });

@@ -13,6 +13,7 @@ export function run(): Promise<void> {
       await import('./remote.test');
       await import('./entra.test');
       await import('./funcHost.test');
+      await import('./secrets.test');
     },
   });
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { activate } from '../../../extension/extension';
+import type { FakeEntraControls } from '../../fakes/authProvider/extension';
 
 export const extensionId = 'remote-mcp.remote-mcp-functions';
 
@@ -73,4 +74,11 @@ export async function invokeTool(suffix: string, input: Record<string, unknown>)
 
 export async function setSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('remoteMcp').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** The test authentication provider's controls (test/fakes/authProvider), activating it if need be. */
+export async function fakeEntra(): Promise<FakeEntraControls> {
+  const extension = vscode.extensions.getExtension<FakeEntraControls>('remote-mcp-tests.fake-entra-auth');
+  if (!extension) throw new Error('the test authentication provider is not installed');
+  return extension.activate();
 }
