@@ -215,13 +215,7 @@ export async function startRemoteFixtures(options: {
       REMOTE_MCP_CONTROL_URL: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
       REMOTE_MCP_SITE_NAME: siteName,
       REMOTE_MCP_ENTRA_SERVER: JSON.stringify({
-        resourceId: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/sites/${entraSiteName}`,
-        name: entraSiteName,
-        hostName: entraProxy.hostName,
-        endpoint: `https://${entraProxy.hostName}/runtime/webhooks/mcp`,
-        subscriptionId,
-        resourceGroup,
-        tenantId,
+        ...remoteServer(entraSiteName, entraProxy.hostName),
         connected: true,
         auth: {
           mode: 'entra',
@@ -230,15 +224,7 @@ export async function startRemoteFixtures(options: {
           clientId: entraClientId,
         },
       }),
-      REMOTE_MCP_SWITCH_SERVER: JSON.stringify({
-        resourceId: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/sites/${switchSiteName}`,
-        name: switchSiteName,
-        hostName: switchApp.hostName,
-        endpoint: `https://${switchApp.hostName}/runtime/webhooks/mcp`,
-        subscriptionId,
-        resourceGroup,
-        tenantId,
-      }),
+      REMOTE_MCP_SWITCH_SERVER: JSON.stringify(remoteServer(switchSiteName, switchApp.hostName)),
       REMOTE_MCP_SWITCH_IDENTIFIER_URI: switchIdentifierUri,
     },
     settings: {
@@ -272,6 +258,19 @@ export async function startRemoteFixtures(options: {
         entra.close(),
       ]);
     },
+  };
+}
+
+/** How the extension remembers an app of the fake subscription (its RemoteServer). */
+function remoteServer(name: string, hostName: string) {
+  return {
+    resourceId: `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Web/sites/${name}`,
+    name,
+    hostName,
+    endpoint: `https://${hostName}/runtime/webhooks/mcp`,
+    subscriptionId,
+    resourceGroup,
+    tenantId,
   };
 }
 
