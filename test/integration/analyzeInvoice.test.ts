@@ -20,7 +20,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { callTool } from '../../server/src/toolkit/callTool';
 import { functionsToolProperties, inputJsonSchema } from '../../server/src/toolkit/schemas';
 import { analyzeInvoice } from '../../server/src/tools/analyzeInvoice';
-import { INVOICE_MAX_BYTES } from '../../server/src/invoices/invoiceFiles';
+import { INVOICE_MAX_BYTES, invoiceContentTypes } from '../../server/src/invoices/invoiceFiles';
 import type {
   ContentUnderstandingSettings,
   InvoiceSettings,
@@ -151,14 +151,9 @@ describe('analyze_invoice: the tool as MCP clients see it', () => {
     assert.deepEqual(Object.keys(schema.properties), ['fileName', 'invoiceId', 'contentType', 'analyzerId']);
     assert.deepEqual(schema.required, ['fileName']);
     assert.equal(schema.additionalProperties, false);
-    assert.deepEqual(schema.properties.contentType?.enum, [
-      'application/pdf',
-      'image/jpeg',
-      'image/png',
-      'image/tiff',
-      'image/bmp',
-      'image/heif',
-    ]);
+    // Every type the tool reads is published, the samples' among them.
+    assert.deepEqual(schema.properties.contentType?.enum, [...invoiceContentTypes]);
+    assert.ok(invoiceContentTypes.includes('application/pdf') && invoiceContentTypes.includes('image/png'));
     const properties = functionsToolProperties(analyzeInvoice);
     assert.deepEqual(
       properties.map(({ propertyName, propertyType, isRequired, isArray }) => [
@@ -555,6 +550,18 @@ describe('analyze_invoice: malformed answers from the service', () => {
           },
         }),
       /sent an Operation-Location on another host \(elsewhere\.example\); it is not polled/,
+    ],
+    [
+      'a redirect, which is not followed (it would carry the key elsewhere)',
+      () =>
+        fake.setBehaviour({
+          kind: 'respond',
+          at: 'submit',
+          status: 307,
+          body: {},
+          headers: { location: 'http://127.0.0.1:9/steal' },
+        }),
+      /answered HTTP 307 instead of 202 Accepted/,
     ],
     [
       'a 200 where 202 belongs',

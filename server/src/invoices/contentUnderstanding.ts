@@ -227,6 +227,8 @@ class Analysis {
       const response = await fetch(url, {
         method,
         headers,
+        // A redirect would carry the key header to wherever it points; the service never redirects.
+        redirect: 'manual',
         ...(body ? { body } : {}),
         signal: AbortSignal.any([this.signal, timeout]),
       });
