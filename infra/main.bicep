@@ -27,6 +27,15 @@ param vnetEnabled bool = false
 @description('Use this resource group name instead of rg-<environmentName>.')
 param resourceGroupName string = ''
 
+@description('Endpoint of the Azure AI Content Understanding (Microsoft Foundry) resource analyze_invoice uses, such as https://<resource>.services.ai.azure.com/. Empty: the endpoint of contentUnderstandingResourceId, or, without one, the tool reports that it is not set up.')
+param contentUnderstandingEndpoint string = ''
+
+@description('Resource id of that Microsoft Foundry resource (Microsoft.CognitiveServices/accounts), in any resource group: the app\'s identity gets the Cognitive Services User role on it, so analyze_invoice needs no API key. Empty: no role assignment.')
+param contentUnderstandingResourceId string = ''
+
+@description('The Content Understanding analyzer analyze_invoice uses unless a call names another.')
+param contentUnderstandingAnalyzerId string = 'prebuilt-invoice'
+
 @description('Guard the MCP server with Microsoft Entra ID instead of the mcp_extension system key: an app registration VS Code signs in to (created through the Microsoft Graph Bicep extension, so the person provisioning must be allowed to create app registrations) and App Service built-in authentication. Off: key mode, and provisioning again turns the authentication off.')
 param authEnabled bool = false
 
@@ -123,6 +132,19 @@ module rbac './app/rbac.bicep' = {
   }
 }
 
+// Only with a Content Understanding resource id: the role analyze_invoice signs in with, granted in
+// the resource's own subscription and resource group (parts 2 and 4 of its id). ARM evaluates only
+// the branch of a condition it takes, so an empty id never reaches split(); the ternaries stay on
+// one line, as older Bicep ends an expression at a line break before `?` or `:`.
+module contentUnderstandingAccess './app/contentUnderstandingAccess.bicep' = if (!empty(contentUnderstandingResourceId)) {
+  name: 'contentUnderstandingAccess'
+  scope: resourceGroup(empty(contentUnderstandingResourceId) ? subscription().subscriptionId : split(contentUnderstandingResourceId, '/')[2], empty(contentUnderstandingResourceId) ? rg.name : split(contentUnderstandingResourceId, '/')[4])
+  params: {
+    accountName: last(split(contentUnderstandingResourceId, '/'))
+    managedIdentityPrincipalId: identity.outputs.principalId
+  }
+}
+
 // Only with authEnabled: the Entra app registration. It must exist before the app, whose
 // authentication settings name it; so its redirect URI takes the app's host name from the app's
 // name rather than from the deployed site.
@@ -156,6 +178,8 @@ module api './app/api.bicep' = {
     authClientId: authEnabled ? entra.outputs.applicationId : ''
     authIdentifierUri: authEnabled ? entra.outputs.identifierUri : ''
     authTenantId: tenant().tenantId
+    contentUnderstandingEndpoint: !empty(contentUnderstandingEndpoint) ? contentUnderstandingEndpoint : (!empty(contentUnderstandingResourceId) ? contentUnderstandingAccess.outputs.endpoint : '')
+    contentUnderstandingAnalyzerId: contentUnderstandingAnalyzerId
   }
   // The host starts as soon as the site exists and reaches storage with the identity: granting the
   // roles first spares it a first start full of 403s.

@@ -31,6 +31,12 @@ param authIdentifierUri string = ''
 @description('The Entra tenant the registration and the users belong to.')
 param authTenantId string = ''
 
+@description('Endpoint of the Azure AI Content Understanding resource analyze_invoice calls; empty when none is set up.')
+param contentUnderstandingEndpoint string = ''
+
+@description('The analyzer analyze_invoice uses unless a call names another.')
+param contentUnderstandingAnalyzerId string = 'prebuilt-invoice'
+
 // VS Code's client id: it asks for the tokens, so it must be an allowed application.
 var vscodeClientId = 'aebc6443-996d-45c2-90f0-388ff96faa56'
 
@@ -132,6 +138,13 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
       AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
       SNIPPETS_CONTAINER: snippetsContainerName
+      // Tools that call Azure sign in as this identity (server/src/azure/credential.ts): with only a
+      // user-assigned identity on the app, the token request must name it.
+      AZURE_CLIENT_ID: identityClientId
+      // analyze_invoice (server/src/invoices/invoiceSettings.ts). No API key: it signs in as the identity,
+      // which main.bicep grants the Cognitive Services User role. An empty endpoint reads as "not set up".
+      CONTENT_UNDERSTANDING_ENDPOINT: contentUnderstandingEndpoint
+      CONTENT_UNDERSTANDING_ANALYZER_ID: contentUnderstandingAnalyzerId
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
       // Application Insights has local authentication disabled: telemetry is sent with an Entra
       // token for this identity.

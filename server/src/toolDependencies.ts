@@ -1,12 +1,16 @@
+import path from 'node:path';
 import type { ToolDependencies, ToolLogger } from './toolkit/dependencies';
 import { snippetStoreFromEnv } from './snippets/storageConnection';
 import { weatherSettingsFromEnv } from './weather/openMeteo';
+import { invoiceSettingsFromEnv } from './invoices/invoiceSettings';
 
 /** Builds what tools need from the host's environment (app settings in Azure, the shell locally). */
 export function toolDependenciesFromEnv(env: NodeJS.ProcessEnv, log: ToolLogger): ToolDependencies {
   return {
     snippets: snippetStoreFromEnv(env, log),
     weather: weatherSettingsFromEnv(env),
+    // The bundles run from server/dist and this file from server/src: either way the samples are in server/data.
+    invoices: invoiceSettingsFromEnv(env, path.join(__dirname, '..', 'data')),
     log,
   };
 }

@@ -3,6 +3,7 @@
 // challenge, and Protected Resource Metadata whose resource is the MCP URL.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { catalogue } from '../../server/src/tools';
 import http from 'node:http';
 import { SignJWT } from 'jose';
 import { connectClient, firstText, type TransportKind } from '../support/mcpClients';
@@ -20,7 +21,8 @@ const tenantId = '11111111-2222-3333-4444-555555555555';
 const apiClientId = '99999999-8888-7777-6666-555555555555';
 const audience = `api://${apiClientId}`;
 const scope = `${audience}/user_impersonation`;
-const toolNames = ['get_snippet', 'get_weather', 'hello_mcp', 'list_snippets', 'save_snippet'];
+// The catalogue's names are pinned in test/unit/serverContract.test.ts; here the host must serve them all.
+const toolNames = catalogue.map((tool) => tool.name).sort();
 
 let environment: ToolEnvironment;
 let entra: FakeEntra;

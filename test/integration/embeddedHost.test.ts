@@ -1,12 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { catalogue } from '../../server/src/tools';
 import { connectClient, firstText, type TransportKind } from '../support/mcpClients';
 import { startTestHost } from '../support/embeddedHost';
 import { startToolEnvironment, type ToolEnvironment } from '../support/toolEnvironment';
 import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
 import { httpStatus, initializeBody, post, request } from '../support/rawHttp';
 
-const toolNames = ['get_snippet', 'get_weather', 'hello_mcp', 'list_snippets', 'save_snippet'];
+// The catalogue's names are pinned in test/unit/serverContract.test.ts; here the host must serve them all.
+const toolNames = catalogue.map((tool) => tool.name).sort();
 
 let environment: ToolEnvironment;
 before(async () => {
@@ -34,7 +36,7 @@ for (const kind of ['streamable-http', 'sse'] as TransportKind[]) {
       await client.close();
     });
 
-    test('lists the five tools, each with a description and an object input schema', async () => {
+    test('lists every catalogue tool, each with a description and an object input schema', async () => {
       const client = await connectClient(host.mcpUrl, kind);
       const { tools } = await client.listTools();
       assert.deepEqual(tools.map((tool) => tool.name).sort(), toolNames);

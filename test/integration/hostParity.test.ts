@@ -28,6 +28,12 @@ const calls: [tool: string, args: unknown][] = [
   ['get_weather', { city: 'Nowhereville' }],
   ['get_weather', { city: '' }],
   ['get_weather', { city: 'Paris', countryCode: 'FRA' }],
+  ['analyze_invoice', { fileName: 'invoices/contoso-INV-2026-0042.pdf' }],
+  ['analyze_invoice', { invoiceId: 'invoices', fileName: 'fabrikam-FAB-11873.png' }],
+  ['analyze_invoice', { fileName: 'invoices/missing.pdf' }],
+  ['analyze_invoice', { fileName: '../package.json' }],
+  ['analyze_invoice', { fileName: 'invoices/contoso-INV-2026-0042.pdf', contentType: 'text/plain' }],
+  ['analyze_invoice', { fileName: 'invoices/contoso-INV-2026-0042.pdf', analyzerId: 'no-such-analyzer' }],
 ];
 
 let environment: ToolEnvironment;

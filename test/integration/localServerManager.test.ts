@@ -1,5 +1,6 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { catalogue } from '../../server/src/tools';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -131,7 +132,7 @@ describe('the local server manager with the embedded host', () => {
     assert.equal(state.host, 'embedded');
     assert.equal(state.storageAvailable, true);
     const withTools = await untilState(h.manager, (s) => s.status === 'running' && s.tools !== undefined);
-    assert.equal(withTools.status === 'running' && withTools.tools?.length, 5);
+    assert.equal(withTools.status === 'running' && withTools.tools?.length, catalogue.length);
 
     const client = await connectClient(state.url, 'streamable-http');
     const saved = await client.callTool({

@@ -3,6 +3,7 @@
 // test's own, so a developer's `npm start` is never disturbed.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { catalogue } from '../../server/src/tools';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,7 +52,7 @@ test('npm start: Azurite, the embedded host, the MCP URL and a ready line; the t
     const url = `http://127.0.0.1:${port}/runtime/webhooks/mcp`;
     assert.ok(started.output.includes(`MCP server (Streamable HTTP): ${url}`), started.output.join('\n'));
     const client = await connectClient(url, 'streamable-http');
-    assert.equal((await client.listTools()).tools.length, 5);
+    assert.equal((await client.listTools()).tools.length, catalogue.length);
     const saved = await client.callTool({
       name: 'save_snippet',
       arguments: { snippetname: 'npm-start', snippet: 'kept' },

@@ -9,6 +9,7 @@ import { snippetStoreFromEnv, SNIPPET_MAX_BYTES } from '../../server/src/snippet
 import { saveSnippet } from '../../server/src/tools/saveSnippet';
 import { getSnippet } from '../../server/src/tools/getSnippet';
 import { listSnippets } from '../../server/src/tools/listSnippets';
+import { testDependencies } from '../support/testDependencies';
 import { devAccountKey, freePort, startAzurite, type RunningAzurite } from '../support/azurite';
 
 let azurite: RunningAzurite;
@@ -22,7 +23,7 @@ function depsFor(connectionString: string): { deps: ToolDependencies; logged: st
     error: (m: string) => lines.push(`error: ${m}`),
   };
   const snippets = snippetStoreFromEnv({ AzureWebJobsStorage: connectionString }, log);
-  return { deps: { snippets, weather: undefined as never, log }, logged: lines };
+  return { deps: testDependencies({ snippets, log }), logged: lines };
 }
 
 function text(result: CallToolResult): string {

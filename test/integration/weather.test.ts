@@ -11,6 +11,7 @@ import {
   weatherSettingsFromEnv,
   type WeatherSettings,
 } from '../../server/src/weather/openMeteo';
+import { testDependencies } from '../support/testDependencies';
 import { startFakeOpenMeteo, type FakeOpenMeteo } from '../fakes/openMeteo';
 
 function textOf(result: CallToolResult): string {
@@ -115,7 +116,7 @@ describe('get_weather against a loopback Open-Meteo', () => {
   });
 
   function deps(weather: Partial<WeatherSettings> = {}): ToolDependencies {
-    return {
+    return testDependencies({
       weather: {
         geocodingUrl: fake.geocodingUrl,
         forecastUrl: fake.forecastUrl,
@@ -123,8 +124,7 @@ describe('get_weather against a loopback Open-Meteo', () => {
         ...weather,
       },
       log: { warn: (message) => warnings.push(message), error: assert.fail },
-      snippets: undefined as never,
-    };
+    });
   }
 
   test('publishes a JSON schema with a description for each argument', () => {
@@ -437,11 +437,10 @@ describe('get_weather input validation', () => {
 
   for (const { name, args, expected } of cases) {
     test(`refuses ${name}, naming the field and the rule`, async () => {
-      const deps: ToolDependencies = {
+      const deps = testDependencies({
         weather: { geocodingUrl: fake.geocodingUrl, forecastUrl: fake.forecastUrl, timeoutMs: 2000 },
         log: { warn: assert.fail, error: assert.fail },
-        snippets: undefined as never,
-      };
+      });
       const result = await callTool(getWeather, args, deps);
       assertToolError(result, /^Invalid arguments for get_weather: /, expected);
       assert.deepEqual(fake.requests, [], 'invalid input never reaches Open-Meteo');

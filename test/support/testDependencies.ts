@@ -24,6 +24,7 @@ export function testDependencies(parts: Partial<ToolDependencies>): ToolDependen
   return {
     snippets: parts.snippets ?? (unused('snippet storage') as ToolDependencies['snippets']),
     weather: parts.weather ?? (unused('weather settings') as ToolDependencies['weather']),
+    invoices: parts.invoices ?? (unused('invoice settings') as ToolDependencies['invoices']),
     log: parts.log ?? recordingLogger(),
   };
 }

@@ -1,5 +1,7 @@
 import { startAzurite } from './azurite';
+import path from 'node:path';
 import { startFakeOpenMeteo } from '../fakes/openMeteo';
+import { FAKE_CU_API_KEY, startFakeContentUnderstanding } from '../fakes/contentUnderstanding';
 import { recordingLogger, testDependencies } from './testDependencies';
 import { snippetStoreFromEnv } from '../../server/src/snippets/storageConnection';
 import type { ToolDependencies } from '../../server/src/toolkit/dependencies';
@@ -10,20 +12,38 @@ export interface ToolEnvironment {
   close(): Promise<void>;
 }
 
-/** Everything the whole catalogue needs, all on loopback: a real Azurite and the Open-Meteo fake. */
+/**
+ * Everything the whole catalogue needs, all on loopback: a real Azurite, the Open-Meteo fake, and the
+ * Content Understanding fake with the shipped sample invoices.
+ */
 export async function startToolEnvironment(): Promise<ToolEnvironment> {
-  const [azurite, openMeteo] = await Promise.all([startAzurite(), startFakeOpenMeteo()]);
+  const [azurite, openMeteo, contentUnderstanding] = await Promise.all([
+    startAzurite(),
+    startFakeOpenMeteo(),
+    startFakeContentUnderstanding(),
+  ]);
   const log = recordingLogger();
   const deps = testDependencies({
     snippets: snippetStoreFromEnv({ AzureWebJobsStorage: azurite.connectionString }, log),
     weather: { geocodingUrl: openMeteo.geocodingUrl, forecastUrl: openMeteo.forecastUrl, timeoutMs: 5000 },
+    invoices: {
+      dataDir: path.resolve(__dirname, '../../server/data'),
+      service: {
+        endpoint: contentUnderstanding.endpoint,
+        apiVersion: '2025-11-01',
+        analyzerId: 'prebuilt-invoice',
+        auth: { kind: 'apiKey', apiKey: FAKE_CU_API_KEY },
+        pollIntervalMs: 20,
+        pollTimeoutMs: 5000,
+      },
+    },
     log,
   });
   return {
     deps,
     log,
     close: async () => {
-      await Promise.all([azurite.close(), openMeteo.close()]);
+      await Promise.all([azurite.close(), openMeteo.close(), contentUnderstanding.close()]);
     },
   };
 }

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_CONTAINER, snippetStorageSettings } from '../../server/src/snippets/storageConnection';
+import { invoiceSettingsFromEnv } from '../../server/src/invoices/invoiceSettings';
 import {
   ENTRA_APP_SETTINGS,
   MI_CLIENT_ID_SETTING,
@@ -407,6 +408,18 @@ describe('infra/: the Bicep azd provisions', () => {
   });
 });
 
+/** The literal object of the site's app settings (its nested `config` resource named appsettings). */
+function appSettingsOf(api: BicepSource): ReturnType<typeof bodyFrom> {
+  const site = resourceOfType(api, 'Microsoft.Web/sites');
+  const config = /^\s*resource\s+\w+\s+'config'\s*=/m.exec(site.text);
+  assert.ok(config, 'the site has no nested config resource');
+  const configBody = bodyFrom(site, config.index + config[0].length);
+  assert.match(configBody.text, /name:\s*'appsettings'/);
+  const propertiesKey = /^\s*properties\s*:/m.exec(configBody.code);
+  assert.ok(propertiesKey, 'the appsettings config has no properties');
+  return bodyFrom(site, configBody.start + propertiesKey.index);
+}
+
 describe('azure.yaml and the function app azd deploys to', () => {
   const yaml = readSimpleYaml(readFileSync(path.join(root, 'azure.yaml'), 'utf8'));
   const api = readBicep(path.join(infraDir, 'app/api.bicep'));
@@ -484,14 +497,7 @@ describe('azure.yaml and the function app azd deploys to', () => {
     }
 
     // The app settings are what the Functions host and the snippet store read.
-    const site = resourceOfType(api, 'Microsoft.Web/sites');
-    const config = /^\s*resource\s+\w+\s+'config'\s*=/m.exec(site.text);
-    assert.ok(config, 'the site has no nested config resource');
-    const configBody = bodyFrom(site, config.index + config[0].length);
-    assert.match(configBody.text, /name:\s*'appsettings'/);
-    const propertiesKey = /^\s*properties\s*:/m.exec(configBody.code);
-    assert.ok(propertiesKey, 'the appsettings config has no properties');
-    const properties = bodyFrom(site, configBody.start + propertiesKey.index);
+    const properties = appSettingsOf(api);
     const names = topLevelKeys(properties.code);
     for (const name of [
       'AzureWebJobsStorage__credential',
@@ -752,5 +758,126 @@ describe('infra/: Microsoft Entra authentication when AUTH_ENABLED is set', () =
     // Merged into the one app-settings resource, which provisioning writes whole: off removes them.
     const site = resourceOfType(api, 'Microsoft.Web/sites');
     assert.match(site.text, /properties:\s*union\(\{[\s\S]*\},\s*authAppSettings\)/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Azure AI Content Understanding for analyze_invoice.
+
+describe('infra/: Content Understanding for analyze_invoice, behind parameters', () => {
+  const main = readBicep(mainBicep);
+  const api = readBicep(path.join(infraDir, 'app/api.bicep'));
+  const accessFile = path.join(infraDir, 'app/contentUnderstandingAccess.bicep');
+
+  test('main.bicep: endpoint, resource id and analyzer, all optional, filled from the azd environment', () => {
+    const declared = params(main);
+    for (const name of [
+      'contentUnderstandingEndpoint',
+      'contentUnderstandingResourceId',
+      'contentUnderstandingAnalyzerId',
+    ]) {
+      assert.ok(
+        declared.find((p) => p.name === name)?.hasDefault,
+        `main.bicep has no optional param ${name}`,
+      );
+    }
+    assert.match(main.text, /^param contentUnderstandingAnalyzerId string = 'prebuilt-invoice'$/m);
+    const file = JSON.parse(readFileSync(path.join(infraDir, 'main.parameters.json'), 'utf8')) as {
+      parameters: Record<string, unknown>;
+    };
+    assert.deepEqual(file.parameters['contentUnderstandingEndpoint'], {
+      value: '${CONTENT_UNDERSTANDING_ENDPOINT}',
+    });
+    assert.deepEqual(file.parameters['contentUnderstandingResourceId'], {
+      value: '${CONTENT_UNDERSTANDING_RESOURCE_ID}',
+    });
+    assert.deepEqual(file.parameters['contentUnderstandingAnalyzerId'], {
+      value: '${CONTENT_UNDERSTANDING_ANALYZER_ID=prebuilt-invoice}',
+    });
+  });
+
+  test('with a resource id, the app identity gets Cognitive Services User on that resource, in its own resource group', () => {
+    const access = modules(main).find((use) => use.target === accessFile);
+    assert.ok(access, 'main.bicep does not use ./app/contentUnderstandingAccess.bicep');
+    assert.match(
+      main.text,
+      new RegExp(
+        `^module ${access.symbol} '\\./app/contentUnderstandingAccess\\.bicep' = if \\(!empty\\(contentUnderstandingResourceId\\)\\) \\{`,
+        'm',
+      ),
+    );
+    // Subscription and resource group come from the id (its parts 2 and 4), guarded for an empty id.
+    assert.match(
+      main.text,
+      /scope: resourceGroup\(empty\(contentUnderstandingResourceId\) \? subscription\(\)\.subscriptionId : split\(contentUnderstandingResourceId, '\/'\)\[2\], empty\(contentUnderstandingResourceId\) \? rg\.name : split\(contentUnderstandingResourceId, '\/'\)\[4\]\)/,
+    );
+    assert.match(main.text, /accountName: last\(split\(contentUnderstandingResourceId, '\/'\)\)/);
+    assert.match(main.text, /managedIdentityPrincipalId: identity\.outputs\.principalId/);
+    // A conditional module's output is read only behind the same condition.
+    for (const m of main.text.matchAll(new RegExp(`^.*\\b${access.symbol}\\.outputs\\.\\w+.*$`, 'gm'))) {
+      assert.match(
+        m[0],
+        new RegExp(`!empty\\(contentUnderstandingResourceId\\) \\? ${access.symbol}\\.outputs\\.endpoint`),
+      );
+    }
+
+    const source = readBicep(accessFile);
+    assert.match(source.text, /^var cognitiveServicesUser = 'a97b65f3-24c7-4388-baec-2e87135dc908'$/m);
+    const account = resourceOfType(source, 'Microsoft.CognitiveServices/accounts');
+    assert.match(account.text, /name:\s*accountName/);
+    const assignment = resourceOfType(source, 'Microsoft.Authorization/roleAssignments');
+    assert.match(
+      assignment.text,
+      /name:\s*guid\(account\.id, managedIdentityPrincipalId, cognitiveServicesUser\)/,
+    );
+    assert.match(assignment.text, /scope:\s*account\b/);
+    assert.match(
+      assignment.text,
+      /roleDefinitionId:\s*subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', cognitiveServicesUser\)/,
+    );
+    assert.match(assignment.text, /principalId:\s*managedIdentityPrincipalId/);
+    assert.match(assignment.text, /principalType:\s*'ServicePrincipal'/);
+    assert.ok(outputs(source).includes('endpoint'));
+  });
+
+  test('the app settings: endpoint and analyzer, the identity to sign in as, and no API key', () => {
+    const apiModule = modules(main).find((use) => use.reference === './app/api.bicep');
+    assert.ok(apiModule);
+    for (const name of ['contentUnderstandingEndpoint', 'contentUnderstandingAnalyzerId']) {
+      assert.ok(apiModule.passed.includes(name), `the api module is not given ${name}`);
+    }
+    const settings = appSettingsOf(api);
+    assert.match(settings.text, /^\s*CONTENT_UNDERSTANDING_ENDPOINT:\s*contentUnderstandingEndpoint$/m);
+    assert.match(settings.text, /^\s*CONTENT_UNDERSTANDING_ANALYZER_ID:\s*contentUnderstandingAnalyzerId$/m);
+    assert.match(settings.text, /^\s*AZURE_CLIENT_ID:\s*identityClientId$/m);
+    assert.doesNotMatch(
+      api.text,
+      /CONTENT_UNDERSTANDING_API_KEY/,
+      'no key in the app: it signs in as its identity',
+    );
+    // Given those settings in Azure (App Service sets IDENTITY_ENDPOINT), the tool signs in as that identity.
+    const settingsInAzure = invoiceSettingsFromEnv(
+      {
+        IDENTITY_ENDPOINT: 'http://localhost:8081/msi/token',
+        AZURE_CLIENT_ID: '00000000-0000-0000-0000-000000000001',
+        CONTENT_UNDERSTANDING_ENDPOINT: 'https://contoso.cognitiveservices.azure.com/',
+        CONTENT_UNDERSTANDING_ANALYZER_ID: 'prebuilt-invoice',
+      },
+      '/home/site/wwwroot/data',
+    );
+    assert.ok(!('problem' in settingsInAzure.service));
+    assert.equal(settingsInAzure.service.auth.kind, 'identity');
+    assert.ok(settingsInAzure.service.auth.kind === 'identity');
+    assert.equal(
+      settingsInAzure.service.auth.description,
+      'the managed identity with client ID 00000000-0000-0000-0000-000000000001',
+    );
+    // Without a Content Understanding resource the setting is empty, which the tool reads as "not set up".
+    const unconfigured = invoiceSettingsFromEnv(
+      { CONTENT_UNDERSTANDING_ENDPOINT: '' },
+      '/home/site/wwwroot/data',
+    );
+    assert.ok('problem' in unconfigured.service);
+    assert.match(unconfigured.service.problem, /set CONTENT_UNDERSTANDING_ENDPOINT/);
   });
 });

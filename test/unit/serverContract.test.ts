@@ -1,11 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { serverInfo } from '../../server/src/serverInfo';
 import { catalogue } from '../../server/src/tools';
 import { functionsToolProperties, inputJsonSchema } from '../../server/src/toolkit/schemas';
 import { embeddedHostSettingsFromEnv } from '../../server/src/hosts/embedded/hostSettings';
+import { sampleInvoices } from '../../server/dev/sampleInvoices/sampleInvoices';
 
 const serverDir = path.resolve(__dirname, '../../server');
 const readJson = (file: string): Record<string, unknown> =>
@@ -14,7 +17,7 @@ const readJson = (file: string): Record<string, unknown> =>
 test('the catalogue has the tool names users of the seed samples know', () => {
   assert.deepEqual(
     catalogue.map((tool) => tool.name),
-    ['hello_mcp', 'save_snippet', 'get_snippet', 'list_snippets', 'get_weather'],
+    ['hello_mcp', 'save_snippet', 'get_snippet', 'list_snippets', 'get_weather', 'analyze_invoice'],
   );
 });
 
@@ -91,4 +94,33 @@ test('embedded host settings: defaults, port precedence and bad values', () => {
     () => embeddedHostSettingsFromEnv({ MCP_MAX_BODY_BYTES: '1kb' }),
     /MCP_MAX_BODY_BYTES must be a whole number/,
   );
+});
+
+test('the sample invoices ship with the server: in the VSIX, and in the package azd deploys (.funcignore)', async () => {
+  const samples = sampleInvoices.map((invoice) => `data/${invoice.fileName}`);
+  // What `npm run package` would put in the VSIX, without packaging it.
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [require.resolve('@vscode/vsce/vsce'), 'ls', '--no-dependencies'],
+    { cwd: path.resolve(serverDir, '..') },
+  );
+  const inVsix = new Set(stdout.split('\n').map((line) => line.trim()));
+  for (const sample of samples)
+    assert.ok(inVsix.has(`server/${sample}`), `the VSIX leaves out server/${sample}`);
+
+  // .funcignore holds `*.ext`, `folder/` and file-name lines; none may match a sample.
+  const patterns = readFileSync(path.join(serverDir, '.funcignore'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+  for (const sample of samples) {
+    for (const pattern of patterns) {
+      const excluded = pattern.startsWith('*.')
+        ? sample.endsWith(pattern.slice(1))
+        : pattern.endsWith('/')
+          ? sample.startsWith(pattern)
+          : sample === pattern || path.basename(sample) === pattern;
+      assert.ok(!excluded, `.funcignore's "${pattern}" leaves ${sample} out of the deployment`);
+    }
+  }
 });

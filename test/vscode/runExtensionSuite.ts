@@ -10,6 +10,7 @@ import { bundleSuite } from './harness/bundle';
 import { runVsCodeSuite, type VsCodeSuiteResult } from './harness/runSuite';
 import { startAzurite } from '../support/azurite';
 import { startRemoteFixtures } from './remoteFixtures';
+import { FAKE_CU_API_KEY, startFakeContentUnderstanding } from '../fakes/contentUnderstanding';
 import { freePort } from '../support/processes';
 import { isPortFree, waitForReady } from '../../extension/common/net';
 
@@ -34,6 +35,7 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
   const azurite = await startAzurite();
   const port = await freePort();
   const fixtures = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-fixtures-'));
+  const contentUnderstanding = await startFakeContentUnderstanding();
   const remote = await startRemoteFixtures({
     workDir: fixtures,
     storageConnectionString: azurite.connectionString,
@@ -50,6 +52,10 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
         REMOTE_MCP_TEST_PORT: String(port),
         REMOTE_MCP_FAKE_FUNC: path.join(root, 'test/fakes/func/func'),
         REMOTE_MCP_FAKE_FUNC_OLD: path.join(root, 'test/fakes/func/func-too-old'),
+        // The local server inherits VS Code's environment: analyze_invoice reaches the loopback fake.
+        CONTENT_UNDERSTANDING_ENDPOINT: contentUnderstanding.endpoint,
+        CONTENT_UNDERSTANDING_API_KEY: FAKE_CU_API_KEY,
+        CONTENT_UNDERSTANDING_POLL_INTERVAL_SECONDS: '0.1',
         ...remote.env,
       },
       settings: {
@@ -76,6 +82,7 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
         };
   } finally {
     await remote.close();
+    await contentUnderstanding.close();
     await azurite.close();
     rmSync(workspace, { recursive: true, force: true });
     rmSync(fixtures, { recursive: true, force: true });

@@ -1,10 +1,12 @@
 import type { SnippetStore } from '../snippets/snippetStore';
 import type { WeatherSettings } from '../weather/openMeteo';
+import type { InvoiceSettings } from '../invoices/invoiceSettings';
 
 /** Everything tools need from the outside world, built once per host from its environment. */
 export interface ToolDependencies {
   readonly snippets: SnippetStore;
   readonly weather: WeatherSettings;
+  readonly invoices: InvoiceSettings;
   readonly log: ToolLogger;
 }
 

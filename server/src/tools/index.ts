@@ -4,6 +4,7 @@ import { saveSnippet } from './saveSnippet';
 import { getSnippet } from './getSnippet';
 import { listSnippets } from './listSnippets';
 import { getWeather } from './getWeather';
+import { analyzeInvoice } from './analyzeInvoice';
 
 /** Every tool this server offers; both hosts serve exactly this list. */
 export const catalogue: readonly ToolDefinition[] = [
@@ -12,4 +13,5 @@ export const catalogue: readonly ToolDefinition[] = [
   getSnippet,
   listSnippets,
   getWeather,
+  analyzeInvoice,
 ];

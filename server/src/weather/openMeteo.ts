@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ToolError } from '../toolkit/tool';
 import type { ToolLogger } from '../toolkit/dependencies';
+import { describeDuration, networkProblem, oneLine } from '../toolkit/upstreamWording';
 
 /** Where the weather tool finds Open-Meteo and how long it waits for it. */
 export interface WeatherSettings {
@@ -302,45 +303,7 @@ function upstreamReason(text: string): string | undefined {
   }
   const parsed = upstreamError.safeParse(body);
   if (!parsed.success) return undefined;
-  const reason = parsed.data.reason.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
-  return reason.length > 300 ? `${reason.slice(0, 300)}…` : reason;
-}
-
-/** fetch reports every network failure as "fetch failed"; the cause's code says which one. */
-function networkProblem(error: unknown): string {
-  const code = errorCode(error instanceof Error ? error.cause : undefined);
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'the connection was refused';
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-    case 'EPIPE':
-      return 'the connection was closed before a complete answer arrived';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'the host name could not be resolved';
-    case 'ETIMEDOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return 'the connection timed out';
-    case undefined:
-      return 'the request failed';
-    default:
-      return code.startsWith('ERR_TLS') || code.includes('CERT')
-        ? `the TLS connection failed (${code})`
-        : `the request failed (${code})`;
-  }
-}
-
-function errorCode(cause: unknown): string | undefined {
-  if (typeof cause !== 'object' || cause === null) return undefined;
-  if ('code' in cause && typeof cause.code === 'string') return cause.code;
-  // Connecting to a name with several addresses fails with an AggregateError of per-address errors.
-  if (cause instanceof AggregateError) return errorCode(cause.errors[0]);
-  return undefined;
-}
-
-function describeDuration(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`;
+  return oneLine(parsed.data.reason);
 }
 
 /** The WMO weather interpretation codes, worded as Open-Meteo's forecast API documentation lists them. */

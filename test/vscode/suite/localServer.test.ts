@@ -7,11 +7,13 @@ import {
   eventually,
   invokeTool,
   ourMcpTools,
+  serverToolNames,
   setSetting,
   startMcpServersUntilTools,
   testApi,
 } from './support';
 import type { LocalServerState } from '../../../extension/localServer/localServerManager';
+import { sampleInvoices, sampleTotals } from '../../../server/dev/sampleInvoices/sampleInvoices';
 
 const port = Number(process.env.REMOTE_MCP_TEST_PORT);
 
@@ -32,14 +34,10 @@ describe('the local server loop with the embedded host', () => {
     assert.equal(definitions.length, 1);
     assert.equal(definitions[0]?.uri.toString(), state.url);
 
-    const tools = await startMcpServersUntilTools(5);
+    const tools = await startMcpServersUntilTools();
     assert.deepEqual(
-      tools
-        .map((tool) =>
-          tool.name.replace(/^.*_(hello_mcp|save_snippet|get_snippet|list_snippets|get_weather)$/, '$1'),
-        )
-        .sort(),
-      ['get_snippet', 'get_weather', 'hello_mcp', 'list_snippets', 'save_snippet'],
+      tools.map((tool) => serverToolNames.find((name) => tool.name.endsWith(`_${name}`))).sort(),
+      [...serverToolNames].sort(),
     );
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     // VS Code gives the model a tool's structuredContent when there is one, so that is what Copilot sees.
@@ -50,16 +48,27 @@ describe('the local server loop with the embedded host', () => {
     assert.deepEqual(saved, { name: 'from-vscode', sizeBytes: Buffer.byteLength(snippet) });
     const got: unknown = JSON.parse(await invokeTool('get_snippet', { snippetname: 'from-vscode' }));
     assert.deepEqual(got, { name: 'from-vscode', snippet });
+    // The bundled server finds the sample invoices shipped in the VSIX; Content Understanding is the
+    // loopback fake the runner points the server at (CONTENT_UNDERSTANDING_* in VS Code's environment).
+    const [invoice] = sampleInvoices;
+    assert.ok(invoice);
+    const analyzed = JSON.parse(
+      await invokeTool('analyze_invoice', { fileName: invoice.fileName }),
+    ) as Record<string, unknown>;
+    assert.equal(analyzed.fileName, invoice.fileName);
+    assert.equal(analyzed.vendor, invoice.vendor.name);
+    assert.equal(analyzed.invoiceNumber, invoice.invoiceNumber);
+    assert.deepEqual(analyzed.total, { amount: sampleTotals(invoice).total, currency: invoice.currency });
   });
 
   it('shows the running server in the MCP Servers view: state, URL, host and tool count', async () => {
     const api = await testApi();
     const [local] = await eventually('the tool count in the view', async () => {
       const nodes = await api.tree.getChildren();
-      return nodes[0]?.description?.includes('5 tools') ? nodes : undefined;
+      return nodes[0]?.description?.includes(`${serverToolNames.length} tools`) ? nodes : undefined;
     });
     assert.equal(local?.label, 'Local server');
-    assert.equal(local?.description, 'running · embedded · 5 tools');
+    assert.equal(local?.description, `running · embedded · ${serverToolNames.length} tools`);
     const details = await api.tree.getChildren(local);
     assert.equal(
       details.find((node) => node.label === 'URL')?.description,
@@ -87,7 +96,7 @@ describe('the local server loop with the embedded host', () => {
     assert.ok(api.ui.shown.some((shown) => /stopped unexpectedly/.test(shown.message)));
     const state = await vscode.commands.executeCommand<LocalServerState>('remoteMcp.startLocalServer');
     assert.equal(state?.status, 'running');
-    await startMcpServersUntilTools(5);
+    await startMcpServersUntilTools();
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     await vscode.commands.executeCommand('remoteMcp.stopLocalServer');
   });

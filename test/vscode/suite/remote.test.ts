@@ -53,7 +53,7 @@ describe('deploy with azd, connect in one click, the key only in SecretStorage',
     assert.equal(definition?.uri.toString(), deployed.endpoint);
     assert.deepEqual(definition?.headers, {}, 'the key is added only when VS Code starts the server');
 
-    await startMcpServersUntilTools(5);
+    await startMcpServersUntilTools();
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     await vscode.commands.executeCommand('remoteMcp.servers.focus');
     await requestScreenshot('remote-connected');
@@ -65,7 +65,7 @@ describe('deploy with azd, connect in one click, the key only in SecretStorage',
     await vscode.commands.executeCommand('remoteMcp.forgetKey', deployed);
     assert.equal(await api.keyStore.get(deployed.resourceId), undefined);
     await vscode.commands.executeCommand('workbench.mcp.restartServer', remoteServerId);
-    await startMcpServersUntilTools(5);
+    await startMcpServersUntilTools();
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     assert.equal(await keyFetches(), before + 1);
     assert.ok(await api.keyStore.get(deployed.resourceId));
@@ -80,7 +80,7 @@ describe('deploy with azd, connect in one click, the key only in SecretStorage',
       'the new key in SecretStorage',
       async () => (await api.keyStore.get(deployed.resourceId)) === key,
     );
-    await startMcpServersUntilTools(5);
+    await startMcpServersUntilTools();
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     assert.equal(await keyFetches(), before + 1, 'exactly one refetch');
   });

@@ -33,12 +33,20 @@ export async function eventually<T>(
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
 
+/** The server's tools; VS Code lists each as an MCP tool whose name ends in `_<name>`. */
+export const serverToolNames = [
+  'hello_mcp',
+  'save_snippet',
+  'get_snippet',
+  'list_snippets',
+  'get_weather',
+  'analyze_invoice',
+] as const;
+
+const serverToolSuffix = new RegExp(`_(${serverToolNames.join('|')})$`);
+
 export function ourMcpTools(): vscode.LanguageModelToolInformation[] {
-  return vscode.lm.tools.filter(
-    (tool) =>
-      tool.tags.includes('mcp') &&
-      /_(hello_mcp|save_snippet|get_snippet|list_snippets|get_weather)$/.test(tool.name),
-  );
+  return vscode.lm.tools.filter((tool) => tool.tags.includes('mcp') && serverToolSuffix.test(tool.name));
 }
 
 /**
@@ -46,7 +54,7 @@ export function ourMcpTools(): vscode.LanguageModelToolInformation[] {
  * The command returns at once while the provider's definitions have not arrived, hence the loop.
  */
 export async function startMcpServersUntilTools(
-  count: number,
+  count: number = serverToolNames.length,
 ): Promise<vscode.LanguageModelToolInformation[]> {
   return eventually(
     `${count} MCP tools in vscode.lm.tools`,

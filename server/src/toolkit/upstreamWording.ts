@@ -1,0 +1,45 @@
+// Words for failures of the web services tools call, shared so every tool describes a refused
+// connection or a slow answer the same way.
+
+/** fetch reports every network failure as "fetch failed"; the cause's code says which one. */
+export function networkProblem(error: unknown): string {
+  const code = errorCode(error instanceof Error ? error.cause : undefined);
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'the connection was refused';
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+    case 'EPIPE':
+      return 'the connection was closed before a complete answer arrived';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name could not be resolved';
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'the connection timed out';
+    case undefined:
+      return 'the request failed';
+    default:
+      return code.startsWith('ERR_TLS') || code.includes('CERT')
+        ? `the TLS connection failed (${code})`
+        : `the request failed (${code})`;
+  }
+}
+
+function errorCode(cause: unknown): string | undefined {
+  if (typeof cause !== 'object' || cause === null) return undefined;
+  if ('code' in cause && typeof cause.code === 'string') return cause.code;
+  // Connecting to a name with several addresses fails with an AggregateError of per-address errors.
+  if (cause instanceof AggregateError) return errorCode(cause.errors[0]);
+  return undefined;
+}
+
+export function describeDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+/** A service's own explanation as one line, without its closing full stop, cut to `max` characters. */
+export function oneLine(text: string, max = 300): string {
+  const line = text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+  return line.length > max ? `${line.slice(0, max)}…` : line;
+}

@@ -1,0 +1,826 @@
+// analyze_invoice over real HTTP against the loopback Content Understanding fake: the shipped
+// samples, polling, time-outs, throttling, sign-in failures, malformed answers, the service's
+// MissingModelDeploymentMapping failure and the bad-input table; then the identity path for real,
+// with the built embedded host signing in through @azure/identity and the fake azd.
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AccessToken, TokenCredential } from '@azure/identity';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { callTool } from '../../server/src/toolkit/callTool';
+import { functionsToolProperties, inputJsonSchema } from '../../server/src/toolkit/schemas';
+import { analyzeInvoice } from '../../server/src/tools/analyzeInvoice';
+import { INVOICE_MAX_BYTES, invoiceContentTypes } from '../../server/src/invoices/invoiceFiles';
+import type {
+  ContentUnderstandingSettings,
+  InvoiceSettings,
+} from '../../server/src/invoices/invoiceSettings';
+import {
+  sampleInvoices,
+  sampleTotals,
+  type SampleInvoice,
+} from '../../server/dev/sampleInvoices/sampleInvoices';
+import {
+  COGNITIVE_SERVICES_AUDIENCE,
+  FAKE_CU_API_KEY,
+  startFakeContentUnderstanding,
+  type FakeContentUnderstanding,
+} from '../fakes/contentUnderstanding';
+import { recordingLogger, testDependencies } from '../support/testDependencies';
+import { freePort, startNodeProcess } from '../support/processes';
+import { connectClient } from '../support/mcpClients';
+
+const samplesDir = path.resolve(__dirname, '../../server/data');
+const [contoso, fabrikam] = sampleInvoices as [SampleInvoice, SampleInvoice];
+const scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-invoices-'));
+
+let fake: FakeContentUnderstanding;
+let log: ReturnType<typeof recordingLogger>;
+
+before(async () => {
+  fake = await startFakeContentUnderstanding();
+});
+after(async () => {
+  await fake.close();
+  rmSync(scratch, { recursive: true, force: true });
+});
+beforeEach(() => {
+  fake.reset();
+  log = recordingLogger();
+});
+afterEach(() => {
+  for (const line of log.lines)
+    assert.doesNotMatch(line, new RegExp(FAKE_CU_API_KEY), 'the key reached the log');
+});
+
+function service(overrides: Partial<ContentUnderstandingSettings> = {}): ContentUnderstandingSettings {
+  return {
+    endpoint: fake.endpoint,
+    apiVersion: '2025-11-01',
+    analyzerId: 'prebuilt-invoice',
+    auth: { kind: 'apiKey', apiKey: FAKE_CU_API_KEY },
+    pollIntervalMs: 20,
+    pollTimeoutMs: 5000,
+    ...overrides,
+  };
+}
+
+async function analyze(
+  args: unknown,
+  invoices: Partial<InvoiceSettings> = {},
+  signal?: AbortSignal,
+): Promise<CallToolResult> {
+  const deps = testDependencies({ invoices: { dataDir: samplesDir, service: service(), ...invoices }, log });
+  const result = await callTool(analyzeInvoice, args, deps, signal);
+  const text = textOf(result);
+  assert.doesNotMatch(text, new RegExp(FAKE_CU_API_KEY), 'the key reached the result');
+  assert.doesNotMatch(text, /^\s*at /m, 'a stack trace reached the result');
+  return result;
+}
+
+function textOf(result: CallToolResult): string {
+  const [first] = result.content;
+  assert.ok(first?.type === 'text', 'the result starts with a text block');
+  return first.text;
+}
+
+async function expectError(
+  args: unknown,
+  invoices: Partial<InvoiceSettings>,
+  ...expected: RegExp[]
+): Promise<string> {
+  const result = await analyze(args, invoices);
+  const text = textOf(result);
+  assert.equal(result.isError, true, `expected an error, got: ${text}`);
+  assert.equal(result.structuredContent, undefined);
+  for (const pattern of expected) assert.match(text, pattern);
+  return text;
+}
+
+/** What the tool should report for a sample: the values the generator printed on it. */
+function expectedStructure(invoice: SampleInvoice, contentType: string): Record<string, unknown> {
+  const totals = sampleTotals(invoice);
+  const money = (amount: number) => ({ amount, currency: invoice.currency });
+  return {
+    fileName: invoice.fileName,
+    contentType,
+    analyzerId: 'prebuilt-invoice',
+    vendor: invoice.vendor.name,
+    invoiceNumber: invoice.invoiceNumber,
+    invoiceDate: invoice.invoiceDate,
+    dueDate: invoice.dueDate,
+    subtotal: money(totals.subtotal),
+    tax: money(totals.tax),
+    total: money(totals.total),
+    lineItems: invoice.lineItems.map((item, i) => ({
+      description: item.description,
+      quantity: item.quantity,
+      unitPrice: money(item.unitPrice),
+      amount: money(totals.lineAmounts[i] ?? 0),
+    })),
+  };
+}
+
+/** A static token for the in-process identity tests; the real sign-in is tested with the fake azd below. */
+function tokenFor(audience: string): TokenCredential {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const token = `${part({ alg: 'none' })}.${part({ aud: audience })}.signature`;
+  return {
+    getToken: (): Promise<AccessToken> =>
+      Promise.resolve({ token, expiresOnTimestamp: Date.now() + 3600_000 }),
+  };
+}
+
+function identity(credential: TokenCredential): ContentUnderstandingSettings['auth'] {
+  return { kind: 'identity', credential, description: 'the test identity' };
+}
+
+describe('analyze_invoice: the tool as MCP clients see it', () => {
+  test('four string arguments, fileName required; the Functions host declares the same', () => {
+    const schema = inputJsonSchema(analyzeInvoice);
+    assert.deepEqual(Object.keys(schema.properties), ['fileName', 'invoiceId', 'contentType', 'analyzerId']);
+    assert.deepEqual(schema.required, ['fileName']);
+    assert.equal(schema.additionalProperties, false);
+    // Every type the tool reads is published, the samples' among them.
+    assert.deepEqual(schema.properties.contentType?.enum, [...invoiceContentTypes]);
+    assert.ok(invoiceContentTypes.includes('application/pdf') && invoiceContentTypes.includes('image/png'));
+    const properties = functionsToolProperties(analyzeInvoice);
+    assert.deepEqual(
+      properties.map(({ propertyName, propertyType, isRequired, isArray }) => [
+        propertyName,
+        propertyType,
+        isRequired,
+        isArray,
+      ]),
+      [
+        ['fileName', 'string', true, false],
+        ['invoiceId', 'string', false, false],
+        ['contentType', 'string', false, false],
+        ['analyzerId', 'string', false, false],
+      ],
+    );
+    for (const property of properties)
+      assert.ok(property.description, `${property.propertyName} is described`);
+  });
+});
+
+describe('analyze_invoice against Content Understanding', () => {
+  test('the sample PDF: vendor, number, dates, totals and line items, as text and structured content', async () => {
+    const result = await analyze({ fileName: contoso.fileName });
+    assert.equal(result.isError, undefined, textOf(result));
+    assert.deepEqual(result.structuredContent, expectedStructure(contoso, 'application/pdf'));
+    assert.equal(
+      textOf(result),
+      [
+        'Invoice INV-2026-0042 from Contoso Office Supplies Ltd., read from invoices/contoso-INV-2026-0042.pdf with prebuilt-invoice.',
+        'Invoice date: 2026-11-02',
+        'Due date: 2026-12-02',
+        'Line items:',
+        '- A4 copy paper, 500 sheets: 20 × 4.50 USD = 90.00 USD',
+        '- Ballpoint pens, box of 50: 4 × 12.25 USD = 49.00 USD',
+        '- Ergonomic office chair: 2 × 189.00 USD = 378.00 USD',
+        'Subtotal: 517.00 USD',
+        'Tax: 51.70 USD',
+        'Total: 568.70 USD',
+      ].join('\n'),
+    );
+    // One upload with the key, the file's type and the configured version, then the status requests.
+    const [upload, ...polls] = fake.requests;
+    assert.deepEqual(upload, {
+      method: 'POST',
+      path: '/contentunderstanding/analyzers/prebuilt-invoice:analyzeBinary',
+      query: { 'api-version': '2025-11-01' },
+      apiKey: FAKE_CU_API_KEY,
+      contentType: 'application/pdf',
+      bodyBytes: 3599,
+    });
+    assert.equal(polls.length, 2, 'one Running, then Succeeded');
+    for (const poll of polls) {
+      assert.equal(poll.method, 'GET');
+      assert.match(poll.path, /^\/contentunderstanding\/analyzerResults\/[0-9a-f-]{36}$/);
+      assert.deepEqual(poll.query, { 'api-version': '2025-11-01' });
+      assert.equal(poll.apiKey, FAKE_CU_API_KEY);
+    }
+  });
+
+  test('the sample image, addressed through its sub-folder (invoiceId), reads as the PNG it is', async () => {
+    const result = await analyze({ invoiceId: 'invoices', fileName: path.basename(fabrikam.fileName) });
+    assert.equal(result.isError, undefined, textOf(result));
+    assert.deepEqual(result.structuredContent, expectedStructure(fabrikam, 'image/png'));
+    assert.match(textOf(result), /^Invoice FAB-11873 from Fabrikam Print & Design GmbH,/);
+    assert.match(textOf(result), /Total: 1368\.50 EUR$/);
+    assert.equal(fake.requests[0]?.contentType, 'image/png');
+  });
+
+  test('amounts as Document Intelligence-style currency values read the same', async () => {
+    fake.setMoneyShape('currency');
+    const result = await analyze({ fileName: contoso.fileName });
+    assert.deepEqual(result.structuredContent, expectedStructure(contoso, 'application/pdf'));
+  });
+
+  test('keeps polling while the operation is Running, at the configured interval', async () => {
+    fake.setBehaviour({ kind: 'normal', runningPolls: 4 });
+    const started = Date.now();
+    const result = await analyze(
+      { fileName: contoso.fileName },
+      { service: service({ pollIntervalMs: 60 }) },
+    );
+    assert.equal(result.isError, undefined, textOf(result));
+    assert.equal(fake.requests.filter((request) => request.method === 'GET').length, 5);
+    assert.ok(Date.now() - started >= 5 * 60, 'each status request waited for the interval');
+  });
+
+  test('an analyzer given as an argument replaces the configured one', async () => {
+    const result = await analyze({ fileName: contoso.fileName, analyzerId: 'prebuilt-document' });
+    assert.equal(result.isError, undefined, textOf(result));
+    assert.equal(fake.requests[0]?.path, '/contentunderstanding/analyzers/prebuilt-document:analyzeBinary');
+    assert.equal((result.structuredContent as { analyzerId: string }).analyzerId, 'prebuilt-document');
+  });
+
+  test('gives up after CONTENT_UNDERSTANDING_POLL_TIMEOUT_SECONDS, naming the setting and its value', async () => {
+    fake.setBehaviour({ kind: 'neverFinishes' });
+    const started = Date.now();
+    await expectError(
+      { fileName: contoso.fileName },
+      { service: service({ pollIntervalMs: 50, pollTimeoutMs: 400 }) },
+      /^Content Understanding had not finished analyzing "invoices\/contoso-INV-2026-0042\.pdf" after 400 ms \(last status: Running\)\. Try again later, or raise CONTENT_UNDERSTANDING_POLL_TIMEOUT_SECONDS \(now 0\.4\) for long documents\.$/,
+    );
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed >= 400 && elapsed < 2000, `stopped at the deadline (${elapsed} ms)`);
+    assert.match(log.lines.join('\n'), /warn: analyze_invoice: Content Understanding had not finished/);
+  });
+
+  test('a 429 with Retry-After is waited out and the document analyzed', async () => {
+    fake.setBehaviour({ kind: 'throttle', times: 1, retryAfterSeconds: 1 });
+    const started = Date.now();
+    const result = await analyze({ fileName: contoso.fileName });
+    assert.equal(result.isError, undefined, textOf(result));
+    assert.ok(Date.now() - started >= 1000, 'Retry-After: 1 was honoured');
+    assert.equal(fake.requests.filter((request) => request.method === 'POST').length, 2);
+  });
+
+  test('429 after 429: stops after four attempts and says the resource is throttling', async () => {
+    fake.setBehaviour({ kind: 'throttle', times: 100, retryAfterSeconds: 0 });
+    await expectError(
+      { fileName: contoso.fileName },
+      {},
+      /^Content Understanding answered HTTP 429 \(429: Rate limit is exceeded\. Try again later\) to 4 attempts in a row: the resource is throttling requests\. Wait a minute and try again, or raise its rate limit in the Azure portal\.$/,
+    );
+    assert.equal(fake.requests.length, 4);
+  });
+
+  test('a Retry-After beyond the time-out is not waited for', async () => {
+    fake.setBehaviour({ kind: 'throttle', times: 1, retryAfterSeconds: 30 });
+    const started = Date.now();
+    await expectError({ fileName: contoso.fileName }, {}, /HTTP 429 .*: the resource is throttling requests/);
+    assert.ok(Date.now() - started < 2000);
+    assert.equal(fake.requests.length, 1);
+  });
+
+  test('a wrong key: 401, and the message names CONTENT_UNDERSTANDING_API_KEY', async () => {
+    await expectError(
+      { fileName: contoso.fileName },
+      { service: service({ auth: { kind: 'apiKey', apiKey: 'not-the-key' } }) },
+      /^Content Understanding answered HTTP 401 \(401: Access denied due to invalid subscription key or wrong API endpoint\. .*\): the API key was not accepted\. Set CONTENT_UNDERSTANDING_API_KEY to Key 1 or Key 2/,
+    );
+  });
+
+  test('an identity: the bearer token for https://cognitiveservices.azure.com is sent instead of a key', async () => {
+    const result = await analyze(
+      { fileName: contoso.fileName },
+      { service: service({ auth: identity(tokenFor(COGNITIVE_SERVICES_AUDIENCE)) }) },
+    );
+    assert.equal(result.isError, undefined, textOf(result));
+    for (const request of fake.requests) {
+      assert.equal(request.bearerAudience, COGNITIVE_SERVICES_AUDIENCE);
+      assert.equal(request.apiKey, undefined);
+    }
+  });
+
+  test('an identity without the role: 403, and the message names the role to grant', async () => {
+    fake.setIdentityHasRole(false);
+    await expectError(
+      { fileName: contoso.fileName },
+      { service: service({ auth: identity(tokenFor(COGNITIVE_SERVICES_AUDIENCE)) }) },
+      /^Content Understanding answered HTTP 403 \(PermissionDenied: .*\): the test identity may not use the resource\. Grant it the "Cognitive Services User" role on the Content Understanding resource/,
+    );
+  });
+
+  test('a token for another audience: 401, and the message says which sign-in was used', async () => {
+    await expectError(
+      { fileName: contoso.fileName },
+      { service: service({ auth: identity(tokenFor('https://management.azure.com')) }) },
+      /HTTP 401 .*: the token from the test identity was not accepted\./,
+    );
+  });
+
+  test('no sign-in available: the credential’s reason, and the way to use a key instead', async () => {
+    const signedOut: TokenCredential = {
+      getToken: () =>
+        Promise.reject(
+          new Error('Please run "azd auth login" from a command prompt to authenticate.\nMore text'),
+        ),
+    };
+    await expectError(
+      { fileName: contoso.fileName },
+      { service: service({ auth: identity(signedOut) }) },
+      /^Could not get a token for Content Understanding with the test identity: Please run "azd auth login" from a command prompt to authenticate\. Sign in, or set CONTENT_UNDERSTANDING_API_KEY to use a key instead\.$/,
+    );
+    assert.equal(fake.requests.length, 0);
+  });
+
+  test('MissingModelDeploymentMapping when submitting: how to set the default model deployments', async () => {
+    fake.setBehaviour({ kind: 'missingDeployments', at: 'submit' });
+    await expectError(
+      { fileName: contoso.fileName },
+      {},
+      /^Content Understanding cannot run analyzer "prebuilt-invoice" yet \(MissingModelDeploymentMapping\): the resource has no default model deployments\./,
+      /set them as the default model deployments for Content Understanding, on its settings page in the Foundry portal or with PATCH \{endpoint\}\/contentunderstanding\/defaults/,
+      /https:\/\/aka\.ms\/cudoc-quickstart-rest/,
+    );
+  });
+
+  test('MissingModelDeploymentMapping failing the operation gets the same explanation', async () => {
+    fake.setBehaviour({ kind: 'missingDeployments', at: 'operation' });
+    await expectError(
+      { fileName: contoso.fileName },
+      {},
+      /^Content Understanding cannot run analyzer "prebuilt-invoice" yet \(MissingModelDeploymentMapping\)/,
+    );
+  });
+
+  test('a failed operation passes the service’s reason on', async () => {
+    fake.setBehaviour({
+      kind: 'fail',
+      error: { code: 'InvalidContent', message: 'The file is corrupted or format is unsupported.' },
+    });
+    await expectError(
+      { fileName: contoso.fileName },
+      {},
+      /^Content Understanding could not analyze "invoices\/contoso-INV-2026-0042\.pdf": InvalidContent: The file is corrupted or format is unsupported\.$/,
+    );
+  });
+
+  test('an unknown analyzer: 404, naming the argument and CONTENT_UNDERSTANDING_ANALYZER_ID', async () => {
+    await expectError(
+      { fileName: contoso.fileName, analyzerId: 'my-missing-analyzer' },
+      {},
+      /HTTP 404 .*: there is no analyzer "my-missing-analyzer" there\. Check the analyzerId argument or CONTENT_UNDERSTANDING_ANALYZER_ID/,
+    );
+  });
+
+  test('service trouble (503 on every try) is reported as such after the retries', async () => {
+    fake.setBehaviour({
+      kind: 'respond',
+      at: 'submit',
+      status: 503,
+      body: { error: { code: 'ServiceUnavailable', message: 'Busy.' } },
+      headers: { 'retry-after': '0' },
+    });
+    await expectError(
+      { fileName: contoso.fileName },
+      {},
+      /^Content Understanding answered HTTP 503 \(ServiceUnavailable: Busy\): the service is having trouble\. Try again later\.$/,
+    );
+    assert.equal(fake.requests.length, 4);
+  });
+
+  test('an endpoint nothing answers on: names CONTENT_UNDERSTANDING_ENDPOINT', async () => {
+    const port = await freePort();
+    await expectError(
+      { fileName: contoso.fileName },
+      { service: service({ endpoint: `http://127.0.0.1:${port}` }) },
+      new RegExp(
+        `^Could not reach Content Understanding at 127\\.0\\.0\\.1:${port}: the connection was refused\\. Check CONTENT_UNDERSTANDING_ENDPOINT`,
+      ),
+    );
+  });
+
+  test('cancelled by the client while waiting: says so, and stops polling', async () => {
+    fake.setBehaviour({ kind: 'neverFinishes' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    const result = await analyze(
+      { fileName: contoso.fileName },
+      { service: service({ pollIntervalMs: 30 }) },
+      controller.signal,
+    );
+    assert.equal(textOf(result), 'The invoice analysis was cancelled.');
+    const polls = fake.requests.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(fake.requests.length, polls);
+  });
+
+  test('Content Understanding not configured: the file is still checked first, then the setting is named', async () => {
+    const unconfigured = {
+      service: {
+        problem:
+          'analyze_invoice needs Azure AI Content Understanding: set CONTENT_UNDERSTANDING_ENDPOINT to …',
+      },
+    };
+    await expectError({ fileName: 'invoices/nope.pdf' }, unconfigured, /^No file "invoices\/nope\.pdf"/);
+    await expectError(
+      { fileName: contoso.fileName },
+      unconfigured,
+      /^analyze_invoice needs Azure AI Content Understanding: set CONTENT_UNDERSTANDING_ENDPOINT/,
+    );
+    assert.equal(fake.requests.length, 0);
+  });
+});
+
+describe('analyze_invoice: malformed answers from the service', () => {
+  const malformed: [what: string, setup: () => void, expected: RegExp][] = [
+    [
+      'a status that is not JSON',
+      () => fake.setBehaviour({ kind: 'respond', at: 'poll', status: 200, body: '<html>gateway</html>' }),
+      /^Content Understanding sent the operation status that is not JSON\. Try again later; if it persists, check CONTENT_UNDERSTANDING_ENDPOINT and CONTENT_UNDERSTANDING_API_VERSION\.$/,
+    ],
+    [
+      'a status without a status',
+      () => fake.setBehaviour({ kind: 'respond', at: 'poll', status: 200, body: { id: 'x' } }),
+      /sent the operation status in an unexpected shape \(status: /,
+    ],
+    [
+      'an unknown status',
+      () =>
+        fake.setBehaviour({
+          kind: 'respond',
+          at: 'poll',
+          status: 200,
+          body: { id: 'x', status: 'Pondering' },
+        }),
+      /reported the unknown operation status "Pondering"/,
+    ],
+    [
+      'success without contents',
+      () => fake.setBehaviour({ kind: 'result', result: { analyzerId: 'prebuilt-invoice' } }),
+      /unexpected shape \(result\.contents: /,
+    ],
+    [
+      'success with an empty contents list',
+      () => fake.setBehaviour({ kind: 'result', result: { contents: [] } }),
+      /reported success without any analyzed content/,
+    ],
+    [
+      'contents without fields',
+      () =>
+        fake.setBehaviour({ kind: 'result', result: { contents: [{ kind: 'document', markdown: '# x' }] } }),
+      /^Analyzer "prebuilt-invoice" returned no fields for "invoices\/contoso-INV-2026-0042\.pdf": it only extracts text\./,
+    ],
+    [
+      'a field of the wrong type',
+      () =>
+        fake.setBehaviour({
+          kind: 'result',
+          result: { contents: [{ fields: { InvoiceDate: { type: 'number', valueNumber: 20261102 } } }] },
+        }),
+      /^Content Understanding returned InvoiceDate as a field of type "number" where a date was expected/,
+    ],
+    [
+      'a line item of the wrong shape',
+      () =>
+        fake.setBehaviour({
+          kind: 'result',
+          result: {
+            contents: [
+              {
+                fields: {
+                  LineItems: {
+                    type: 'array',
+                    valueArray: [
+                      { type: 'object', valueObject: { Quantity: { type: 'string', valueString: 'two' } } },
+                    ],
+                  },
+                },
+              },
+            ],
+          },
+        }),
+      /returned LineItems\[0\]\.Quantity as a field of type "string" where a number was expected/,
+    ],
+    [
+      'a value that does not match its declared type',
+      () =>
+        fake.setBehaviour({
+          kind: 'result',
+          result: { contents: [{ fields: { TotalAmount: { type: 'number', valueNumber: '12' } } }] },
+        }),
+      /unexpected shape \(result\.contents\.0\.fields\.TotalAmount\.valueNumber: /,
+    ],
+    [
+      'no invoice fields at all',
+      () =>
+        fake.setBehaviour({
+          kind: 'result',
+          result: { contents: [{ fields: { Summary: { type: 'string', valueString: 'A letter.' } } }] },
+        }),
+      /^Content Understanding found no invoice fields in "invoices\/contoso-INV-2026-0042\.pdf" with analyzer "prebuilt-invoice"\. Check that it is an invoice/,
+    ],
+    [
+      'an accepted request without Operation-Location',
+      () =>
+        fake.setBehaviour({
+          kind: 'respond',
+          at: 'submit',
+          status: 202,
+          body: { id: 'x', status: 'NotStarted' },
+        }),
+      /^Content Understanding accepted the document but sent no Operation-Location header\./,
+    ],
+    [
+      'an Operation-Location on another host',
+      () =>
+        fake.setBehaviour({
+          kind: 'respond',
+          at: 'submit',
+          status: 202,
+          body: {},
+          headers: {
+            'operation-location': 'https://elsewhere.example/contentunderstanding/analyzerResults/1',
+          },
+        }),
+      /sent an Operation-Location on another host \(elsewhere\.example\); it is not polled/,
+    ],
+    [
+      'a redirect, which is not followed (it would carry the key elsewhere)',
+      () =>
+        fake.setBehaviour({
+          kind: 'respond',
+          at: 'submit',
+          status: 307,
+          body: {},
+          headers: { location: 'http://127.0.0.1:9/steal' },
+        }),
+      /answered HTTP 307 instead of 202 Accepted/,
+    ],
+    [
+      'a 200 where 202 belongs',
+      () => fake.setBehaviour({ kind: 'respond', at: 'submit', status: 200, body: {} }),
+      /answered HTTP 200 instead of 202 Accepted/,
+    ],
+  ];
+  for (const [what, setup, expected] of malformed) {
+    test(`${what}: a clear error, no crash`, async () => {
+      setup();
+      await expectError({ fileName: contoso.fileName }, {}, expected);
+    });
+  }
+
+  test('partial results: what was found is reported, the rest says "not found"', async () => {
+    fake.setBehaviour({
+      kind: 'result',
+      result: {
+        contents: [
+          { fields: { InvoiceId: { type: 'string', valueString: 'X-1' }, DueDate: { type: 'date' } } },
+        ],
+      },
+    });
+    const result = await analyze({ fileName: contoso.fileName });
+    assert.equal(
+      textOf(result),
+      [
+        'Invoice X-1 (vendor not found), read from invoices/contoso-INV-2026-0042.pdf with prebuilt-invoice.',
+        'Invoice date: not found',
+        'Due date: not found',
+        'Line items: none found',
+        'Subtotal: not found',
+        'Tax: not found',
+        'Total: not found',
+      ].join('\n'),
+    );
+    assert.deepEqual(result.structuredContent, {
+      fileName: contoso.fileName,
+      contentType: 'application/pdf',
+      analyzerId: 'prebuilt-invoice',
+      vendor: null,
+      invoiceNumber: 'X-1',
+      invoiceDate: null,
+      dueDate: null,
+      subtotal: null,
+      tax: null,
+      total: null,
+      lineItems: [],
+    });
+  });
+});
+
+describe('analyze_invoice: bad input never reaches the service', () => {
+  // A data folder of its own, with the awkward files the table needs.
+  const dataDir = path.join(scratch, 'data');
+  before(() => {
+    mkdirSync(path.join(dataDir, 'invoices'), { recursive: true });
+    copyFileSync(path.join(samplesDir, contoso.fileName), path.join(dataDir, contoso.fileName));
+    writeFileSync(path.join(dataDir, 'invoices/empty.pdf'), '');
+    writeFileSync(path.join(dataDir, 'invoices/notes.txt'), 'not an invoice');
+    writeFileSync(path.join(dataDir, 'invoices/fake.pdf'), 'plain text pretending to be a PDF');
+    copyFileSync(path.join(samplesDir, fabrikam.fileName), path.join(dataDir, 'invoices/picture.pdf'));
+    // Sparse: one byte over the limit without writing 20 MiB.
+    writeFileSync(path.join(dataDir, 'invoices/huge.pdf'), '%PDF-1.7\n');
+    truncateSync(path.join(dataDir, 'invoices/huge.pdf'), INVOICE_MAX_BYTES + 1);
+    writeFileSync(path.join(scratch, 'secret.pdf'), '%PDF-1.7 outside the data folder');
+    symlinkSync(path.join(scratch, 'secret.pdf'), path.join(dataDir, 'invoices/link.pdf'));
+  });
+
+  // Links are not listed: only regular files inside the folder are offered.
+  const available =
+    'Files you can analyze (fileName, relative to the data folder): "invoices/contoso-INV-2026-0042.pdf", "invoices/empty.pdf", "invoices/fake.pdf", "invoices/huge.pdf", "invoices/picture.pdf".';
+  const cases: [what: string, args: unknown, expected: RegExp | string][] = [
+    ['no fileName', {}, /^Invalid arguments for analyze_invoice: fileName is required \(a string\)\.$/],
+    [
+      'an empty fileName',
+      { fileName: ' ' },
+      /^Invalid arguments for analyze_invoice: fileName must not be empty\.$/,
+    ],
+    ['fileName as a number', { fileName: 42 }, /fileName must be a string, not a number/],
+    [
+      '"../x"',
+      { fileName: '../secret.pdf' },
+      /fileName must not contain "\.\." \(it would leave the data folder\); use a path inside the data folder such as "invoices\/contoso-INV-2026-0042\.pdf"/,
+    ],
+    ['".." inside the path', { fileName: 'invoices/../../secret.pdf' }, /fileName must not contain "\.\."/],
+    ['an absolute path', { fileName: '/etc/passwd' }, /fileName must not be an absolute path/],
+    [
+      'a Windows absolute path',
+      { fileName: 'C:\\Windows\\win.ini' },
+      /fileName must not be an absolute path/,
+    ],
+    ['backslashes', { fileName: 'invoices\\x.pdf' }, /fileName must separate folders with "\/", not "\\"/],
+    [
+      'a control character',
+      { fileName: 'in\u0000voice.pdf' },
+      /fileName must not contain control characters/,
+    ],
+    ['an empty step', { fileName: 'invoices//x.pdf' }, /fileName must not contain empty or "\." steps/],
+    [
+      'a sub-folder escape through invoiceId',
+      { invoiceId: '..', fileName: 'secret.pdf' },
+      /invoiceId must not contain "\.\." .* such as "invoices"/,
+    ],
+    [
+      'an absolute invoiceId',
+      { invoiceId: '/tmp', fileName: 'secret.pdf' },
+      /invoiceId must not be an absolute path/,
+    ],
+    [
+      'an unknown field',
+      { fileName: contoso.fileName, pages: '1-2' },
+      /arguments has unknown field "pages"; remove it/,
+    ],
+    [
+      'an unsupported contentType',
+      { fileName: contoso.fileName, contentType: 'text/plain' },
+      /contentType must be one of application\/pdf, image\/jpeg, image\/png, image\/tiff, image\/bmp, image\/heif/,
+    ],
+    [
+      'a malformed analyzerId',
+      { fileName: contoso.fileName, analyzerId: 'prebuilt invoice' },
+      /analyzerId must be 1-64 letters, digits, "\.", "_" or "-"/,
+    ],
+    [
+      'a file that is not there',
+      { fileName: 'invoices/missing.pdf' },
+      `No file "invoices/missing.pdf" in the invoice data folder. ${available}`,
+    ],
+    [
+      'a file that is not in the sub-folder',
+      { invoiceId: 'invoices', fileName: 'missing.pdf' },
+      `No file "missing.pdf" in sub-folder "invoices" in the invoice data folder. ${available}`,
+    ],
+    ['a folder', { fileName: 'invoices' }, `"invoices" is a folder, not a file. ${available}`],
+    [
+      'a link leading outside the data folder',
+      { fileName: 'invoices/link.pdf' },
+      '"invoices/link.pdf" leads outside the invoice data folder (through a link); it cannot be read.',
+    ],
+    [
+      'an empty file',
+      { fileName: 'invoices/empty.pdf' },
+      '"invoices/empty.pdf" is empty; there is nothing to analyze.',
+    ],
+    [
+      'an oversize file',
+      { fileName: 'invoices/huge.pdf' },
+      '"invoices/huge.pdf" is 20 MiB; analyze_invoice sends files of at most 20 MiB. Split the document or reduce its resolution.',
+    ],
+    [
+      'a file type it cannot tell',
+      { fileName: 'invoices/notes.txt' },
+      /^Cannot tell what kind of file "invoices\/notes\.txt" is from its name\. Pass contentType, one of application\/pdf,/,
+    ],
+    [
+      'text named .pdf',
+      { fileName: 'invoices/fake.pdf' },
+      /^"invoices\/fake\.pdf" is not a PDF or any other file analyze_invoice reads \(PDF, JPEG, PNG, TIFF, BMP or HEIF\); its content does not match its name\.$/,
+    ],
+    [
+      'a PNG named .pdf',
+      { fileName: 'invoices/picture.pdf' },
+      '"invoices/picture.pdf" is a PNG image despite its name. Pass contentType "image/png".',
+    ],
+    [
+      'a contentType that contradicts the content',
+      { fileName: contoso.fileName, contentType: 'image/png' },
+      '"invoices/contoso-INV-2026-0042.pdf" is a PDF, but contentType says image/png. Pass contentType "application/pdf", or leave it out.',
+    ],
+  ];
+  for (const [what, args, expected] of cases) {
+    test(`refuses ${what}`, async () => {
+      const text = await expectError(args, { dataDir }, ...(typeof expected === 'string' ? [] : [expected]));
+      if (typeof expected === 'string') assert.equal(text, expected);
+      assert.deepEqual(fake.requests, [], 'nothing was sent to Content Understanding');
+      assert.doesNotMatch(
+        text,
+        new RegExp(scratch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+        'no server path is revealed',
+      );
+    });
+  }
+
+  test('a PNG named .pdf is analyzed when the caller says what it is', async () => {
+    const result = await analyze({ fileName: 'invoices/picture.pdf', contentType: 'image/png' }, { dataDir });
+    assert.equal(result.isError, undefined, textOf(result));
+    assert.equal(fake.requests[0]?.contentType, 'image/png');
+    assert.equal(
+      (result.structuredContent as { invoiceNumber: string }).invoiceNumber,
+      fabrikam.invoiceNumber,
+    );
+  });
+
+  test('a data folder that does not exist names INVOICE_DATA_DIR', async () => {
+    await expectError(
+      { fileName: contoso.fileName },
+      { dataDir: path.join(scratch, 'nowhere') },
+      /^The invoice data folder does not exist on the server\. Set INVOICE_DATA_DIR/,
+    );
+  });
+
+  test('an empty data folder says how to fill it', async () => {
+    const empty = path.join(scratch, 'empty-data');
+    mkdirSync(empty);
+    await expectError(
+      { fileName: 'x.pdf' },
+      { dataDir: empty },
+      /^No file "x\.pdf" in the invoice data folder\. The folder holds no PDF or image files; add invoices to it/,
+    );
+  });
+});
+
+describe('analyze_invoice in the built embedded host, signed in through the Azure Developer CLI', () => {
+  test('no API key: @azure/identity runs azd for a Content Understanding token, and the shipped samples are found', async () => {
+    const bundle = path.resolve(__dirname, '../../server/dist/embedded.js');
+    const fakeAzdDir = path.resolve(__dirname, '../fakes/azd');
+    const azdConfig = path.join(scratch, 'azd.json');
+    writeFileSync(azdConfig, JSON.stringify({ signedIn: true }));
+    const port = await freePort();
+    // Nothing that would make the credential think it runs in Azure, and no data folder override:
+    // the bundle must find server/data itself.
+    const {
+      IDENTITY_ENDPOINT: _i,
+      MSI_ENDPOINT: _m,
+      INVOICE_DATA_DIR: _d,
+      CONTENT_UNDERSTANDING_API_KEY: _k,
+      ...env
+    } = process.env;
+    const host = startNodeProcess(bundle, {
+      ...env,
+      PORT: String(port),
+      PATH: `${fakeAzdDir}${path.delimiter}${process.env.PATH ?? ''}`,
+      FAKE_AZD_CONFIG: azdConfig,
+      CONTENT_UNDERSTANDING_ENDPOINT: fake.endpoint,
+      CONTENT_UNDERSTANDING_API_KEY: '',
+      CONTENT_UNDERSTANDING_POLL_INTERVAL_SECONDS: '0.05',
+    });
+    try {
+      await host.waitForLine(/ready:/);
+      const client = await connectClient(`http://127.0.0.1:${port}/runtime/webhooks/mcp`, 'streamable-http');
+      const result = (await client.callTool({
+        name: 'analyze_invoice',
+        arguments: { fileName: fabrikam.fileName },
+      })) as CallToolResult;
+      await client.close();
+      assert.equal(result.isError, undefined, textOf(result));
+      assert.deepEqual(result.structuredContent, expectedStructure(fabrikam, 'image/png'));
+      assert.ok(fake.requests.length >= 2);
+      for (const request of fake.requests) {
+        assert.equal(
+          request.bearerAudience,
+          COGNITIVE_SERVICES_AUDIENCE,
+          'a token minted by azd for Content Understanding',
+        );
+        assert.equal(request.apiKey, undefined);
+      }
+    } finally {
+      await host.stop();
+    }
+  });
+});
