@@ -85,7 +85,7 @@ describe('Entra sign-in: VS Code connects with a bearer token, no key anywhere',
   it('VS Code starts it with a token from the configured provider; the tools are listed and invoked', async () => {
     const api = await testApi();
     const entra = await fakeEntra();
-    await startMcpServersUntilTools(5);
+    await startMcpServersUntilTools();
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     const token = entra.issuedTokens.at(-1);
     assert.ok(token, 'the token came from the test authentication provider');
@@ -144,7 +144,7 @@ describe('Entra sign-in: VS Code connects with a bearer token, no key anywhere',
 
     await nextTokensAre('valid');
     await vscode.commands.executeCommand('workbench.mcp.restartServer', serverId);
-    await startMcpServersUntilTools(5);
+    await startMcpServersUntilTools();
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
   });
 });
@@ -171,7 +171,7 @@ describe('Enable Entra sign-in on a key-mode app, then connect and call a tool w
     const api = await testApi();
     await vscode.commands.executeCommand('remoteMcp.connect', app);
     assert.ok(await api.keyStore.get(app.resourceId), 'the key is in SecretStorage');
-    await startMcpServersUntilTools(5);
+    await startMcpServersUntilTools();
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
   });
 
@@ -199,7 +199,7 @@ describe('Enable Entra sign-in on a key-mode app, then connect and call a tool w
 
     const issued = (await fakeEntra()).issuedTokens.length;
     await vscode.commands.executeCommand('workbench.mcp.restartServer', appId);
-    await startMcpServersUntilTools(5);
+    await startMcpServersUntilTools();
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     const token = (await fakeEntra()).issuedTokens.at(-1);
     assert.ok((await fakeEntra()).issuedTokens.length > issued && token, 'a token was asked for');
@@ -212,7 +212,7 @@ describe('Enable Entra sign-in on a key-mode app, then connect and call a tool w
     await vscode.commands.executeCommand('remoteMcp.disableEntraAuth', app);
     assert.equal((await settingsInArm()).authSettingsV2.platform?.enabled, false);
     await vscode.commands.executeCommand('workbench.mcp.restartServer', appId);
-    await startMcpServersUntilTools(5);
+    await startMcpServersUntilTools();
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     assert.ok(await api.keyStore.get(app.resourceId), 'the key is back in SecretStorage');
   });
