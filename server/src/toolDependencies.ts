@@ -1,12 +1,15 @@
 import type { ToolDependencies, ToolLogger } from './toolkit/dependencies';
 import { snippetStoreFromEnv } from './snippets/storageConnection';
 import { weatherSettingsFromEnv } from './weather/openMeteo';
+import { azureAnalysis } from './azureAnalysis/azureAnalysis';
+import { azureAnalysisSettingsFromEnv } from './azureAnalysis/analysisSettings';
 
 /** Builds what tools need from the host's environment (app settings in Azure, the shell locally). */
 export function toolDependenciesFromEnv(env: NodeJS.ProcessEnv, log: ToolLogger): ToolDependencies {
   return {
     snippets: snippetStoreFromEnv(env, log),
     weather: weatherSettingsFromEnv(env),
+    azureAnalysis: azureAnalysis(azureAnalysisSettingsFromEnv(env), log),
     log,
   };
 }

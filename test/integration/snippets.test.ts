@@ -22,7 +22,10 @@ function depsFor(connectionString: string): { deps: ToolDependencies; logged: st
     error: (m: string) => lines.push(`error: ${m}`),
   };
   const snippets = snippetStoreFromEnv({ AzureWebJobsStorage: connectionString }, log);
-  return { deps: { snippets, weather: undefined as never, log }, logged: lines };
+  return {
+    deps: { snippets, weather: undefined as never, azureAnalysis: undefined as never, log },
+    logged: lines,
+  };
 }
 
 function text(result: CallToolResult): string {

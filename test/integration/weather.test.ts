@@ -124,6 +124,7 @@ describe('get_weather against a loopback Open-Meteo', () => {
       },
       log: { warn: (message) => warnings.push(message), error: assert.fail },
       snippets: undefined as never,
+      azureAnalysis: undefined as never,
     };
   }
 
@@ -441,6 +442,7 @@ describe('get_weather input validation', () => {
         weather: { geocodingUrl: fake.geocodingUrl, forecastUrl: fake.forecastUrl, timeoutMs: 2000 },
         log: { warn: assert.fail, error: assert.fail },
         snippets: undefined as never,
+        azureAnalysis: undefined as never,
       };
       const result = await callTool(getWeather, args, deps);
       assertToolError(result, /^Invalid arguments for get_weather: /, expected);

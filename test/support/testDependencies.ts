@@ -24,6 +24,7 @@ export function testDependencies(parts: Partial<ToolDependencies>): ToolDependen
   return {
     snippets: parts.snippets ?? (unused('snippet storage') as ToolDependencies['snippets']),
     weather: parts.weather ?? (unused('weather settings') as ToolDependencies['weather']),
+    azureAnalysis: parts.azureAnalysis ?? (unused('Azure analysis') as ToolDependencies['azureAnalysis']),
     log: parts.log ?? recordingLogger(),
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ToolError } from '../toolkit/tool';
 import type { ToolLogger } from '../toolkit/dependencies';
+import { configured, describeMilliseconds, millisecondsFromEnv } from '../envSettings';
 
 /** Where the weather tool finds Open-Meteo and how long it waits for it. */
 export interface WeatherSettings {
@@ -40,14 +41,8 @@ export function weatherSettingsFromEnv(env: NodeJS.ProcessEnv): WeatherSettings 
   return {
     geocodingUrl: endpointFromEnv(env, geocodingApi),
     forecastUrl: endpointFromEnv(env, forecastApi),
-    timeoutMs: timeoutFromEnv(env),
+    timeoutMs: millisecondsFromEnv(env, 'OPEN_METEO_TIMEOUT_MS', defaultTimeoutMs, maxTimeoutMs),
   };
-}
-
-/** `.env` files and app settings often carry a variable with an empty value, which means "not set". */
-function configured(env: NodeJS.ProcessEnv, variable: string): string | undefined {
-  const value = env[variable]?.trim();
-  return value ? value : undefined;
 }
 
 function endpointFromEnv(env: NodeJS.ProcessEnv, api: UpstreamApi): string {
@@ -67,18 +62,6 @@ function endpointFromEnv(env: NodeJS.ProcessEnv, api: UpstreamApi): string {
   // A self-hosted Open-Meteo or a proxy is naturally configured by its base URL alone.
   if (url.pathname === '' || url.pathname === '/') url.pathname = api.standardPath;
   return url.toString();
-}
-
-function timeoutFromEnv(env: NodeJS.ProcessEnv): number {
-  const value = configured(env, 'OPEN_METEO_TIMEOUT_MS');
-  if (value === undefined) return defaultTimeoutMs;
-  const ms = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(ms) || ms < 1 || ms > maxTimeoutMs) {
-    throw new Error(
-      `OPEN_METEO_TIMEOUT_MS must be a whole number of milliseconds from 1 to ${maxTimeoutMs}, not "${value}".`,
-    );
-  }
-  return ms;
 }
 
 /** A place as the geocoding API found it. */
@@ -251,7 +234,7 @@ async function fetchJson(
     if (signal.aborted) throw new ToolError('The weather request was cancelled before Open-Meteo answered.');
     if (timeout.aborted) {
       throw new UpstreamFailure(
-        `Open-Meteo's ${api.label} (${url.host}) did not answer within ${describeDuration(timeoutMs)}. ` +
+        `Open-Meteo's ${api.label} (${url.host}) did not answer within ${describeMilliseconds(timeoutMs)}. ` +
           `Try again later, or raise OPEN_METEO_TIMEOUT_MS (now ${timeoutMs}) if the network is slow.`,
       );
     }
@@ -337,10 +320,6 @@ function errorCode(cause: unknown): string | undefined {
   // Connecting to a name with several addresses fails with an AggregateError of per-address errors.
   if (cause instanceof AggregateError) return errorCode(cause.errors[0]);
   return undefined;
-}
-
-function describeDuration(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
 /** The WMO weather interpretation codes, worded as Open-Meteo's forecast API documentation lists them. */
