@@ -4,6 +4,11 @@ import { saveSnippet } from './saveSnippet';
 import { getSnippet } from './getSnippet';
 import { listSnippets } from './listSnippets';
 import { getWeather } from './getWeather';
+import { getServerMetadata } from './getServerMetadata';
+import { getSqlMetadata } from './getSqlMetadata';
+import { getPatchingLevel } from './getPatchingLevel';
+import { getSqlBpAssessment } from './getSqlBpAssessment';
+import { getAnomalies } from './getAnomalies';
 
 /** Every tool this server offers; both hosts serve exactly this list. */
 export const catalogue: readonly ToolDefinition[] = [
@@ -12,4 +17,9 @@ export const catalogue: readonly ToolDefinition[] = [
   getSnippet,
   listSnippets,
   getWeather,
+  getServerMetadata,
+  getSqlMetadata,
+  getPatchingLevel,
+  getSqlBpAssessment,
+  getAnomalies,
 ];
