@@ -68,12 +68,11 @@ export async function resourceGraphReport<Schema extends z.ZodType>(
     return { rows, counts, text };
   }
   const heading = `${plural(counts.total, request.noun.singular, request.noun.plural)} ${where}:`;
-  const text = [
-    heading,
-    request.summary?.(rows) ?? '',
-    markdownTable(request.columns, rows),
-    moreNotShown(counts, request.narrowing),
-  ]
+  const more = result.truncatedByService
+    ? `${RESOURCE_GRAPH} cut its result short at ${plural(rows.length, 'row')} of ${counts.total}, so ` +
+      `${plural(counts.notShown, 'more row')} cannot be shown; ${request.narrowing}.`
+    : moreNotShown(counts, request.narrowing);
+  const text = [heading, request.summary?.(rows) ?? '', markdownTable(request.columns, rows), more]
     .filter((part) => part !== '')
     .join('\n\n');
   return { rows, counts, text };
