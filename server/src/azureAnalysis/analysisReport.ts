@@ -1,7 +1,6 @@
 import type { z } from 'zod';
 import type { ToolDependencies } from '../toolkit/dependencies';
 import type { ToolOutput } from '../toolkit/tool';
-import type { Timespan } from './analysisArguments';
 import type { LogAnalyticsQuery } from './logAnalytics';
 import { LOG_ANALYTICS } from './logAnalytics';
 import { RESOURCE_GRAPH } from './resourceGraph';
@@ -102,7 +101,7 @@ export async function logAnalyticsReport<Schema extends z.ZodType>(
   const all = parseUpstreamRows(LOG_ANALYTICS, result.rows, row);
   const rows = all.slice(0, ROW_CAP);
   const counts = rowCounts(rows.length, all.length, all.length < fetchLimit);
-  const where = `in the last ${describeTimespan(query.timespan)} (${LOG_ANALYTICS} workspace ${query.workspaceId})`;
+  const where = `in the last ${describeMinutes(query.timespan.minutes)} (${LOG_ANALYTICS} workspace ${query.workspaceId})`;
   const partial =
     result.partialError === undefined
       ? ''
@@ -127,11 +126,11 @@ export async function logAnalyticsReport<Schema extends z.ZodType>(
   };
 }
 
-/** "1 day", "6 hours", "1 day 12 hours": a Timespan for people. */
-export function describeTimespan(timespan: Timespan): string {
-  const days = Math.floor(timespan.minutes / 1440);
-  const hours = Math.floor((timespan.minutes % 1440) / 60);
-  const minutes = timespan.minutes % 60;
+/** "1 day", "6 hours", "1 day 12 hours": a number of minutes for people. */
+export function describeMinutes(totalMinutes: number): string {
+  const days = Math.floor(totalMinutes / 1440);
+  const hours = Math.floor((totalMinutes % 1440) / 60);
+  const minutes = totalMinutes % 60;
   return (
     [days && plural(days, 'day'), hours && plural(hours, 'hour'), minutes && plural(minutes, 'minute')]
       .filter(Boolean)

@@ -6,7 +6,7 @@ import {
   workspaceIdSchema,
   type Timespan,
 } from '../azureAnalysis/analysisArguments';
-import { describeTimespan, logAnalyticsReport, reportOutput } from '../azureAnalysis/analysisReport';
+import { describeMinutes, logAnalyticsReport, reportOutput } from '../azureAnalysis/analysisReport';
 import { column } from '../azureAnalysis/upstreamRows';
 import type { Column } from '../azureAnalysis/resultTable';
 
@@ -136,7 +136,7 @@ function describeMethod(range: Timespan): string {
   return (
     `Detection method: KQL series_decompose_anomalies with threshold ${threshold} (Tukey's fence), seasonality ` +
     `detected automatically and a linear trend, over each computer's average per interval of ` +
-    `${describeTimespan({ iso: '', minutes: stepMinutes(range) })} of CPU % (Perf "% Processor Time" or VM insights UtilizationPercentage) and disk free % (Perf ` +
+    `${describeMinutes(stepMinutes(range))} of CPU % (Perf "% Processor Time" or VM insights UtilizationPercentage) and disk free % (Perf ` +
     '"% Free Space" or VM insights FreeSpacePercentage), gaps filled linearly. Higher scores are stronger anomalies.'
   );
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool } from '../toolkit/tool';
 import { timespanSchema, workspaceIdSchema, type Timespan } from '../azureAnalysis/analysisArguments';
-import { describeTimespan, logAnalyticsReport, reportOutput } from '../azureAnalysis/analysisReport';
+import { describeMinutes, logAnalyticsReport, reportOutput } from '../azureAnalysis/analysisReport';
 import { column } from '../azureAnalysis/upstreamRows';
 import type { Column } from '../azureAnalysis/resultTable';
 
@@ -110,7 +110,7 @@ export const getSqlBpAssessment = defineTool({
           .map(([severity, count]) => `${severity}: ${count}`)
           .join(', '),
       emptyHint:
-        `Either every check passed, or no assessment ran in the last ${describeTimespan(range)}: check that ` +
+        `Either every check passed, or no assessment ran in the last ${describeMinutes(range.minutes)}: check that ` +
         'the SQL best practices assessment is enabled for your SQL Server enabled by Azure Arc and sends its ' +
         'results to this workspace, or give a longer timespan.',
       narrowing: 'fix the High findings first, or give a shorter timespan',
