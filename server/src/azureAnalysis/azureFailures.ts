@@ -34,11 +34,25 @@ export async function callAzure<T>(
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
   const timeout = AbortSignal.timeout(context.timeoutMs);
+  const signal = AbortSignal.any([callerSignal, timeout]);
   try {
-    return await work(AbortSignal.any([callerSignal, timeout]));
+    return await settledOrAborted(work(signal), signal);
   } catch (error) {
     throw describeAzureFailure(error, context, callerSignal, timeout);
   }
+}
+
+/**
+ * Not every client honours an abort signal (LogsQueryClient 1.0.0 drops it), so the caller stops
+ * waiting at the abort whatever the request still does.
+ */
+function settledOrAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** The names @azure/identity gives errors about getting a token (not about using one). */
@@ -69,10 +83,12 @@ export function describeAzureFailure(
   }
   if (error instanceof Error && credentialErrorNames.has(error.name)) {
     return new AzureServiceFailure(
-      `Could not get a token for ${context.service} as ${context.identity}: ${firstLine(error.message)}`,
+      `Could not get a token for ${context.service} as ${context.identity}: ${credentialProblem(error)}`,
     );
   }
   if (isRestError(error)) {
+    // A 2xx the client could not parse (PARSE_ERROR) is a malformed answer, not a refusal.
+    if (error.statusCode !== undefined && error.statusCode < 300) return unreadableAnswer(context.service);
     if (error.statusCode === undefined) {
       return new AzureServiceFailure(
         `Could not reach ${context.service}: ${networkProblem(error.code)}. Check the network connection ` +
@@ -82,9 +98,13 @@ export function describeAzureFailure(
     return new AzureServiceFailure(describeRefusal(error.statusCode, serviceError(error), context));
   }
   // The SDKs parse bodies with few checks: a malformed body surfaces as a TypeError or SyntaxError.
+  return unreadableAnswer(context.service);
+}
+
+export function unreadableAnswer(service: string, what = ''): AzureServiceFailure {
   return new AzureServiceFailure(
-    `${context.service} answered with a response this server could not read. Try again later; ` +
-      'if it persists, the service may have changed its API.',
+    `${service} answered with a result this server could not read${what}. Try again later; if it persists, ` +
+      'the service may have changed its API.',
   );
 }
 
@@ -103,7 +123,7 @@ function describeRefusal(
         `to the right tenant and cloud, and that it has ${context.requiredAccess}.`
       );
     case status === 403:
-      return `${context.identity} may not read this (${said}). Grant it ${context.requiredAccess}.`;
+      return `${context.service} refused access to ${context.identity} (${said}). Grant it ${context.requiredAccess}.`;
     case status === 429:
       return (
         `${context.service} is throttling this server's requests and still was after several retries ` +
@@ -148,6 +168,15 @@ function isRestError(
   error: unknown,
 ): error is Error & { statusCode?: number; code?: string; details?: unknown } {
   return error instanceof Error && error.name === 'RestError';
+}
+
+/** A chain of credentials fails with each one's reason in `errors`; those say what to do. */
+function credentialProblem(error: Error): string {
+  const causes = 'errors' in error && Array.isArray(error.errors) ? (error.errors as unknown[]) : [];
+  const reasons = causes
+    .filter((cause): cause is Error => cause instanceof Error)
+    .map((cause) => shorten(firstLine(cause.message)));
+  return reasons.length > 0 ? reasons.join(' / ') : shorten(firstLine(error.message));
 }
 
 function firstLine(text: string): string {

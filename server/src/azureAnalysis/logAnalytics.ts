@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { LogsQueryClient } from '@azure/monitor-query-logs';
 import type { AzureAnalysisSettings } from './analysisSettings';
 import { LOG_ANALYTICS_ENDPOINT_VARIABLE } from './analysisSettings';
-import { AzureServiceFailure, callAzure, type AzureCallContext } from './azureFailures';
+import { callAzure, unreadableAnswer, type AzureCallContext } from './azureFailures';
 import { analysisClientOptions } from './clientOptions';
 import type { Timespan } from './analysisArguments';
 
@@ -80,6 +80,8 @@ export function logAnalyticsQueries(settings: AzureAnalysisSettings) {
         { duration: request.timespan.iso },
         {
           abortSignal,
+          // This client drops abortSignal; a per-request time-out at least frees the connection.
+          requestOptions: { timeout: settings.timeoutMs },
           // Ask the service to give up no later than this tool would (it allows 10 minutes at most).
           serverTimeoutInSeconds: Math.min(600, Math.ceil(settings.timeoutMs / 1000)),
         },
@@ -133,9 +135,6 @@ function explainWorkspaceFailure(
   return undefined;
 }
 
-function unreadable(): AzureServiceFailure {
-  return new AzureServiceFailure(
-    `${LOG_ANALYTICS} answered with a result this server could not read. Try again later; if it persists, ` +
-      'the service may have changed its API.',
-  );
+function unreadable() {
+  return unreadableAnswer(LOG_ANALYTICS);
 }

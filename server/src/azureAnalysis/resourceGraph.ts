@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { AzureAnalysisSettings } from './analysisSettings';
 import { RESOURCE_MANAGER_ENDPOINT_VARIABLE } from './analysisSettings';
-import { AzureServiceFailure, callAzure, type AzureCallContext } from './azureFailures';
+import { callAzure, unreadableAnswer, type AzureCallContext } from './azureFailures';
 import { analysisClientOptions } from './clientOptions';
 
 export const RESOURCE_GRAPH = 'Azure Resource Graph';
@@ -94,10 +94,7 @@ function parsePage(body: unknown): z.infer<typeof queryResponse> {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue?.path.map(String).join('.') || 'the body';
-  throw new AzureServiceFailure(
-    `${RESOURCE_GRAPH} answered with a result this server could not read ("${field}": ${issue?.message ?? 'invalid'}). ` +
-      'Try again later; if it persists, the service may have changed its API.',
-  );
+  throw unreadableAnswer(RESOURCE_GRAPH, ` ("${field}": ${issue?.message ?? 'invalid'})`);
 }
 
 /** What to grant when Resource Graph refuses: Reader is the least role that lets it see the resources. */
