@@ -89,7 +89,7 @@ async function fails(
 }
 
 type Body = { subscriptions: string[]; query: string; options: Record<string, unknown> };
-const graphBodies = (from = 0): Body[] => fakes.resourceGraph.queries().slice(from) as Body[];
+const graphBodies = (from = 0): Body[] => fakes.resourceGraph.queries().slice(from);
 
 describe('GetServerMetadata, GetSqlMetadata, GetPatchingLevel (Azure Resource Graph)', () => {
   test('GetServerMetadata lists Arc-enabled servers and VMs of every subscription asked for, as a table and as structuredContent', async () => {
