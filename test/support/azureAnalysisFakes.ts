@@ -73,6 +73,9 @@ export async function startAzureAnalysisFakes(
     startFakeLogAnalytics(),
   ]);
   const restoreAzd = useFakeAzd(options.azd);
+  // The SDKs honour proxy variables; the fakes are on loopback.
+  const savedNoProxy = process.env.NO_PROXY;
+  process.env.NO_PROXY = [savedNoProxy, '127.0.0.1', 'localhost'].filter(Boolean).join(',');
   // Outside Azure (no IDENTITY_ENDPOINT): the azd, then az, sign-in, as on a developer's machine.
   const developerEnv: NodeJS.ProcessEnv = {};
   const settings: AzureAnalysisSettings = {
@@ -93,6 +96,8 @@ export async function startAzureAnalysisFakes(
       azureAnalysis({ ...settings, credential: azureCredentialFromEnv(developerEnv), ...overrides }, log),
     close: async () => {
       restoreAzd();
+      if (savedNoProxy === undefined) delete process.env.NO_PROXY;
+      else process.env.NO_PROXY = savedNoProxy;
       await Promise.all([resourceGraph.close(), logAnalytics.close()]);
     },
   };
