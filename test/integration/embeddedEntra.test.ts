@@ -15,12 +15,14 @@ import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startE
 import type { EntraAuthSettings } from '../../server/src/hosts/embedded/entraAuth';
 import { embeddedHostSettingsFromEnv, SettingsError } from '../../server/src/hosts/embedded/hostSettings';
 import { httpStatus, httpsRequest, initializeBody, post, request } from '../support/rawHttp';
+import { catalogue } from '../../server/src/tools';
 
 const tenantId = '11111111-2222-3333-4444-555555555555';
 const apiClientId = '99999999-8888-7777-6666-555555555555';
 const audience = `api://${apiClientId}`;
 const scope = `${audience}/user_impersonation`;
-const toolNames = ['get_snippet', 'get_weather', 'hello_mcp', 'list_snippets', 'save_snippet'];
+// Every catalogue tool, as tools/list must show them.
+const toolNames = catalogue.map((tool) => tool.name).sort();
 
 let environment: ToolEnvironment;
 let entra: FakeEntra;

@@ -5,8 +5,10 @@ import { startTestHost } from '../support/embeddedHost';
 import { startToolEnvironment, type ToolEnvironment } from '../support/toolEnvironment';
 import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
 import { httpStatus, initializeBody, post, request } from '../support/rawHttp';
+import { catalogue } from '../../server/src/tools';
 
-const toolNames = ['get_snippet', 'get_weather', 'hello_mcp', 'list_snippets', 'save_snippet'];
+// Every catalogue tool, as tools/list must show them.
+const toolNames = catalogue.map((tool) => tool.name).sort();
 
 let environment: ToolEnvironment;
 before(async () => {

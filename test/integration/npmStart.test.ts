@@ -9,6 +9,7 @@ import path from 'node:path';
 import { isPortFree } from '../../extension/common/net';
 import { connectClient, firstText } from '../support/mcpClients';
 import { freePort, startNodeProcess, type StartedProcess } from '../support/processes';
+import { catalogue } from '../../server/src/tools';
 
 const repo = path.resolve(__dirname, '../..');
 const runner = path.join(repo, 'dist/dev/start.js');
@@ -51,7 +52,7 @@ test('npm start: Azurite, the embedded host, the MCP URL and a ready line; the t
     const url = `http://127.0.0.1:${port}/runtime/webhooks/mcp`;
     assert.ok(started.output.includes(`MCP server (Streamable HTTP): ${url}`), started.output.join('\n'));
     const client = await connectClient(url, 'streamable-http');
-    assert.equal((await client.listTools()).tools.length, 5);
+    assert.equal((await client.listTools()).tools.length, catalogue.length);
     const saved = await client.callTool({
       name: 'save_snippet',
       arguments: { snippetname: 'npm-start', snippet: 'kept' },

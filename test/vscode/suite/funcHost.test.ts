@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { invokeTool, setSetting, startMcpServersUntilTools, testApi } from './support';
+import { SERVER_TOOLS, invokeTool, setSetting, startMcpServersUntilTools, testApi } from './support';
 import type { LocalServerState } from '../../../extension/localServer/localServerManager';
 
 const fakeFunc = process.env.REMOTE_MCP_FAKE_FUNC ?? '';
@@ -21,7 +21,7 @@ describe('the func host (a fake Core Tools that prints the real lines)', () => {
     assert.ok(state?.status === 'running', JSON.stringify(state));
     assert.equal(state.host, 'func');
     assert.ok(vscode.tasks.taskExecutions.some((execution) => execution.task.name === 'func start'));
-    await startMcpServersUntilTools(5);
+    await startMcpServersUntilTools(SERVER_TOOLS.length);
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     await vscode.commands.executeCommand('remoteMcp.stopLocalServer');
     assert.ok(!vscode.tasks.taskExecutions.some((execution) => execution.task.name === 'func start'));

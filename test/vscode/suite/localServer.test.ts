@@ -8,6 +8,7 @@ import {
   invokeTool,
   ourMcpTools,
   setSetting,
+  SERVER_TOOLS,
   startMcpServersUntilTools,
   testApi,
 } from './support';
@@ -32,14 +33,11 @@ describe('the local server loop with the embedded host', () => {
     assert.equal(definitions.length, 1);
     assert.equal(definitions[0]?.uri.toString(), state.url);
 
-    const tools = await startMcpServersUntilTools(5);
+    const tools = await startMcpServersUntilTools(SERVER_TOOLS.length);
+    // VS Code names each MCP tool <prefix>_<tool name>.
     assert.deepEqual(
-      tools
-        .map((tool) =>
-          tool.name.replace(/^.*_(hello_mcp|save_snippet|get_snippet|list_snippets|get_weather)$/, '$1'),
-        )
-        .sort(),
-      ['get_snippet', 'get_weather', 'hello_mcp', 'list_snippets', 'save_snippet'],
+      tools.map((tool) => SERVER_TOOLS.find((name) => tool.name.endsWith(`_${name}`)) ?? tool.name).sort(),
+      [...SERVER_TOOLS].sort(),
     );
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     // VS Code gives the model a tool's structuredContent when there is one, so that is what Copilot sees.
@@ -56,10 +54,10 @@ describe('the local server loop with the embedded host', () => {
     const api = await testApi();
     const [local] = await eventually('the tool count in the view', async () => {
       const nodes = await api.tree.getChildren();
-      return nodes[0]?.description?.includes('5 tools') ? nodes : undefined;
+      return nodes[0]?.description?.includes(`${SERVER_TOOLS.length} tools`) ? nodes : undefined;
     });
     assert.equal(local?.label, 'Local server');
-    assert.equal(local?.description, 'running · embedded · 5 tools');
+    assert.equal(local?.description, `running · embedded · ${SERVER_TOOLS.length} tools`);
     const details = await api.tree.getChildren(local);
     assert.equal(
       details.find((node) => node.label === 'URL')?.description,
@@ -87,7 +85,7 @@ describe('the local server loop with the embedded host', () => {
     assert.ok(api.ui.shown.some((shown) => /stopped unexpectedly/.test(shown.message)));
     const state = await vscode.commands.executeCommand<LocalServerState>('remoteMcp.startLocalServer');
     assert.equal(state?.status, 'running');
-    await startMcpServersUntilTools(5);
+    await startMcpServersUntilTools(SERVER_TOOLS.length);
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     await vscode.commands.executeCommand('remoteMcp.stopLocalServer');
   });

@@ -3,7 +3,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { requestScreenshot } from '../harness/mochaInHost';
-import { eventually, invokeTool, ourMcpTools, startMcpServersUntilTools, testApi } from './support';
+import {
+  SERVER_TOOLS,
+  eventually,
+  invokeTool,
+  ourMcpTools,
+  startMcpServersUntilTools,
+  testApi,
+} from './support';
 import type { RemoteServer } from '../../../extension/remote/remoteServers';
 
 const control = process.env.REMOTE_MCP_CONTROL_URL ?? '';
@@ -53,7 +60,7 @@ describe('deploy with azd, connect in one click, the key only in SecretStorage',
     assert.equal(definition?.uri.toString(), deployed.endpoint);
     assert.deepEqual(definition?.headers, {}, 'the key is added only when VS Code starts the server');
 
-    await startMcpServersUntilTools(5);
+    await startMcpServersUntilTools(SERVER_TOOLS.length);
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     await vscode.commands.executeCommand('remoteMcp.servers.focus');
     await requestScreenshot('remote-connected');
@@ -65,7 +72,7 @@ describe('deploy with azd, connect in one click, the key only in SecretStorage',
     await vscode.commands.executeCommand('remoteMcp.forgetKey', deployed);
     assert.equal(await api.keyStore.get(deployed.resourceId), undefined);
     await vscode.commands.executeCommand('workbench.mcp.restartServer', remoteServerId);
-    await startMcpServersUntilTools(5);
+    await startMcpServersUntilTools(SERVER_TOOLS.length);
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     assert.equal(await keyFetches(), before + 1);
     assert.ok(await api.keyStore.get(deployed.resourceId));
@@ -80,7 +87,7 @@ describe('deploy with azd, connect in one click, the key only in SecretStorage',
       'the new key in SecretStorage',
       async () => (await api.keyStore.get(deployed.resourceId)) === key,
     );
-    await startMcpServersUntilTools(5);
+    await startMcpServersUntilTools(SERVER_TOOLS.length);
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     assert.equal(await keyFetches(), before + 1, 'exactly one refetch');
   });

@@ -40,6 +40,20 @@ export function ourMcpTools(): vscode.LanguageModelToolInformation[] {
   );
 }
 
+/** What the bundled server's tools/list offers, by the seed samples' names. */
+export const SERVER_TOOLS = [
+  'hello_mcp',
+  'save_snippet',
+  'get_snippet',
+  'list_snippets',
+  'get_weather',
+  'GetServerMetadata',
+  'GetSqlMetadata',
+  'GetPatchingLevel',
+  'GetSqlBpAssessment',
+  'GetAnomalies',
+];
+
 /**
  * VS Code starts extension-provided MCP servers only for chat requests; tests ask it explicitly.
  * The command returns at once while the provider's definitions have not arrived, hence the loop.
