@@ -132,6 +132,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
       AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
       SNIPPETS_CONTAINER: snippetsContainerName
+      // Tools that call Azure (server/src/azure/credential.ts) sign in as this identity, and reach
+      // Resource Manager in the cloud the app is deployed to.
+      AZURE_CLIENT_ID: identityClientId
+      AZURE_RESOURCE_MANAGER_ENDPOINT: environment().resourceManager
       APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
       // Application Insights has local authentication disabled: telemetry is sent with an Entra
       // token for this identity.
