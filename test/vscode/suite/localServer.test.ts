@@ -36,7 +36,13 @@ describe('the local server loop with the embedded host', () => {
     const tools = await startMcpServersUntilTools(SERVER_TOOLS.length);
     // VS Code names each MCP tool <prefix>_<tool name>.
     assert.deepEqual(
-      tools.map((tool) => SERVER_TOOLS.find((name) => tool.name.endsWith(`_${name}`)) ?? tool.name).sort(),
+      tools
+        .map(
+          (tool) =>
+            SERVER_TOOLS.find((name) => tool.name.toLowerCase().endsWith(`_${name.toLowerCase()}`)) ??
+            tool.name,
+        )
+        .sort(),
       [...SERVER_TOOLS].sort(),
     );
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');

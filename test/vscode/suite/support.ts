@@ -16,6 +16,20 @@ export async function testApi(): Promise<TestApi> {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What the bundled server's tools/list offers, by the seed samples' names. */
+export const SERVER_TOOLS = [
+  'hello_mcp',
+  'save_snippet',
+  'get_snippet',
+  'list_snippets',
+  'get_weather',
+  'GetServerMetadata',
+  'GetSqlMetadata',
+  'GetPatchingLevel',
+  'GetSqlBpAssessment',
+  'GetAnomalies',
+];
+
 /** Polls until `probe` returns something truthy; the failure message says what was awaited. */
 export async function eventually<T>(
   what: string,
@@ -36,23 +50,9 @@ export function ourMcpTools(): vscode.LanguageModelToolInformation[] {
   return vscode.lm.tools.filter(
     (tool) =>
       tool.tags.includes('mcp') &&
-      /_(hello_mcp|save_snippet|get_snippet|list_snippets|get_weather)$/.test(tool.name),
+      SERVER_TOOLS.some((name) => tool.name.toLowerCase().endsWith(`_${name.toLowerCase()}`)),
   );
 }
-
-/** What the bundled server's tools/list offers, by the seed samples' names. */
-export const SERVER_TOOLS = [
-  'hello_mcp',
-  'save_snippet',
-  'get_snippet',
-  'list_snippets',
-  'get_weather',
-  'GetServerMetadata',
-  'GetSqlMetadata',
-  'GetPatchingLevel',
-  'GetSqlBpAssessment',
-  'GetAnomalies',
-];
 
 /**
  * VS Code starts extension-provided MCP servers only for chat requests; tests ask it explicitly.
