@@ -53,12 +53,8 @@ export interface RecordedRequest {
 export interface AzureJsonServiceOptions {
   /** The service's JSON error body for a code and message. */
   errorBody: (code: string, message: string) => unknown;
-  /** The 401 the service sends for a missing token or one for another audience. */
-  tokenRefusal: (
-    reason: 'missing' | 'audience',
-    audience: string | undefined,
-    expected: string,
-  ) => FakeResponse;
+  /** The body of the 401 the service sends for a missing token or one for another audience. */
+  tokenRefusal: (reason: 'missing' | 'audience', audience: string | undefined, expected: string) => unknown;
   /** Answers a request that passed the token check. */
   route: (request: FakeRequest) => FakeResponse;
 }
@@ -107,9 +103,29 @@ export async function startAzureJsonService(options: AzureJsonServiceOptions): P
     body: unknown,
   ): { response: FakeResponse; audience?: string } => {
     const audience = tokenAudience(req.headers.authorization);
-    if (audience === undefined) return { response: options.tokenRefusal('missing', undefined, endpoint) };
+    // Both services challenge like ARM: a 401 with WWW-Authenticate naming the authority.
+    const challenge = {
+      'www-authenticate':
+        'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
+    };
+    if (audience === undefined) {
+      return {
+        response: {
+          status: 401,
+          headers: challenge,
+          body: options.tokenRefusal('missing', undefined, endpoint),
+        },
+      };
+    }
     if (audience !== endpoint) {
-      return { response: options.tokenRefusal('audience', audience, endpoint), audience };
+      return {
+        response: {
+          status: 401,
+          headers: challenge,
+          body: options.tokenRefusal('audience', audience, endpoint),
+        },
+        audience,
+      };
     }
     const next = injected.find((response) => response.remaining > 0);
     if (next) {

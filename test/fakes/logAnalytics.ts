@@ -149,24 +149,17 @@ export async function startFakeLogAnalytics(): Promise<FakeLogAnalytics> {
 
   const service = await startAzureJsonService({
     errorBody: (code, message) => logAnalyticsErrorBody(code, message),
-    tokenRefusal: (reason, audience) => ({
-      status: 401,
-      headers: {
-        'www-authenticate':
-          'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
-      },
-      body:
-        reason === 'missing'
-          ? logAnalyticsErrorBody('AuthorizationRequiredError', 'Valid authentication was not provided')
-          : logAnalyticsErrorBody(
-              'InvalidTokenError',
-              'The provided authentication is not valid for this resource',
-              {
-                code: 'TokenError',
-                message: `The Audience '${audience ?? ''}' is invalid`,
-              },
-            ),
-    }),
+    tokenRefusal: (reason, audience) =>
+      reason === 'missing'
+        ? logAnalyticsErrorBody('AuthorizationRequiredError', 'Valid authentication was not provided')
+        : logAnalyticsErrorBody(
+            'InvalidTokenError',
+            'The provided authentication is not valid for this resource',
+            {
+              code: 'TokenError',
+              message: `The Audience '${audience ?? ''}' is invalid`,
+            },
+          ),
     route,
   });
 

@@ -168,23 +168,16 @@ export async function startFakeResourceGraph(
 
   const service = await startAzureJsonService({
     errorBody: (code, message) => armErrorBody(code, message),
-    tokenRefusal: (reason, audience, expected) => ({
-      status: 401,
-      headers: {
-        'www-authenticate':
-          'Bearer authorization_uri="https://login.microsoftonline.com/common", error="invalid_token"',
-      },
-      body:
-        reason === 'missing'
-          ? armErrorBody(
-              'AuthenticationFailed',
-              "Authentication failed. The 'Authorization' header is missing.",
-            )
-          : armErrorBody(
-              'InvalidAuthenticationTokenAudience',
-              `The access token has been obtained for wrong audience or resource '${audience ?? ''}'. It should exactly match with one of the allowed audiences '${expected}'.`,
-            ),
-    }),
+    tokenRefusal: (reason, audience, expected) =>
+      reason === 'missing'
+        ? armErrorBody(
+            'AuthenticationFailed',
+            "Authentication failed. The 'Authorization' header is missing.",
+          )
+        : armErrorBody(
+            'InvalidAuthenticationTokenAudience',
+            `The access token has been obtained for wrong audience or resource '${audience ?? ''}'. It should exactly match with one of the allowed audiences '${expected}'.`,
+          ),
     route,
   });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ToolError } from '../toolkit/tool';
 import { describeMilliseconds } from '../envSettings';
+import { describeNetworkError } from '../networkProblems';
 import { ANALYSIS_TIMEOUT_VARIABLE } from './analysisSettings';
 
 /** A `ToolError` caused by Azure or the way to it, as opposed to by the caller's arguments. */
@@ -91,7 +92,7 @@ export function describeAzureFailure(
     if (error.statusCode !== undefined && error.statusCode < 300) return unreadableAnswer(context.service);
     if (error.statusCode === undefined) {
       return new AzureServiceFailure(
-        `Could not reach ${context.service}: ${networkProblem(error.code)}. Check the network connection ` +
+        `Could not reach ${context.service}: ${describeNetworkError(error.code)}. Check the network connection ` +
           `and ${context.endpointVariable}.`,
       );
     }
@@ -186,24 +187,4 @@ function firstLine(text: string): string {
 function shorten(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length > 400 ? `${oneLine.slice(0, 400)}…` : oneLine;
-}
-
-function networkProblem(code: string | undefined): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'the connection was refused';
-    case 'ECONNRESET':
-      return 'the connection was closed before a complete answer arrived';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'the host name could not be resolved';
-    case 'ETIMEDOUT':
-      return 'the connection timed out';
-    case undefined:
-      return 'the request failed';
-    default:
-      return code.includes('CERT') || code.startsWith('ERR_TLS')
-        ? `the TLS connection failed (${code})`
-        : `the request failed (${code})`;
-  }
 }

@@ -1,12 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../toolkit/tool';
-import {
-  isoDuration,
-  timespanSchema,
-  workspaceIdSchema,
-  type Timespan,
-} from '../azureAnalysis/analysisArguments';
-import { describeMinutes, logAnalyticsReport, reportOutput } from '../azureAnalysis/analysisReport';
+import { isoDuration, type Timespan } from '../azureAnalysis/analysisArguments';
+import { describeMinutes } from '../azureAnalysis/analysisReport';
+import { logAnalyticsTool } from '../azureAnalysis/analysisTools';
 import { column } from '../azureAnalysis/upstreamRows';
 import type { Column } from '../azureAnalysis/resultTable';
 
@@ -16,8 +11,6 @@ const description =
   'workspace (Perf counters or VM insights), using KQL series_decompose_anomalies. Each anomaly ' +
   'has its time, computer, metric, the measured and the expected value and a score; the result ' +
   'states the detection method.';
-
-const timespan = timespanSchema({ defaultValue: 'P1D', minMinutes: 6 * 60, maxMinutes: 30 * 1440 });
 
 // series_decompose_anomalies' own default: Tukey's fence at 1.5 inter-quartile ranges.
 const threshold = 1.5;
@@ -141,34 +134,26 @@ function describeMethod(range: Timespan): string {
   );
 }
 
-export const getAnomalies = defineTool({
+export const getAnomalies = logAnalyticsTool({
   name,
   description,
-  input: z.strictObject({
-    workspace_id: workspaceIdSchema,
-    timespan: timespan.describe(
+  resultKey: 'anomalies',
+  timespan: {
+    defaultValue: 'P1D',
+    minMinutes: 6 * 60,
+    maxMinutes: 30 * 1440,
+    description:
       'How far back to analyse, as an ISO 8601 duration: "PT12H", "P1D", "P7D"; from PT6H to P30D, default P1D.',
-    ),
-  }),
-  async run({ workspace_id: workspaceId, timespan: range }, deps, signal) {
-    const report = await logAnalyticsReport(deps, signal, {
-      workspaceId,
-      timespan: range,
-      query: query(range),
-      row,
-      noun: { singular: 'anomaly', plural: 'anomalies' },
-      columns,
-      fetchLimit,
-      method: describeMethod(range),
-      emptyHint:
-        'Either the metrics behaved as expected, or the workspace has no CPU or disk data for the period: check ' +
-        'that the machines send Perf counters or VM insights data to this workspace.',
-      narrowing: 'give a shorter timespan to see the rest',
-    });
-    return reportOutput(report.text, 'anomalies', report, {
-      workspaceId,
-      timespan: range.iso,
-      detectionMethod: detectionMethod(range),
-    });
   },
+  query,
+  row,
+  noun: { singular: 'anomaly', plural: 'anomalies' },
+  columns,
+  fetchLimit,
+  method: describeMethod,
+  emptyHint: () =>
+    'Either the metrics behaved as expected, or the workspace has no CPU or disk data for the period: check ' +
+    'that the machines send Perf counters or VM insights data to this workspace.',
+  narrowing: 'give a shorter timespan to see the rest',
+  extra: (range) => ({ detectionMethod: detectionMethod(range) }),
 });

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../toolkit/tool';
-import { subscriptionIdsSchema } from '../azureAnalysis/analysisArguments';
-import { reportOutput, resourceGraphReport } from '../azureAnalysis/analysisReport';
+import { resourceGraphTool } from '../azureAnalysis/analysisTools';
 import { column } from '../azureAnalysis/upstreamRows';
 import { plural, type Column } from '../azureAnalysis/resultTable';
 
@@ -63,27 +61,21 @@ const columns: Column<PatchRow>[] = [
   { header: 'Assessed', value: (p) => p.assessedDateTime },
 ];
 
-export const getPatchingLevel = defineTool({
+export const getPatchingLevel = resourceGraphTool({
   name,
   description,
-  input: z.strictObject({ subscription_ids: subscriptionIdsSchema }),
-  async run({ subscription_ids: subscriptionIds }, deps, signal) {
-    const report = await resourceGraphReport(deps, signal, {
-      subscriptionIds,
-      query,
-      row,
-      noun: { singular: 'missing patch', plural: 'missing patches' },
-      columns,
-      summary: (rows) => {
-        const servers = new Set(rows.map((p) => p.server)).size;
-        const critical = rows.filter((p) => p.severity?.toLowerCase() === 'critical').length;
-        return `${plural(servers, 'server')} affected among the rows shown${critical > 0 ? `; ${critical} rated Critical` : ''}.`;
-      },
-      narrowing: 'ask about fewer subscriptions at a time, or patch the most severe first',
-      emptyHint:
-        'No rows also means every assessed machine is up to date, or that Azure Update Manager has not ' +
-        'assessed any: turn on periodic assessment for the machines.',
-    });
-    return reportOutput(report.text, 'patches', report, { subscriptionIds, source: 'Azure Resource Graph' });
+  resultKey: 'patches',
+  query,
+  row,
+  noun: { singular: 'missing patch', plural: 'missing patches' },
+  columns,
+  summary: (rows) => {
+    const servers = new Set(rows.map((p) => p.server)).size;
+    const critical = rows.filter((p) => p.severity?.toLowerCase() === 'critical').length;
+    return `${plural(servers, 'server')} affected among the rows shown${critical > 0 ? `; ${critical} rated Critical` : ''}.`;
   },
+  narrowing: 'ask about fewer subscriptions at a time, or patch the most severe first',
+  emptyHint:
+    'No rows also means every assessed machine is up to date, or that Azure Update Manager has not ' +
+    'assessed any: turn on periodic assessment for the machines.',
 });

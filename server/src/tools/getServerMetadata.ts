@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../toolkit/tool';
-import { subscriptionIdsSchema } from '../azureAnalysis/analysisArguments';
-import { reportOutput, resourceGraphReport } from '../azureAnalysis/analysisReport';
+import { resourceGraphTool } from '../azureAnalysis/analysisTools';
 import { column } from '../azureAnalysis/upstreamRows';
 import { plural, type Column } from '../azureAnalysis/resultTable';
 
@@ -124,23 +122,17 @@ const columns: Column<ServerRow>[] = [
   { header: 'Resource group', value: (s) => s.resourceGroup },
 ];
 
-export const getServerMetadata = defineTool({
+export const getServerMetadata = resourceGraphTool({
   name,
   description,
-  input: z.strictObject({ subscription_ids: subscriptionIdsSchema }),
-  async run({ subscription_ids: subscriptionIds }, deps, signal) {
-    const report = await resourceGraphReport(deps, signal, {
-      subscriptionIds,
-      query,
-      row,
-      noun: { singular: 'server', plural: 'servers' },
-      columns,
-      summary: (rows) => {
-        const arc = rows.filter((s) => s.serverType === arcServer).length;
-        return `${plural(arc, arcServer)}, ${plural(rows.length - arc, azureVm)} shown.`;
-      },
-      narrowing: 'ask about fewer subscriptions at a time',
-    });
-    return reportOutput(report.text, 'servers', report, { subscriptionIds, source: 'Azure Resource Graph' });
+  resultKey: 'servers',
+  query,
+  row,
+  noun: { singular: 'server', plural: 'servers' },
+  columns,
+  summary: (rows) => {
+    const arc = rows.filter((s) => s.serverType === arcServer).length;
+    return `${plural(arc, arcServer)}, ${plural(rows.length - arc, azureVm)} shown.`;
   },
+  narrowing: 'ask about fewer subscriptions at a time',
 });

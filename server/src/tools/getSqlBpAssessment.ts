@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { defineTool } from '../toolkit/tool';
-import { timespanSchema, workspaceIdSchema, type Timespan } from '../azureAnalysis/analysisArguments';
-import { describeMinutes, logAnalyticsReport, reportOutput } from '../azureAnalysis/analysisReport';
+import type { Timespan } from '../azureAnalysis/analysisArguments';
+import { describeMinutes } from '../azureAnalysis/analysisReport';
+import { logAnalyticsTool } from '../azureAnalysis/analysisTools';
 import { column } from '../azureAnalysis/upstreamRows';
 import type { Column } from '../azureAnalysis/resultTable';
 
@@ -10,8 +10,6 @@ const description =
   'Reads the SQL Server best practices assessment results (SQL Server enabled by Azure Arc) from a ' +
   'Log Analytics workspace: the latest result of each check on each server and database, most ' +
   'severe first, with the message, the recommendation and a link to guidance.';
-
-const timespan = timespanSchema({ defaultValue: 'P7D', minMinutes: 60, maxMinutes: 30 * 1440 });
 
 // The most results the query returns; reaching it means there are more than the tool can count.
 const fetchLimit = 1000;
@@ -84,47 +82,39 @@ const columns: Column<Finding>[] = [
   { header: 'Guidance', value: (f) => f.helpLink },
 ];
 
-export const getSqlBpAssessment = defineTool({
+export const getSqlBpAssessment = logAnalyticsTool({
   name,
   description,
-  input: z.strictObject({
-    workspace_id: workspaceIdSchema,
-    timespan: timespan.describe(
+  resultKey: 'findings',
+  timespan: {
+    defaultValue: 'P7D',
+    minMinutes: 60,
+    maxMinutes: 30 * 1440,
+    description:
       'How far back to look for assessment results, as an ISO 8601 duration such as "P7D" (the assessment ' +
-        'runs weekly by default); from PT1H to P30D, default P7D.',
-    ),
-  }),
-  async run({ workspace_id: workspaceId, timespan: range }, deps, signal) {
-    const report = await logAnalyticsReport(deps, signal, {
-      workspaceId,
-      timespan: range,
-      query: query(range),
-      row,
-      noun: { singular: 'assessment finding', plural: 'assessment findings' },
-      columns,
-      fetchLimit,
-      summary: (rows) =>
-        severities
-          .map((severity) => [severity, rows.filter((f) => f.severity === severity).length] as const)
-          .filter(([, count]) => count > 0)
-          .map(([severity, count]) => `${severity}: ${count}`)
-          .join(', '),
-      emptyHint:
-        `Either every check passed, or no assessment ran in the last ${describeMinutes(range.minutes)}: check that ` +
-        'the SQL best practices assessment is enabled for your SQL Server enabled by Azure Arc and sends its ' +
-        'results to this workspace, or give a longer timespan.',
-      narrowing: 'fix the High findings first, or give a shorter timespan',
-      explain: ({ status, message }) =>
-        status === 400 && /SqlAssessment_CL/.test(message) && /resolve/i.test(message)
-          ? 'This workspace has no SqlAssessment_CL table: no SQL best practices assessment has sent results to it. ' +
-            'Enable the assessment for your SQL Server enabled by Azure Arc with this workspace as its destination, ' +
-            'then wait for its first run'
-          : undefined,
-    });
-    return reportOutput(report.text, 'findings', report, {
-      workspaceId,
-      timespan: range.iso,
-      source: 'Log Analytics table SqlAssessment_CL',
-    });
+      'runs weekly by default); from PT1H to P30D, default P7D.',
   },
+  query,
+  row,
+  noun: { singular: 'assessment finding', plural: 'assessment findings' },
+  columns,
+  fetchLimit,
+  summary: (rows) =>
+    severities
+      .map((severity) => [severity, rows.filter((f) => f.severity === severity).length] as const)
+      .filter(([, count]) => count > 0)
+      .map(([severity, count]) => `${severity}: ${count}`)
+      .join(', '),
+  emptyHint: (range) =>
+    `Either every check passed, or no assessment ran in the last ${describeMinutes(range.minutes)}: check that ` +
+    'the SQL best practices assessment is enabled for your SQL Server enabled by Azure Arc and sends its ' +
+    'results to this workspace, or give a longer timespan.',
+  narrowing: 'fix the High findings first, or give a shorter timespan',
+  explain: ({ status, message }) =>
+    status === 400 && /SqlAssessment_CL/.test(message) && /resolve/i.test(message)
+      ? 'This workspace has no SqlAssessment_CL table: no SQL best practices assessment has sent results to it. ' +
+        'Enable the assessment for your SQL Server enabled by Azure Arc with this workspace as its destination, ' +
+        'then wait for its first run'
+      : undefined,
+  extra: () => ({ source: 'Log Analytics table SqlAssessment_CL' }),
 });

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../toolkit/tool';
-import { subscriptionIdsSchema } from '../azureAnalysis/analysisArguments';
-import { reportOutput, resourceGraphReport } from '../azureAnalysis/analysisReport';
+import { resourceGraphTool } from '../azureAnalysis/analysisTools';
 import { column } from '../azureAnalysis/upstreamRows';
 import { plural, type Column } from '../azureAnalysis/resultTable';
 
@@ -88,31 +86,22 @@ const columns: Column<SqlRow>[] = [
   { header: 'Last log backup', value: (r) => r.lastLogBackup },
 ];
 
-export const getSqlMetadata = defineTool({
+export const getSqlMetadata = resourceGraphTool({
   name,
   description,
-  input: z.strictObject({ subscription_ids: subscriptionIdsSchema }),
-  async run({ subscription_ids: subscriptionIds }, deps, signal) {
-    const report = await resourceGraphReport(deps, signal, {
-      subscriptionIds,
-      query,
-      row,
-      noun: { singular: 'row', plural: 'rows', none: 'SQL Server instances enabled by Azure Arc' },
-      columns,
-      summary: (rows) => {
-        const instances = new Set(rows.map((r) => r.instance)).size;
-        const databases = rows.filter((r) => r.database !== null).length;
-        const unprotected = rows.filter((r) => r.database !== null && r.lastFullBackup === null).length;
-        return (
-          `${plural(instances, 'instance')} and ${plural(databases, 'database')} shown` +
-          (unprotected > 0 ? `; ${plural(unprotected, 'database')} with no full backup on record.` : '.')
-        );
-      },
-      narrowing: 'ask about fewer subscriptions at a time',
-    });
-    return reportOutput(report.text, 'databases', report, {
-      subscriptionIds,
-      source: 'Azure Resource Graph',
-    });
+  resultKey: 'databases',
+  query,
+  row,
+  noun: { singular: 'row', plural: 'rows', none: 'SQL Server instances enabled by Azure Arc' },
+  columns,
+  summary: (rows) => {
+    const instances = new Set(rows.map((r) => r.instance)).size;
+    const databases = rows.filter((r) => r.database !== null).length;
+    const unprotected = rows.filter((r) => r.database !== null && r.lastFullBackup === null).length;
+    return (
+      `${plural(instances, 'instance')} and ${plural(databases, 'database')} shown` +
+      (unprotected > 0 ? `; ${plural(unprotected, 'database')} with no full backup on record.` : '.')
+    );
   },
+  narrowing: 'ask about fewer subscriptions at a time',
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ToolError } from '../toolkit/tool';
 import type { ToolLogger } from '../toolkit/dependencies';
 import { configured, describeMilliseconds, millisecondsFromEnv } from '../envSettings';
+import { describeNetworkError } from '../networkProblems';
 
 /** Where the weather tool finds Open-Meteo and how long it waits for it. */
 export interface WeatherSettings {
@@ -291,27 +292,7 @@ function upstreamReason(text: string): string | undefined {
 
 /** fetch reports every network failure as "fetch failed"; the cause's code says which one. */
 function networkProblem(error: unknown): string {
-  const code = errorCode(error instanceof Error ? error.cause : undefined);
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'the connection was refused';
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-    case 'EPIPE':
-      return 'the connection was closed before a complete answer arrived';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'the host name could not be resolved';
-    case 'ETIMEDOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return 'the connection timed out';
-    case undefined:
-      return 'the request failed';
-    default:
-      return code.startsWith('ERR_TLS') || code.includes('CERT')
-        ? `the TLS connection failed (${code})`
-        : `the request failed (${code})`;
-  }
+  return describeNetworkError(errorCode(error instanceof Error ? error.cause : undefined));
 }
 
 function errorCode(cause: unknown): string | undefined {
