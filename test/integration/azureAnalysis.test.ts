@@ -4,9 +4,6 @@
 // AzureDeveloperCliCredential running the fake azd. Needs `node esbuild.mjs` (dist/test/fakeAzd.js).
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { callTool } from '../../server/src/toolkit/callTool';
 import { catalogue } from '../../server/src/tools';
@@ -24,6 +21,7 @@ import {
   sampleAnomalyRows,
   sampleServers,
   startAzureAnalysisFakes,
+  useFakeAzd,
   type AzureAnalysisFakes,
 } from '../support/azureAnalysisFakes';
 
@@ -621,11 +619,7 @@ describe('when Azure fails', () => {
   });
 
   test('not signed in: says the token could not be had and how to sign in', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-signed-out-'));
-    const configFile = path.join(dir, 'fake-azd.json');
-    writeFileSync(configFile, JSON.stringify({ signedIn: false }));
-    const saved = process.env.FAKE_AZD_CONFIG;
-    process.env.FAKE_AZD_CONFIG = configFile;
+    const restore = useFakeAzd({ signedIn: false });
     try {
       const from = fakes.logAnalytics.requests.length;
       const text = await fails(
@@ -644,7 +638,7 @@ describe('when Azure fails', () => {
       );
       assert.equal(fakes.logAnalytics.requests.length, from, 'nothing was sent without a token');
     } finally {
-      process.env.FAKE_AZD_CONFIG = saved;
+      restore();
     }
   });
 

@@ -30,21 +30,25 @@ export interface FakeAzdConfig {
 
 /**
  * Puts the fake azd first on PATH for this process (the credential reads process.env when it
- * runs azd) and returns what undoes it.
+ * runs azd) and returns what undoes it. FAKE_AZD_CONFIG is set only when a config is given, so a
+ * test file that set its own (other tests in it drive the fake azd too) keeps it.
  */
-export function useFakeAzd(config: FakeAzdConfig = {}): () => void {
+export function useFakeAzd(config?: FakeAzdConfig): () => void {
   const saved = { PATH: process.env.PATH, FAKE_AZD_CONFIG: process.env.FAKE_AZD_CONFIG };
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-analysis-'));
-  const configFile = path.join(dir, 'fake-azd.json');
-  writeFileSync(configFile, JSON.stringify(config));
   process.env.PATH = `${fakeAzdDir}${path.delimiter}${saved.PATH ?? ''}`;
-  process.env.FAKE_AZD_CONFIG = configFile;
+  let dir: string | undefined;
+  if (config !== undefined) {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-analysis-'));
+    const configFile = path.join(dir, 'fake-azd.json');
+    writeFileSync(configFile, JSON.stringify(config));
+    process.env.FAKE_AZD_CONFIG = configFile;
+  }
   return () => {
     for (const [key, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   };
 }
 
