@@ -17,6 +17,7 @@ import { startAzurite, type RunningAzurite } from '../support/azurite';
 import { connectClient, firstText } from '../support/mcpClients';
 import { freePort } from '../support/processes';
 import { pidListeningOn } from '../support/ports';
+import { catalogue } from '../../server/src/tools';
 
 const repo = path.resolve(__dirname, '../..');
 const bundledServer = path.join(repo, 'server');
@@ -131,7 +132,7 @@ describe('the local server manager with the embedded host', () => {
     assert.equal(state.host, 'embedded');
     assert.equal(state.storageAvailable, true);
     const withTools = await untilState(h.manager, (s) => s.status === 'running' && s.tools !== undefined);
-    assert.equal(withTools.status === 'running' && withTools.tools?.length, 5);
+    assert.equal(withTools.status === 'running' && withTools.tools?.length, catalogue.length);
 
     const client = await connectClient(state.url, 'streamable-http');
     const saved = await client.callTool({
