@@ -36,6 +36,12 @@ param contentUnderstandingResourceId string = ''
 @description('The Content Understanding analyzer analyze_invoice uses unless a call names another.')
 param contentUnderstandingAnalyzerId string = 'prebuilt-invoice'
 
+@description('Give the app\'s identity the Reader role on this subscription, so the infrastructure-analysis tools (GetServerMetadata, GetSqlMetadata, GetPatchingLevel) see its servers through Azure Resource Graph. Off by default: Reader on a whole subscription is broad. Other subscriptions need the role granted there.')
+param analysisSubscriptionReader bool = false
+
+@description('Resource ID of a Log Analytics workspace (/subscriptions/…/resourceGroups/…/providers/Microsoft.OperationalInsights/workspaces/…) that GetSqlBpAssessment and GetAnomalies query: the app\'s identity gets the Log Analytics Reader role on it. Empty: no assignment.')
+param logAnalyticsWorkspaceResourceId string = ''
+
 @description('Guard the MCP server with Microsoft Entra ID instead of the mcp_extension system key: an app registration VS Code signs in to (created through the Microsoft Graph Bicep extension, so the person provisioning must be allowed to create app registrations) and App Service built-in authentication. Off: key mode, and provisioning again turns the authentication off.')
 param authEnabled bool = false
 
@@ -142,6 +148,29 @@ module contentUnderstandingAccess './app/contentUnderstandingAccess.bicep' = if 
   params: {
     accountName: last(split(contentUnderstandingResourceId, '/'))
     managedIdentityPrincipalId: identity.outputs.principalId
+  }
+}
+
+// Roles for the infrastructure-analysis tools, each only when asked for. The workspace may live in
+// any resource group and subscription: the module is deployed there, found from the resource ID
+// (ARM evaluates only the chosen branch of a condition, so an empty ID is never split).
+module analysisReader './app/analysisSubscriptionReader.bicep' = if (analysisSubscriptionReader) {
+  name: 'analysisReader'
+  scope: subscription()
+  params: {
+    principalId: identity.outputs.principalId
+  }
+}
+
+var analysisWorkspaceGiven = !empty(logAnalyticsWorkspaceResourceId)
+var analysisWorkspaceIdParts = split(logAnalyticsWorkspaceResourceId, '/')
+
+module analysisWorkspaceReader './app/analysisWorkspaceReader.bicep' = if (analysisWorkspaceGiven) {
+  name: 'analysisWorkspaceReader'
+  scope: resourceGroup(analysisWorkspaceGiven ? analysisWorkspaceIdParts[2] : subscription().subscriptionId, analysisWorkspaceGiven ? analysisWorkspaceIdParts[4] : rg.name)
+  params: {
+    workspaceName: analysisWorkspaceGiven ? last(analysisWorkspaceIdParts) : ''
+    principalId: identity.outputs.principalId
   }
 }
 

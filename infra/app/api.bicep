@@ -138,9 +138,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       AzureWebJobsStorage__queueServiceUri: storage.properties.primaryEndpoints.queue
       AzureWebJobsStorage__tableServiceUri: storage.properties.primaryEndpoints.table
       SNIPPETS_CONTAINER: snippetsContainerName
-      // Tools that call Azure sign in as this identity (server/src/azure/credential.ts): with only a
-      // user-assigned identity on the app, the token request must name it.
+      // Tools that call Azure (server/src/azure/credential.ts) sign in as this identity (with only a
+      // user-assigned identity on the app, the token request must name it), and reach Resource
+      // Manager in the cloud the app is deployed to.
       AZURE_CLIENT_ID: identityClientId
+      AZURE_RESOURCE_MANAGER_ENDPOINT: environment().resourceManager
       // analyze_invoice (server/src/invoices/invoiceSettings.ts). No API key: it signs in as the identity,
       // which main.bicep grants the Cognitive Services User role. An empty endpoint reads as "not set up".
       CONTENT_UNDERSTANDING_ENDPOINT: contentUnderstandingEndpoint

@@ -9,9 +9,10 @@ import { RecordingRegistrar } from '../support/functionsRegistrar';
 import { startTestHost } from '../support/embeddedHost';
 import { connectClient } from '../support/mcpClients';
 import { startToolEnvironment, type ToolEnvironment } from '../support/toolEnvironment';
+import { SUBSCRIPTION_A, SUBSCRIPTION_B, WORKSPACE } from '../support/azureAnalysisFakes';
 
 /** Calls in order: snippet calls depend on earlier saves, so both hosts see the same storage state. */
-const calls: [tool: string, args: unknown][] = [
+const calls: [tool: string, args: unknown, outcome?: 'succeeds'][] = [
   ['hello_mcp', {}],
   ['hello_mcp', { extra: 1 }],
   ['save_snippet', { snippetname: 'parity-one', snippet: 'first ✓' }],
@@ -28,12 +29,23 @@ const calls: [tool: string, args: unknown][] = [
   ['get_weather', { city: 'Nowhereville' }],
   ['get_weather', { city: '' }],
   ['get_weather', { city: 'Paris', countryCode: 'FRA' }],
-  ['analyze_invoice', { fileName: 'invoices/contoso-INV-2026-0042.pdf' }],
-  ['analyze_invoice', { invoiceId: 'invoices', fileName: 'fabrikam-FAB-11873.png' }],
+  ['analyze_invoice', { fileName: 'invoices/contoso-INV-2026-0042.pdf' }, 'succeeds'],
+  ['analyze_invoice', { invoiceId: 'invoices', fileName: 'fabrikam-FAB-11873.png' }, 'succeeds'],
   ['analyze_invoice', { fileName: 'invoices/missing.pdf' }],
   ['analyze_invoice', { fileName: '../package.json' }],
   ['analyze_invoice', { fileName: 'invoices/contoso-INV-2026-0042.pdf', contentType: 'text/plain' }],
   ['analyze_invoice', { fileName: 'invoices/contoso-INV-2026-0042.pdf', analyzerId: 'no-such-analyzer' }],
+  ['GetServerMetadata', { subscription_ids: [SUBSCRIPTION_A, SUBSCRIPTION_B] }, 'succeeds'],
+  ['GetServerMetadata', { subscription_ids: 'not-a-guid' }],
+  ['GetSqlMetadata', { subscription_ids: [SUBSCRIPTION_A] }, 'succeeds'],
+  ['GetSqlMetadata', { subscription_ids: [] }],
+  ['GetPatchingLevel', { subscription_ids: `${SUBSCRIPTION_A},${SUBSCRIPTION_B}` }, 'succeeds'],
+  ['GetPatchingLevel', { subscription_ids: [SUBSCRIPTION_A], top: 5 }],
+  ['GetSqlBpAssessment', { workspace_id: WORKSPACE }, 'succeeds'],
+  ['GetSqlBpAssessment', { workspace_id: WORKSPACE, timespan: 'P1M' }],
+  ['GetAnomalies', { workspace_id: WORKSPACE, timespan: 'PT12H' }, 'succeeds'],
+  ['GetAnomalies', { workspace_id: 'log-analytics-prod' }],
+  ['GetAnomalies', { workspace_id: '00000000-0000-0000-0000-0000000d0e5a' }],
 ];
 
 let environment: ToolEnvironment;
@@ -66,10 +78,31 @@ test('the Functions host registers every catalogue tool with toolProperties from
   for (const property of properties) assert.ok(property.description, `${property.propertyName} is described`);
 });
 
-for (const [tool, args] of calls) {
+test('a list argument is declared to the Functions host as an array, optional arguments as not required', () => {
+  const strip = (name: string) =>
+    (functionsHost.registrations.get(name)?.toolProperties as McpToolProperty[]).map(
+      ({ description: _description, ...rest }) => rest,
+    );
+  for (const name of ['GetServerMetadata', 'GetSqlMetadata', 'GetPatchingLevel']) {
+    assert.deepEqual(strip(name), [
+      { propertyName: 'subscription_ids', propertyType: 'string', isRequired: true, isArray: true },
+    ]);
+  }
+  for (const name of ['GetSqlBpAssessment', 'GetAnomalies']) {
+    assert.deepEqual(strip(name), [
+      { propertyName: 'workspace_id', propertyType: 'string', isRequired: true, isArray: false },
+      { propertyName: 'timespan', propertyType: 'string', isRequired: false, isArray: false },
+    ]);
+  }
+});
+
+for (const [tool, args, outcome] of calls) {
   test(`${tool} ${JSON.stringify(args)} gives the same result on both hosts`, async () => {
     const viaFunctions = await functionsHost.invoke(tool, args);
     const viaEmbedded = await client.callTool({ name: tool, arguments: args as Record<string, unknown> });
     assert.deepEqual(viaEmbedded, viaFunctions);
+    // Two identical failures would also be equal: these calls must really have worked.
+    if (outcome === 'succeeds')
+      assert.notEqual(viaEmbedded.isError, true, JSON.stringify(viaEmbedded.content));
   });
 }

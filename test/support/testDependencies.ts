@@ -25,6 +25,7 @@ export function testDependencies(parts: Partial<ToolDependencies>): ToolDependen
     snippets: parts.snippets ?? (unused('snippet storage') as ToolDependencies['snippets']),
     weather: parts.weather ?? (unused('weather settings') as ToolDependencies['weather']),
     invoices: parts.invoices ?? (unused('invoice settings') as ToolDependencies['invoices']),
+    azureAnalysis: parts.azureAnalysis ?? (unused('Azure analysis') as ToolDependencies['azureAnalysis']),
     log: parts.log ?? recordingLogger(),
   };
 }

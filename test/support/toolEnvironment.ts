@@ -2,6 +2,7 @@ import { startAzurite } from './azurite';
 import path from 'node:path';
 import { startFakeOpenMeteo } from '../fakes/openMeteo';
 import { FAKE_CU_API_KEY, startFakeContentUnderstanding } from '../fakes/contentUnderstanding';
+import { startAzureAnalysisFakes } from './azureAnalysisFakes';
 import { recordingLogger, testDependencies } from './testDependencies';
 import { snippetStoreFromEnv } from '../../server/src/snippets/storageConnection';
 import type { ToolDependencies } from '../../server/src/toolkit/dependencies';
@@ -13,14 +14,16 @@ export interface ToolEnvironment {
 }
 
 /**
- * Everything the whole catalogue needs, all on loopback: a real Azurite, the Open-Meteo fake, and the
- * Content Understanding fake with the shipped sample invoices.
+ * Everything the whole catalogue needs, all on loopback: a real Azurite, the Open-Meteo fake, the
+ * Content Understanding fake with the shipped sample invoices, and the Resource Graph and Log
+ * Analytics fakes signed in to through the fake azd.
  */
 export async function startToolEnvironment(): Promise<ToolEnvironment> {
-  const [azurite, openMeteo, contentUnderstanding] = await Promise.all([
+  const [azurite, openMeteo, contentUnderstanding, azureAnalysis] = await Promise.all([
     startAzurite(),
     startFakeOpenMeteo(),
     startFakeContentUnderstanding(),
+    startAzureAnalysisFakes(),
   ]);
   const log = recordingLogger();
   const deps = testDependencies({
@@ -37,13 +40,19 @@ export async function startToolEnvironment(): Promise<ToolEnvironment> {
         pollTimeoutMs: 5000,
       },
     },
+    azureAnalysis: azureAnalysis.analysis(log),
     log,
   });
   return {
     deps,
     log,
     close: async () => {
-      await Promise.all([azurite.close(), openMeteo.close(), contentUnderstanding.close()]);
+      await Promise.all([
+        azurite.close(),
+        openMeteo.close(),
+        contentUnderstanding.close(),
+        azureAnalysis.close(),
+      ]);
     },
   };
 }

@@ -16,6 +16,8 @@ import {
   WEBHOOK_LEVEL_SETTING,
   entraAuthSettingsV2,
 } from '../../extension/auth/entraAppConfig';
+import { RESOURCE_MANAGER_ENDPOINT_VARIABLE } from '../../server/src/azureAnalysis/analysisSettings';
+import { azureCredentialDescription } from '../../server/src/azure/credential';
 
 const root = path.resolve(__dirname, '../..');
 const infraDir = path.join(root, 'infra');
@@ -879,5 +881,103 @@ describe('infra/: Content Understanding for analyze_invoice, behind parameters',
     );
     assert.ok('problem' in unconfigured.service);
     assert.match(unconfigured.service.problem, /set CONTENT_UNDERSTANDING_ENDPOINT/);
+  });
+});
+
+describe('infra/: roles for the infrastructure-analysis tools, each behind its parameter', () => {
+  const main = readBicep(mainBicep);
+  const parameters = (
+    JSON.parse(readFileSync(path.join(infraDir, 'main.parameters.json'), 'utf8')) as {
+      parameters: Record<string, unknown>;
+    }
+  ).parameters;
+  const subscriptionReaderFile = path.join(infraDir, 'app/analysisSubscriptionReader.bicep');
+  const workspaceReaderFile = path.join(infraDir, 'app/analysisWorkspaceReader.bicep');
+
+  /** The role assignment a module makes: its role id, principal and (optional) scope. */
+  function roleAssignment(file: string): { roleId: string; text: string } {
+    const source = readBicep(file);
+    const assignment = resourceOfType(source, 'Microsoft.Authorization/roleAssignments');
+    const roleVariable =
+      /roleDefinitionId:\s*subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions',\s*(\w+)\)/.exec(
+        assignment.text,
+      );
+    assert.ok(roleVariable, `${relative(file)}: the role is not a built-in role definition id`);
+    const roleId = new RegExp(`^var ${roleVariable[1]} = '([0-9a-f-]{36})'$`, 'm').exec(source.text)?.[1];
+    assert.ok(roleId, `${relative(file)}: ${roleVariable[1]} is not a role definition id`);
+    assert.match(assignment.text, /principalId:\s*principalId/);
+    assert.match(assignment.text, /principalType:\s*'ServicePrincipal'/);
+    assert.match(
+      assignment.text,
+      /name:\s*guid\(/,
+      'a stable name: provisioning again finds the same assignment',
+    );
+    return { roleId, text: assignment.text };
+  }
+
+  test('main.bicep: both are off unless azd sets ANALYSIS_SUBSCRIPTION_READER or LOG_ANALYTICS_WORKSPACE_RESOURCE_ID', () => {
+    assert.match(main.text, /^param analysisSubscriptionReader bool = false$/m);
+    assert.match(main.text, /^param logAnalyticsWorkspaceResourceId string = ''$/m);
+    assert.deepEqual(parameters['analysisSubscriptionReader'], {
+      value: '${ANALYSIS_SUBSCRIPTION_READER=false}',
+    });
+    assert.deepEqual(parameters['logAnalyticsWorkspaceResourceId'], {
+      value: '${LOG_ANALYTICS_WORKSPACE_RESOURCE_ID}',
+    });
+    assert.match(
+      main.text,
+      /^module \w+ '\.\/app\/analysisSubscriptionReader\.bicep' = if \(analysisSubscriptionReader\) \{/m,
+    );
+    assert.match(main.text, /^var analysisWorkspaceGiven = !empty\(logAnalyticsWorkspaceResourceId\)$/m);
+    assert.match(
+      main.text,
+      /^module \w+ '\.\/app\/analysisWorkspaceReader\.bicep' = if \(analysisWorkspaceGiven\) \{/m,
+    );
+  });
+
+  test('Reader on the subscription, for the identity the app runs as, is what Resource Graph needs', () => {
+    const { roleId, text } = roleAssignment(subscriptionReaderFile);
+    assert.equal(roleId, 'acdd72a7-3385-48ef-bd42-f606fba81ae7', 'the built-in Reader role');
+    assert.match(readBicep(subscriptionReaderFile).text, /^targetScope = 'subscription'$/m);
+    assert.doesNotMatch(text, /^\s*scope:/m, 'assigned at the subscription itself');
+    const use = modules(main).find((m) => m.target === subscriptionReaderFile);
+    assert.ok(use);
+    assert.match(
+      main.text,
+      /module analysisReader [^\n]*\{\s*name: 'analysisReader'\s*scope: subscription\(\)\s*params: \{\s*principalId: identity\.outputs\.principalId/,
+    );
+  });
+
+  test("Log Analytics Reader on the workspace, deployed to the workspace's own resource group and subscription", () => {
+    const { roleId, text } = roleAssignment(workspaceReaderFile);
+    assert.equal(roleId, '73c42c96-874c-492b-b04d-ab87d138a893', 'the built-in Log Analytics Reader role');
+    assert.match(text, /^\s*scope:\s*workspace$/m);
+    const workspace = resourceOfType(
+      readBicep(workspaceReaderFile),
+      'Microsoft.OperationalInsights/workspaces',
+    );
+    assert.match(workspace.text, /name:\s*workspaceName/);
+    // A resource ID reads /subscriptions/{sub}/resourceGroups/{rg}/providers/…/workspaces/{name}.
+    assert.match(
+      main.text,
+      /scope: resourceGroup\(analysisWorkspaceGiven \? analysisWorkspaceIdParts\[2\] : [^,]+, analysisWorkspaceGiven \? analysisWorkspaceIdParts\[4\] : [^)]+\)/,
+    );
+    assert.match(main.text, /workspaceName: analysisWorkspaceGiven \? last\(analysisWorkspaceIdParts\) : ''/);
+    assert.match(
+      main.text,
+      /^var analysisWorkspaceIdParts = split\(logAnalyticsWorkspaceResourceId, '\/'\)$/m,
+    );
+  });
+
+  test('api.bicep: the app signs in to Azure as that identity (AZURE_CLIENT_ID) in its own cloud', () => {
+    const api = readBicep(path.join(infraDir, 'app/api.bicep'));
+    assert.match(api.text, /^\s*AZURE_CLIENT_ID:\s*identityClientId$/m);
+    assert.match(api.text, /^\s*AZURE_RESOURCE_MANAGER_ENDPOINT:\s*environment\(\)\.resourceManager$/m);
+    // The server reads exactly these names (server/src/azure/credential.ts, analysisSettings.ts).
+    assert.equal(RESOURCE_MANAGER_ENDPOINT_VARIABLE, 'AZURE_RESOURCE_MANAGER_ENDPOINT');
+    assert.equal(
+      azureCredentialDescription({ IDENTITY_ENDPOINT: 'http://x', AZURE_CLIENT_ID: 'id-1' }),
+      'the managed identity with client ID id-1',
+    );
   });
 });

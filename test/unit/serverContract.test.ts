@@ -17,7 +17,19 @@ const readJson = (file: string): Record<string, unknown> =>
 test('the catalogue has the tool names users of the seed samples know', () => {
   assert.deepEqual(
     catalogue.map((tool) => tool.name),
-    ['hello_mcp', 'save_snippet', 'get_snippet', 'list_snippets', 'get_weather', 'analyze_invoice'],
+    [
+      'hello_mcp',
+      'save_snippet',
+      'get_snippet',
+      'list_snippets',
+      'get_weather',
+      'analyze_invoice',
+      'GetServerMetadata',
+      'GetSqlMetadata',
+      'GetPatchingLevel',
+      'GetSqlBpAssessment',
+      'GetAnomalies',
+    ],
   );
 });
 

@@ -3,7 +3,11 @@
 
 /** fetch reports every network failure as "fetch failed"; the cause's code says which one. */
 export function networkProblem(error: unknown): string {
-  const code = errorCode(error instanceof Error ? error.cause : undefined);
+  return describeNetworkError(errorCode(error instanceof Error ? error.cause : undefined));
+}
+
+/** A network error code (Node's, or undici's for fetch) in words. */
+export function describeNetworkError(code: string | undefined): string {
   switch (code) {
     case 'ECONNREFUSED':
       return 'the connection was refused';
@@ -34,6 +38,7 @@ function errorCode(cause: unknown): string | undefined {
   return undefined;
 }
 
+/** "250 ms", "1.5 s": how messages state a wait. */
 export function describeDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }

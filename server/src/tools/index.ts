@@ -5,6 +5,11 @@ import { getSnippet } from './getSnippet';
 import { listSnippets } from './listSnippets';
 import { getWeather } from './getWeather';
 import { analyzeInvoice } from './analyzeInvoice';
+import { getServerMetadata } from './getServerMetadata';
+import { getSqlMetadata } from './getSqlMetadata';
+import { getPatchingLevel } from './getPatchingLevel';
+import { getSqlBpAssessment } from './getSqlBpAssessment';
+import { getAnomalies } from './getAnomalies';
 
 /** Every tool this server offers; both hosts serve exactly this list. */
 export const catalogue: readonly ToolDefinition[] = [
@@ -14,4 +19,9 @@ export const catalogue: readonly ToolDefinition[] = [
   listSnippets,
   getWeather,
   analyzeInvoice,
+  getServerMetadata,
+  getSqlMetadata,
+  getPatchingLevel,
+  getSqlBpAssessment,
+  getAnomalies,
 ];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ToolError } from '../toolkit/tool';
 import type { ToolLogger } from '../toolkit/dependencies';
 import { describeDuration, networkProblem, oneLine } from '../toolkit/upstreamWording';
+import { configured, millisecondsFromEnv } from '../envSettings';
 
 /** Where the weather tool finds Open-Meteo and how long it waits for it. */
 export interface WeatherSettings {
@@ -41,14 +42,8 @@ export function weatherSettingsFromEnv(env: NodeJS.ProcessEnv): WeatherSettings 
   return {
     geocodingUrl: endpointFromEnv(env, geocodingApi),
     forecastUrl: endpointFromEnv(env, forecastApi),
-    timeoutMs: timeoutFromEnv(env),
+    timeoutMs: millisecondsFromEnv(env, 'OPEN_METEO_TIMEOUT_MS', defaultTimeoutMs, maxTimeoutMs),
   };
-}
-
-/** `.env` files and app settings often carry a variable with an empty value, which means "not set". */
-function configured(env: NodeJS.ProcessEnv, variable: string): string | undefined {
-  const value = env[variable]?.trim();
-  return value ? value : undefined;
 }
 
 function endpointFromEnv(env: NodeJS.ProcessEnv, api: UpstreamApi): string {
@@ -68,18 +63,6 @@ function endpointFromEnv(env: NodeJS.ProcessEnv, api: UpstreamApi): string {
   // A self-hosted Open-Meteo or a proxy is naturally configured by its base URL alone.
   if (url.pathname === '' || url.pathname === '/') url.pathname = api.standardPath;
   return url.toString();
-}
-
-function timeoutFromEnv(env: NodeJS.ProcessEnv): number {
-  const value = configured(env, 'OPEN_METEO_TIMEOUT_MS');
-  if (value === undefined) return defaultTimeoutMs;
-  const ms = /^\d+$/.test(value) ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(ms) || ms < 1 || ms > maxTimeoutMs) {
-    throw new Error(
-      `OPEN_METEO_TIMEOUT_MS must be a whole number of milliseconds from 1 to ${maxTimeoutMs}, not "${value}".`,
-    );
-  }
-  return ms;
 }
 
 /** A place as the geocoding API found it. */

@@ -8,6 +8,7 @@ import {
   invokeTool,
   ourMcpTools,
   serverToolNames,
+  serverToolOf,
   setSetting,
   startMcpServersUntilTools,
   testApi,
@@ -35,10 +36,7 @@ describe('the local server loop with the embedded host', () => {
     assert.equal(definitions[0]?.uri.toString(), state.url);
 
     const tools = await startMcpServersUntilTools();
-    assert.deepEqual(
-      tools.map((tool) => serverToolNames.find((name) => tool.name.endsWith(`_${name}`))).sort(),
-      [...serverToolNames].sort(),
-    );
+    assert.deepEqual(tools.map(serverToolOf).sort(), [...serverToolNames].sort());
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     // VS Code gives the model a tool's structuredContent when there is one, so that is what Copilot sees.
     const snippet = 'console.log("hi") ✓';

@@ -33,7 +33,10 @@ export async function eventually<T>(
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
 
-/** The server's tools; VS Code lists each as an MCP tool whose name ends in `_<name>`. */
+/**
+ * The server's tools, by the seed samples' names; VS Code lists each as an MCP tool whose name
+ * ends in `_<name>`, lower-cased.
+ */
 export const serverToolNames = [
   'hello_mcp',
   'save_snippet',
@@ -41,9 +44,19 @@ export const serverToolNames = [
   'list_snippets',
   'get_weather',
   'analyze_invoice',
+  'GetServerMetadata',
+  'GetSqlMetadata',
+  'GetPatchingLevel',
+  'GetSqlBpAssessment',
+  'GetAnomalies',
 ] as const;
 
-const serverToolSuffix = new RegExp(`_(${serverToolNames.join('|')})$`);
+const serverToolSuffix = new RegExp(`_(${serverToolNames.join('|')})$`, 'i');
+
+/** Which of the server's tools a VS Code MCP tool is. */
+export function serverToolOf(tool: vscode.LanguageModelToolInformation): string | undefined {
+  return serverToolNames.find((name) => tool.name.toLowerCase().endsWith(`_${name.toLowerCase()}`));
+}
 
 export function ourMcpTools(): vscode.LanguageModelToolInformation[] {
   return vscode.lm.tools.filter((tool) => tool.tags.includes('mcp') && serverToolSuffix.test(tool.name));
