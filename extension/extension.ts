@@ -28,7 +28,7 @@ import { FunctionKeyStore } from './remote/keyStore';
 import { addServerToMcpJson } from './remote/mcpJson';
 import { remoteCommands } from './remote/remoteCommands';
 import { RemoteServerRegistry, type RemoteServer } from './remote/remoteServers';
-import { ServersTreeProvider } from './statusView/serversTreeProvider';
+import { registerStatusView } from './statusView/registerStatusView';
 
 let localServer: LocalServerManager | undefined;
 
@@ -70,7 +70,7 @@ export function activate(context: vscode.ExtensionContext) {
         },
         log,
       ),
-    listTools: async (url) => (await loadProbe()(url, {}, 10_000)).tools,
+    listTools: async (url) => (await loadProbe().probeMcpServer(url, {}, 10_000)).tools,
     log,
     notify: { warning: (message, actions) => void ui.showWarning(message, actions) },
     actions: {
@@ -98,14 +98,40 @@ export function activate(context: vscode.ExtensionContext) {
     path.join(context.globalStorageUri.fsPath, 'bundled-server'),
   ];
 
+  const azdProjectDirOf = (server: RemoteServer) =>
+    server.environment
+      ? azdProjectDirs().find((dir) =>
+          listAzdEnvironments(dir).some((env) => env.name === server.environment),
+        )
+      : undefined;
+
   const provider = new RemoteMcpDefinitionProvider(localServer, registry, keys, tokens, ui, log);
-  const tree = new ServersTreeProvider(localServer, registry, keyStore);
+  const statusView = registerStatusView({
+    context,
+    localServer,
+    registry,
+    keyStore,
+    tokens,
+    ui,
+    log,
+    setting,
+    azureSettings: () => readAzureAccessSettings(setting),
+    azdPath,
+    azdDeployments: () => azdDeployments(azdProjectDirs()),
+    azdProjectOf: (server) => {
+      const dir = azdProjectDirOf(server);
+      if (!dir) return undefined;
+      // The bundled project's copy is refreshed before azd deploys it again.
+      return (
+        workspaceAzdProjects(workspaceFolders()).find((project) => project.dir === dir) ?? bundledProject()
+      );
+    },
+  });
   context.subscriptions.push(
     channel,
     provider,
-    tree,
+    ...statusView.disposables,
     vscode.lm.registerMcpServerDefinitionProvider('remoteMcp.servers', provider),
-    vscode.window.createTreeView('remoteMcp.servers', { treeDataProvider: tree, showCollapseAll: true }),
     createLocalServerStatusBarItem(localServer),
     ...registerCommands(
       {
@@ -140,10 +166,7 @@ export function activate(context: vscode.ExtensionContext) {
           ui,
           log,
           azdPath,
-          azdProjectOf: (server) =>
-            azdProjectDirs().find((dir) =>
-              listAzdEnvironments(dir).some((env) => env.name === server.environment),
-            ),
+          azdProjectOf: azdProjectDirOf,
           runAzd,
           openReport: async (markdown) => {
             const document = await vscode.workspace.openTextDocument({
@@ -168,6 +191,7 @@ export function activate(context: vscode.ExtensionContext) {
             return Promise.resolve(addServerToMcpJson(folder, server));
           },
         }),
+        ...statusView.commands,
         'remoteMcp.showLogs': () => channel.show(),
       },
       ui,
@@ -182,7 +206,8 @@ export function activate(context: vscode.ExtensionContext) {
     return {
       localServer,
       provider,
-      tree,
+      tree: statusView.tree,
+      statusView: statusView.model,
       ui,
       registry,
       keyStore,

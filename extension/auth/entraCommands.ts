@@ -6,7 +6,7 @@ import type { AzureAccess } from '../azure/azureAccess';
 import { azdEnvValues, interpretAzdOutput } from '../deploy/azdCli';
 import type { AzdRun } from '../deploy/azdTask';
 import type { FunctionKeyStore } from '../remote/keyStore';
-import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';
+import { remoteServerArgument, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
 import type { EntraTokenSource } from './entraToken';
 import {
   checkSignIn,
@@ -38,9 +38,8 @@ export function entraCommands(services: EntraCommandServices) {
   const { registry, ui, log } = services;
 
   async function pickServer(title: string, target: unknown): Promise<RemoteServer> {
-    const given = target as Partial<RemoteServer> | undefined;
-    if (typeof given?.resourceId === 'string')
-      return registry.find(given.resourceId) ?? (given as RemoteServer);
+    const given = remoteServerArgument(target);
+    if (given) return registry.find(given.resourceId) ?? given;
     const servers = registry.list();
     if (servers.length === 0)
       throw new UserFacingError(

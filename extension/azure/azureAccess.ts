@@ -3,7 +3,7 @@ import { UserFacingError } from '../common/errors';
 import type { AuthState } from '../auth/entraAppConfig';
 import type { KeyFetcher } from '../remote/keyService';
 import type { RemoteServer } from '../remote/remoteServers';
-import { loadAzure } from './loadAzure';
+import { loadAzure, type AzureApi } from './loadAzure';
 
 export interface AzureAccessSettings {
   credential: 'vscode' | 'azd';
@@ -22,6 +22,33 @@ export interface AzureAccess {
   readAuthState(server: RemoteServer): Promise<AuthState>;
 }
 
+/** No account is signed in, and the caller asked not to prompt for one. */
+export class NotSignedInError extends Error {
+  override readonly name = 'NotSignedInError';
+}
+
+/**
+ * The credential ARM calls use: the VS Code Microsoft account, or azd's sign-in. Not `interactive`,
+ * it never prompts: with no signed-in account it fails with a {@link NotSignedInError} (azd's own
+ * `--no-prompt` failure says "not signed in" as well).
+ */
+export function armCredential(
+  azure: AzureApi,
+  options: { kind: 'vscode' | 'azd'; azdPath: string; tenantId: string | undefined; interactive: boolean },
+) {
+  if (options.kind === 'azd') return azure.azdCredential(options.azdPath, options.tenantId);
+  return azure.tokenCredentialFromSession(async (scopes) => {
+    const tenant = options.tenantId ? [`VSCODE_TENANT:${options.tenantId}`] : [];
+    const session = await vscode.authentication.getSession(
+      'microsoft',
+      [...scopes, ...tenant],
+      options.interactive ? { createIfNone: true } : { silent: true },
+    );
+    if (!session) throw new NotSignedInError('No Microsoft account is signed in to VS Code.');
+    return session.accessToken;
+  });
+}
+
 /**
  * ARM through the Azure SDK bundle, loaded here on first use, never at activation. The credential is
  * the VS Code Microsoft account by default, or azd's sign-in when the user says so.
@@ -30,16 +57,12 @@ export function createAzureAccess(settings: () => AzureAccessSettings, azdPath: 
   const connect = (server: RemoteServer) => {
     const azure = loadAzure();
     const { credential: kind, armEndpoint, keyWaitMs } = settings();
-    const credential =
-      kind === 'azd'
-        ? azure.azdCredential(azdPath(), server.tenantId)
-        : azure.tokenCredentialFromSession(async (scopes) => {
-            const tenant = server.tenantId ? [`VSCODE_TENANT:${server.tenantId}`] : [];
-            const session = await vscode.authentication.getSession('microsoft', [...scopes, ...tenant], {
-              createIfNone: true,
-            });
-            return session.accessToken;
-          });
+    const credential = armCredential(azure, {
+      kind,
+      azdPath: azdPath(),
+      tenantId: server.tenantId,
+      interactive: true,
+    });
     const client = azure.createArmClient({
       endpoint: armEndpoint,
       credential,

@@ -21,8 +21,8 @@ import {
 } from '../auth/entraAppConfig';
 
 export type { TokenCredential, AuthSettingsV2Properties, AuthState, EntraRegistration };
-
-export const PUBLIC_ARM_ENDPOINT = 'https://management.azure.com';
+export { createArmClient, PUBLIC_ARM_ENDPOINT, type ArmClientOptions } from './armClient';
+export { scanForMcpApps, type McpAppScanOptions, type McpScanResult, type ScannedApp } from './mcpAppScan';
 
 /** Where a function app lives in ARM. */
 export interface SiteRef {
@@ -107,29 +107,6 @@ export function parseSiteResourceId(id: string): SiteRef {
 
 export function siteResourceId(ref: SiteRef): string {
   return `/subscriptions/${ref.subscriptionId}/resourceGroups/${ref.resourceGroup}/providers/Microsoft.Web/sites/${ref.name}`;
-}
-
-export interface ArmClientOptions {
-  /** ARM's origin; the public cloud's by default. */
-  endpoint?: string;
-  credential: TokenCredential;
-  subscriptionId: string;
-  /** Extra CA certificates (PEM). Only tests pass one; NODE_EXTRA_CA_CERTS serves as well. */
-  tlsCa?: string;
-}
-
-export function createArmClient(options: ArmClientOptions): WebSiteManagementClient {
-  const endpoint = options.endpoint ?? PUBLIC_ARM_ENDPOINT;
-  return new WebSiteManagementClient(options.credential, options.subscriptionId, {
-    endpoint,
-    // Token scopes do not follow `endpoint` by themselves: ask for the audience of this ARM.
-    credentials: { scopes: [`${new URL(endpoint).origin}/.default`] },
-    // Someone is waiting on a progress notification: a few quick retries, never a minute's backoff
-    // (429s still wait for ARM's Retry-After).
-    retryOptions: { maxRetries: 3, retryDelayInMs: 1000, maxRetryDelayInMs: 8000 },
-    userAgentOptions: { userAgentPrefix: 'remote-mcp-functions' },
-    ...(options.tlsCa ? { tlsOptions: { ca: options.tlsCa } } : {}),
-  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import { UserFacingError } from '../common/errors';
+import { integerSetting, type SettingReader } from '../common/settings';
 
 export type HostSetting = 'auto' | 'func' | 'embedded';
 
@@ -10,9 +11,6 @@ export interface LocalServerSettings {
   startTimeoutMs: number;
   azuriteBlobPort: number;
 }
-
-/** Reads one setting of the `remoteMcp` section; the VS Code side passes `workspace.getConfiguration`'s get. */
-export type SettingReader = (key: string) => unknown;
 
 /** Settings are user input: each is checked, and a bad one is named with the value it should have. */
 export function readLocalServerSettings(get: SettingReader): LocalServerSettings {
@@ -35,14 +33,4 @@ export function readLocalServerSettings(get: SettingReader): LocalServerSettings
     startTimeoutMs: integerSetting(get, 'localServer.startTimeoutSeconds', 90, 5, 600) * 1000,
     azuriteBlobPort: integerSetting(get, 'localServer.azuriteBlobPort', 10000, 1, 65535),
   };
-}
-
-function integerSetting(get: SettingReader, key: string, fallback: number, min: number, max: number): number {
-  const value = get(key) ?? fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new UserFacingError(
-      `The setting remoteMcp.${key} is ${JSON.stringify(value)}; it must be a whole number from ${min} to ${max}.`,
-    );
-  }
-  return value;
 }

@@ -3,7 +3,12 @@ import type { Logger } from '../common/log';
 import type { UserInterface } from '../common/ui';
 import type { RemoteKeyService } from './keyService';
 import type { FunctionKeyStore } from './keyStore';
-import { sameResource, type RemoteServer, type RemoteServerRegistry } from './remoteServers';
+import {
+  remoteServerArgument,
+  sameResource,
+  type RemoteServer,
+  type RemoteServerRegistry,
+} from './remoteServers';
 
 export interface RemoteCommandServices {
   registry: RemoteServerRegistry;
@@ -17,11 +22,6 @@ export interface RemoteCommandServices {
   addToMcpJson(server: RemoteServer): Promise<string>;
 }
 
-export function isRemoteServer(value: unknown): value is RemoteServer {
-  const candidate = value as Partial<RemoteServer> | undefined;
-  return typeof candidate?.resourceId === 'string' && typeof candidate.endpoint === 'string';
-}
-
 /** Connect, Fetch Key, Forget Key and Add to mcp.json, for a server given by a button or picked. */
 export function remoteCommands(services: RemoteCommandServices) {
   const { registry, keys, keyStore, ui, log } = services;
@@ -31,7 +31,8 @@ export function remoteCommands(services: RemoteCommandServices) {
     target: unknown,
     filter: (server: RemoteServer) => boolean = () => true,
   ) {
-    if (isRemoteServer(target)) return registry.find(target.resourceId) ?? target;
+    const given = remoteServerArgument(target);
+    if (given) return registry.find(given.resourceId) ?? given;
     const servers = registry.list().filter(filter);
     if (servers.length === 0) {
       throw new UserFacingError(
@@ -53,8 +54,9 @@ export function remoteCommands(services: RemoteCommandServices) {
   return {
     'remoteMcp.connect': async (target?: unknown): Promise<RemoteServer> => {
       let server: RemoteServer;
-      if (isRemoteServer(target)) {
-        server = target;
+      const given = remoteServerArgument(target);
+      if (given) {
+        server = given;
       } else {
         const known = await services.deployments();
         const merged = [
@@ -79,7 +81,8 @@ export function remoteCommands(services: RemoteCommandServices) {
           })),
         );
       }
-      await keys.fetchAndStore(server);
+      // An Entra-protected server needs no key: VS Code signs in when it starts the server.
+      if (server.auth?.mode !== 'entra') await keys.fetchAndStore(server);
       await registry.upsert({ ...server, connected: true });
       log.info(`Connected to ${server.name} at ${server.endpoint}.`);
       await ui.showInfo(`Connected to ${server.name}. Copilot agent mode can use its tools now.`);

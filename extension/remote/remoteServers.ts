@@ -41,6 +41,21 @@ export function mcpEndpoint(hostName: string): string {
   return `https://${hostName}/runtime/webhooks/mcp`;
 }
 
+export function isRemoteServer(value: unknown): value is RemoteServer {
+  const candidate = value as Partial<RemoteServer> | undefined;
+  return typeof candidate?.resourceId === 'string' && typeof candidate.endpoint === 'string';
+}
+
+/**
+ * The server a command was invoked for: a server itself (a button, another command), or a node of
+ * the MCP Servers view, which carries its server (VS Code passes the node to context-menu actions).
+ */
+export function remoteServerArgument(value: unknown): RemoteServer | undefined {
+  if (isRemoteServer(value)) return value;
+  const server = (value as { server?: unknown } | undefined)?.server;
+  return isRemoteServer(server) ? server : undefined;
+}
+
 export function sameResource(a: string, b: string): boolean {
   // ARM resource ids are case-insensitive.
   return a.toLowerCase() === b.toLowerCase();

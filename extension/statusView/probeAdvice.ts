@@ -1,0 +1,162 @@
+// What a failed probe means for the user, and the fix where one is known: a sentence for the node
+// and a command the node runs when clicked.
+import type { ProbeFailure } from '../probe/probeFailure';
+import type { ServerStatus } from './serverStatus';
+
+export interface FixAction {
+  /** The command the fix runs, and its argument (the server, or a setting id). */
+  command: string;
+  argument: unknown;
+  title: string;
+}
+
+export interface ProbeAdvice {
+  /** Short, for the node's description: "HTTP 401", "time-out", "name not resolved"... */
+  short: string;
+  /** What happened, in a sentence. */
+  problem: string;
+  /** What to do, in a sentence; absent when nothing is known to help. */
+  fix?: string;
+  action?: FixAction;
+}
+
+function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint;
+  }
+}
+
+export function probeAdvice(
+  status: ServerStatus,
+  failure: ProbeFailure,
+  timeoutSeconds: number,
+): ProbeAdvice {
+  const { server } = status;
+  const credential = status.probe?.credential ?? 'none';
+  const run = (command: string, title: string): FixAction => ({ command, argument: server, title });
+  const entra = status.auth === 'entra' || failure.bearerChallenge === true;
+  switch (failure.kind) {
+    case 'unauthorized':
+      if (entra) {
+        return credential === 'token'
+          ? {
+              short: 'HTTP 401',
+              problem: 'The server refused the Microsoft Entra token.',
+              fix: 'Check Sign-in walks the sign-in chain and names the step that fails.',
+              action: run('remoteMcp.checkSignIn', 'Check Sign-in'),
+            }
+          : {
+              short: 'HTTP 401: sign-in needed',
+              problem: 'The server asks for a Microsoft Entra sign-in, and no token is at hand.',
+              fix: server.connected
+                ? 'VS Code signs you in when it starts the server; Check Sign-in finds what blocks it.'
+                : 'Connect, and VS Code signs you in when it starts the server.',
+              action: server.connected
+                ? run('remoteMcp.checkSignIn', 'Check Sign-in')
+                : run('remoteMcp.connect', 'Connect'),
+            };
+      }
+      return credential === 'key'
+        ? {
+            short: 'HTTP 401: key refused',
+            problem: 'The server refused the stored key; it was probably rotated.',
+            fix: 'Fetch Key reads the current mcp_extension key from Azure.',
+            action: run('remoteMcp.fetchKey', 'Fetch Key'),
+          }
+        : {
+            short: 'HTTP 401: key needed',
+            problem: 'The server wants its mcp_extension key, and none is stored.',
+            fix: 'Fetch Key (or Connect) reads it from Azure into secret storage.',
+            action: run('remoteMcp.fetchKey', 'Fetch Key'),
+          };
+    case 'forbidden':
+      return entra
+        ? {
+            short: 'HTTP 403',
+            problem:
+              'The server refused the request: the token is not allowed, or the MCP webhook still asks for the system key.',
+            fix: 'Check Sign-in compares the app settings with what VS Code sends.',
+            action: run('remoteMcp.checkSignIn', 'Check Sign-in'),
+          }
+        : {
+            short: 'HTTP 403',
+            problem:
+              'The app refused the request: it is stopped, or access restrictions keep this network out.',
+            fix: "Check the app's state and its access restrictions (Networking) in the Azure portal.",
+            action: run('remoteMcp.statusView.openInPortal', 'Open in Azure Portal'),
+          };
+    case 'notFound':
+      return {
+        short: 'HTTP 404',
+        problem:
+          'Nothing serves MCP at this URL: the app did not load the MCP extension, or runs something else now.',
+        fix: status.fromAzd
+          ? "Redeploy it; if that does not help, check host.json's extension bundle (4.30 or later)."
+          : "Check the app's host.json (extension bundle 4.30 or later) and its deployment.",
+        action: status.fromAzd
+          ? run('remoteMcp.statusView.redeploy', 'Redeploy')
+          : run('remoteMcp.statusView.showServerLogs', 'Show Logs'),
+      };
+    case 'httpError':
+      return {
+        short: `HTTP ${failure.status ?? '?'}`,
+        problem:
+          failure.status !== undefined && failure.status >= 500
+            ? `The app failed to answer (HTTP ${failure.status}): it is starting, failing, or stopped.`
+            : `The app answered HTTP ${failure.status ?? '?'}.`,
+        fix: "The app's log stream shows why.",
+        action: run('remoteMcp.statusView.showServerLogs', 'Show Logs'),
+      };
+    case 'timeout':
+      return {
+        short: 'time-out',
+        problem: `No answer within ${timeoutSeconds} s: the app may be starting (a cold start) or overloaded.`,
+        fix: 'Refresh again in a moment, or allow more time with remoteMcp.statusView.probeTimeoutSeconds.',
+        action: {
+          command: 'workbench.action.openSettings',
+          argument: 'remoteMcp.statusView.probeTimeoutSeconds',
+          title: 'Open Settings',
+        },
+      };
+    case 'nameNotResolved':
+      return {
+        short: 'name not resolved',
+        problem: `The host name ${hostOf(server.endpoint)} was not found (${failure.code ?? 'DNS'}).`,
+        fix: 'The app may have been deleted (remove it from the list), or DNS, a VPN or a proxy is in the way.',
+        action: run('remoteMcp.statusView.remove', 'Remove from the List'),
+      };
+    case 'tls':
+      return {
+        short: 'TLS',
+        problem: `The server's certificate was not accepted (${failure.code ?? 'TLS'}).`,
+        fix: "A proxy that inspects https is probably in the way: trust its certificate authority (NODE_EXTRA_CA_CERTS, or VS Code's http.systemCertificates).",
+        action: {
+          command: 'workbench.action.openSettings',
+          argument: 'http.systemCertificates',
+          title: 'Open Settings',
+        },
+      };
+    case 'connectionRefused':
+      return {
+        short: 'connection refused',
+        problem: `Nothing accepts connections at ${hostOf(server.endpoint)}.`,
+        fix: 'Check that the app is running; Refresh when it is.',
+      };
+    case 'network':
+      return {
+        short: 'network error',
+        problem: `The connection failed (${failure.code ?? 'network'}).`,
+        fix: "Check the network connection and VS Code's proxy settings.",
+      };
+    case 'protocol':
+    case 'cancelled':
+      return {
+        short: 'not MCP',
+        problem: `The server answered, but not as an MCP server: ${failure.detail}.`,
+        fix: "The app's log stream shows what it runs.",
+        action: run('remoteMcp.statusView.showServerLogs', 'Show Logs'),
+      };
+  }
+}

@@ -1,0 +1,126 @@
+// The MCP Servers view with its model and its own commands, registered together: the composition
+// root (extension.ts) adds the commands to its table, behind the one error wrapper.
+import * as vscode from 'vscode';
+import type { EntraTokenSource } from '../auth/entraToken';
+import type { AzureAccessSettings } from '../azure/azureAccess';
+import type { Logger } from '../common/log';
+import type { SettingReader } from '../common/settings';
+import type { UserInterface } from '../common/ui';
+import type { AzdProject } from '../deploy/azdProject';
+import type { LocalServerManager } from '../localServer/localServerManager';
+import { loadProbe } from '../probe/loadProbe';
+import type { FunctionKeyStore } from '../remote/keyStore';
+import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';
+import { createSubscriptionScanner } from './azureScanner';
+import { HiddenServers } from './hiddenServers';
+import { ScanCache } from './scanCache';
+import { ServerStatusModel } from './serverStatus';
+import { ServersTreeProvider } from './serversTreeProvider';
+import { portalForArmEndpoint, statusViewCommands } from './statusViewCommands';
+import { readStatusViewSettings } from './statusViewSettings';
+
+export interface StatusViewServices {
+  context: vscode.ExtensionContext;
+  localServer: LocalServerManager;
+  registry: RemoteServerRegistry;
+  keyStore: FunctionKeyStore;
+  tokens: EntraTokenSource;
+  ui: UserInterface;
+  log: Logger;
+  setting: SettingReader;
+  azureSettings: () => AzureAccessSettings;
+  azdPath: () => string;
+  azdDeployments: () => RemoteServer[];
+  azdProjectOf: (server: RemoteServer) => AzdProject | undefined;
+}
+
+export function registerStatusView(services: StatusViewServices) {
+  const { context, log } = services;
+  const settings = () => readStatusViewSettings(services.setting);
+  const hidden = new HiddenServers(context.workspaceState);
+  const scanCache = new ScanCache(context.globalState, () => {
+    try {
+      const { credential, armEndpoint } = services.azureSettings();
+      return `${credential}|${armEndpoint}`;
+    } catch {
+      return 'invalid settings';
+    }
+  });
+  const model = new ServerStatusModel({
+    registry: services.registry,
+    keys: services.keyStore,
+    azdDeployments: services.azdDeployments,
+    scanner: createSubscriptionScanner(services.azureSettings, services.azdPath),
+    probe: (url, options) => loadProbe().probeServer(url, options),
+    // Probes never prompt: a token only if VS Code has a session already.
+    silentToken: (scopes, tenantId) => services.tokens(scopes, tenantId, false),
+    settings,
+    hidden,
+    scanCache,
+    log,
+  });
+  const tree = new ServersTreeProvider(
+    services.localServer,
+    model,
+    () => settings().settings.probeTimeoutMs / 1000,
+  );
+  const view = vscode.window.createTreeView('remoteMcp.servers', {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+  });
+
+  // Refreshes start when the view is first shown (nothing reaches Azure before), and repeat while
+  // it is visible when remoteMcp.statusView.autoRefreshSeconds asks for it.
+  let refreshedOnce = false;
+  const applyVisibility = () => {
+    if (!view.visible) {
+      model.setAutoRefresh(0);
+      return;
+    }
+    if (!refreshedOnce) {
+      refreshedOnce = true;
+      void model.refresh();
+    }
+    model.setAutoRefresh(settings().settings.autoRefreshMs);
+  };
+  applyVisibility();
+
+  const commands = statusViewCommands({
+    model,
+    registry: services.registry,
+    keyStore: services.keyStore,
+    hidden,
+    ui: services.ui,
+    log,
+    localServer: () => services.localServer.state,
+    portal: () => portalForArmEndpoint(services.azureSettings().armEndpoint),
+    openUrl: (url) => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))),
+    copyText: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
+    executeCommand: (id, ...args) => Promise.resolve(vscode.commands.executeCommand(id, ...args)),
+    azdProjectOf: services.azdProjectOf,
+    signIn: async () => {
+      const { credential, armEndpoint } = services.azureSettings();
+      if (credential === 'azd') {
+        const terminal = vscode.window.createTerminal('azd auth login');
+        terminal.show();
+        terminal.sendText(`"${services.azdPath()}" auth login`);
+        await services.ui.showInfo('Sign in with azd in the terminal, then refresh the MCP Servers view.');
+        return;
+      }
+      await vscode.authentication.getSession('microsoft', [`${new URL(armEndpoint).origin}/.default`], {
+        createIfNone: true,
+      });
+    },
+  });
+
+  const disposables: vscode.Disposable[] = [
+    model,
+    tree,
+    view,
+    view.onDidChangeVisibility(applyVisibility),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('remoteMcp.statusView')) applyVisibility();
+    }),
+  ];
+  return { model, tree, view, commands, disposables };
+}

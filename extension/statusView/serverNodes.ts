@@ -1,0 +1,391 @@
+// The MCP Servers view as plain data: what the tree shows and what tests read. No `vscode` here;
+// serversTreeProvider.ts turns these nodes into TreeItems. Keys and tokens never appear in a node.
+import type { LocalServerState } from '../localServer/localServerManager';
+import type { RemoteServer } from '../remote/remoteServers';
+import { probeAdvice } from './probeAdvice';
+import type { ServerStatus, StatusSnapshot } from './serverStatus';
+
+/** A node of the MCP Servers view. `contextValue` drives the actions in package.json's menus. */
+export interface ServerNode {
+  id: string;
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon?: string;
+  contextValue?: string;
+  children?: ServerNode[];
+  /** Shown open at first. */
+  expanded?: boolean;
+  /** Run when the node is clicked. */
+  command?: { command: string; title: string; arguments: unknown[] };
+  /** The deployed server a node stands for: the argument its context-menu actions receive. */
+  server?: RemoteServer;
+}
+
+const hostName = (host: 'func' | 'embedded' | undefined) =>
+  host === 'func'
+    ? 'Azure Functions Core Tools (func start)'
+    : host === 'embedded'
+      ? 'embedded host'
+      : 'choosing…';
+
+function toolNodes(parentId: string, tools: readonly { name: string; description: string }[]): ServerNode[] {
+  return tools.map((tool) => ({
+    id: `${parentId}/tools/${tool.name}`,
+    label: tool.name,
+    description: tool.description,
+    tooltip: tool.description,
+    icon: 'symbol-method',
+  }));
+}
+
+/**
+ * The local server: nothing while it is stopped, unless `showStopped` (other servers are listed, and
+ * the row offers Start).
+ */
+export function localServerNodes(state: LocalServerState, showStopped = false): ServerNode[] {
+  if (state.status === 'stopped') {
+    return showStopped
+      ? [
+          {
+            id: 'local',
+            label: 'Local server',
+            description: 'stopped',
+            tooltip: state.lastError
+              ? `Stopped: ${state.lastError}`
+              : 'Stopped. Start runs the bundled MCP tools.',
+            icon: 'vm-outline',
+            contextValue: 'localServer.stopped',
+          },
+        ]
+      : [];
+  }
+  if (state.status !== 'running') {
+    return [
+      {
+        id: 'local',
+        label: 'Local server',
+        description: state.status === 'starting' ? 'starting…' : 'stopping…',
+        icon: 'loading~spin',
+        contextValue: `localServer.${state.status}`,
+        tooltip: `Port ${state.port}, ${hostName(state.host)}`,
+      },
+    ];
+  }
+  const tools = state.tools;
+  return [
+    {
+      id: 'local',
+      label: 'Local server',
+      description: `running · ${state.host} · ${tools ? `${tools.length} tools` : 'tools…'}`,
+      tooltip: `${state.url}\nHost: ${hostName(state.host)}\nProject: ${state.project.dir}`,
+      icon: 'vm-running',
+      contextValue: 'localServer.running',
+      expanded: true,
+      children: [
+        { id: 'local/url', label: 'URL', description: state.url, icon: 'link', tooltip: state.url },
+        { id: 'local/host', label: 'Host', description: hostName(state.host), icon: 'server-process' },
+        {
+          id: 'local/storage',
+          label: 'Snippet storage',
+          description: state.storageAvailable ? 'Azurite' : 'unavailable: install Azurite',
+          icon: state.storageAvailable ? 'database' : 'warning',
+        },
+        {
+          id: 'local/tools',
+          label: 'Tools',
+          description: tools ? String(tools.length) : 'reading…',
+          icon: 'tools',
+          children: toolNodes('local', tools ?? []),
+        },
+      ],
+    },
+  ];
+}
+
+const authText: Record<ServerStatus['auth'], string> = {
+  key: 'function key',
+  entra: 'Microsoft Entra sign-in',
+  anonymous: 'anonymous',
+  unknown: 'unknown',
+};
+
+function authSummary(status: ServerStatus): string {
+  if (status.auth === 'entra') return 'Entra sign-in';
+  if (status.auth === 'anonymous') return 'anonymous';
+  if (status.auth === 'unknown') return status.keyStored ? 'key stored' : 'auth unknown';
+  return status.keyStored ? 'key stored' : 'no key';
+}
+
+function appState(status: ServerStatus): string | undefined {
+  return status.app?.state;
+}
+
+function isRunning(status: ServerStatus): boolean {
+  const state = appState(status);
+  return state === undefined || state.toLowerCase() === 'running';
+}
+
+function timeOf(at: number): string {
+  return new Date(at).toLocaleTimeString();
+}
+
+/** `remoteServer` and the facts the menus test: connected or not, key stored, auth mode, azd. */
+export function remoteContextValue(status: ServerStatus): string {
+  return [
+    'remoteServer',
+    status.server.connected ? 'connected' : 'disconnected',
+    status.keyStored ? 'keyStored' : 'noKey',
+    `auth-${status.auth}`,
+    status.fromAzd ? 'azd' : 'notAzd',
+  ].join(' ');
+}
+
+export function remoteServerNode(status: ServerStatus, timeoutSeconds: number): ServerNode {
+  const { server } = status;
+  const id = `server:${server.resourceId.toLowerCase()}`;
+  const probe = status.probe;
+  const outcome = probe?.outcome;
+  const advice = outcome && !outcome.ok ? probeAdvice(status, outcome.failure, timeoutSeconds) : undefined;
+  const running = isRunning(status);
+  const state = appState(status);
+
+  const probeText = status.probing
+    ? 'probing…'
+    : !running
+      ? 'not probed: the app is not running'
+      : !outcome
+        ? 'not probed yet'
+        : outcome.ok
+          ? `reachable · MCP ${outcome.protocolVersion ?? '?'} · ${outcome.tools.length} tools · ${outcome.latencyMs} ms · ${timeOf(probe.at)}`
+          : `failed: ${advice?.problem ?? outcome.failure.detail} (${timeOf(probe.at)})`;
+  const probeShort = status.probing
+    ? 'probing…'
+    : !running || !outcome
+      ? undefined
+      : outcome.ok
+        ? `${outcome.tools.length} tools · ${outcome.latencyMs} ms`
+        : advice?.short;
+
+  const keyText =
+    status.auth === 'entra'
+      ? authText.entra
+      : `${authText[status.auth]} · ${status.keyStored ? 'key in secret storage' : 'no key stored'}`;
+  const deployed = server.lastDeployedAt ?? status.app?.lastModifiedTimeUtc;
+  const details: ServerNode[] = [
+    {
+      id: `${id}/state`,
+      label: 'State',
+      description: state ?? 'unknown: sign in to Azure to read it',
+      icon: running ? 'pass' : 'circle-slash',
+    },
+    {
+      id: `${id}/endpoint`,
+      label: 'Endpoint',
+      description: server.endpoint,
+      icon: 'link',
+      tooltip: server.endpoint,
+    },
+    {
+      id: `${id}/auth`,
+      label: 'Authentication',
+      description: keyText,
+      icon: status.auth === 'entra' ? 'shield' : 'key',
+    },
+    {
+      id: `${id}/probe`,
+      label: 'Last probe',
+      description: probeText,
+      tooltip: advice ? [advice.problem, advice.fix].filter(Boolean).join('\n') : probeText,
+      icon: status.probing ? 'loading~spin' : outcome?.ok ? 'check' : outcome ? 'error' : 'circle-outline',
+    },
+  ];
+  if (advice?.fix) {
+    details.push({
+      id: `${id}/fix`,
+      label: 'Fix',
+      description: advice.fix,
+      tooltip: advice.fix,
+      icon: 'lightbulb',
+      ...(advice.action
+        ? {
+            command: {
+              command: advice.action.command,
+              title: advice.action.title,
+              arguments: [advice.action.argument],
+            },
+          }
+        : {}),
+    });
+  }
+  if (server.environment)
+    details.push({
+      id: `${id}/env`,
+      label: 'azd environment',
+      description: server.environment,
+      icon: 'symbol-namespace',
+    });
+  if (deployed) {
+    details.push({
+      id: `${id}/deployed`,
+      label: server.lastDeployedAt ? 'Last deployed' : 'Last changed in Azure',
+      description: new Date(deployed).toLocaleString(),
+      icon: 'history',
+    });
+  }
+  const location = server.location ?? status.app?.location;
+  if (location) details.push({ id: `${id}/region`, label: 'Region', description: location, icon: 'globe' });
+  if (outcome?.ok) {
+    details.push({
+      id: `${id}/tools`,
+      label: 'Tools',
+      description: String(outcome.tools.length),
+      icon: 'tools',
+      expanded: true,
+      children: toolNodes(id, outcome.tools),
+    });
+  }
+
+  const description = [
+    server.connected ? 'connected' : 'not connected',
+    authSummary(status),
+    state && !running ? state : undefined,
+    probeShort,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const tooltip = [
+    `${server.name} (${server.resourceGroup})`,
+    server.endpoint,
+    `State: ${state ?? 'unknown'}`,
+    `Authentication: ${keyText}`,
+    `Last probe: ${probeText}`,
+    advice?.fix ? `Fix: ${advice.fix}` : undefined,
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return {
+    id,
+    label: server.name,
+    description,
+    tooltip,
+    icon: !running
+      ? 'debug-stop'
+      : status.probing
+        ? 'loading~spin'
+        : outcome?.ok
+          ? 'cloud'
+          : outcome
+            ? 'warning'
+            : 'cloud-upload',
+    contextValue: remoteContextValue(status),
+    server,
+    children: details,
+  };
+}
+
+export interface ViewOptions {
+  timeoutSeconds: number;
+}
+
+/** The whole tree: local server, the groups of deployed servers, and what keeps the view from being complete. */
+export function statusViewNodes(
+  local: LocalServerState,
+  snapshot: StatusSnapshot,
+  options: ViewOptions,
+): ServerNode[] {
+  const groups = new Map<string, ServerNode & { children: ServerNode[] }>();
+  const groupOf = (status: ServerStatus) => {
+    const group = status.group;
+    const key =
+      group.kind === 'azd'
+        ? `group:azd:${group.environment}`
+        : `group:subscription:${group.subscriptionId.toLowerCase()}`;
+    let node = groups.get(key);
+    if (!node) {
+      node =
+        group.kind === 'azd'
+          ? {
+              id: key,
+              label: `azd environment ${group.environment}`,
+              icon: 'symbol-namespace',
+              contextValue: 'serverGroup',
+              expanded: true,
+              children: [],
+            }
+          : {
+              id: key,
+              label: status.subscriptionName ?? `Subscription ${group.subscriptionId}`,
+              tooltip: `Subscription ${group.subscriptionId}`,
+              icon: 'azure',
+              contextValue: 'serverGroup',
+              expanded: true,
+              children: [],
+            };
+      groups.set(key, node);
+    }
+    return node;
+  };
+  for (const status of [...snapshot.servers].sort((a, b) => a.server.name.localeCompare(b.server.name))) {
+    groupOf(status).children.push(remoteServerNode(status, options.timeoutSeconds));
+  }
+  const sortedGroups = [...groups.values()].sort((a, b) => {
+    const rank = (node: ServerNode) => (node.id.startsWith('group:azd:') ? 0 : 1);
+    return rank(a) - rank(b) || a.label.localeCompare(b.label);
+  });
+  for (const group of sortedGroups) {
+    const count = group.children.length;
+    group.description = `${group.id.startsWith('group:azd:') ? 'azd · ' : 'subscription · '}${count} server${count === 1 ? '' : 's'}`;
+  }
+
+  const notes: ServerNode[] = [];
+  snapshot.settingsProblems.forEach((problem, index) =>
+    notes.push({
+      id: `note:setting:${index}`,
+      label: 'A setting needs fixing',
+      description: problem,
+      tooltip: problem,
+      icon: 'warning',
+      command: {
+        command: 'workbench.action.openSettings',
+        title: 'Open Settings',
+        arguments: ['remoteMcp.statusView'],
+      },
+    }),
+  );
+  const scan = snapshot.scan;
+  if (scan.status === 'signedOut') {
+    notes.push({
+      id: 'note:signIn',
+      label: 'Sign in to Azure to find more servers',
+      description: 'the MCP servers in your subscriptions',
+      icon: 'sign-in',
+      contextValue: 'signIn',
+      command: { command: 'remoteMcp.statusView.signIn', title: 'Sign In to Azure', arguments: [] },
+    });
+  } else if (scan.status === 'failed') {
+    notes.push({
+      id: 'note:scanFailed',
+      label: 'Could not search your subscriptions',
+      description: scan.message,
+      tooltip: scan.message,
+      icon: 'warning',
+    });
+  } else if (scan.status === 'done') {
+    scan.problems.forEach((problem, index) =>
+      notes.push({ id: `note:scan:${index}`, label: problem, tooltip: problem, icon: 'warning' }),
+    );
+  } else if (scan.status === 'scanning' && sortedGroups.length === 0) {
+    notes.push({ id: 'note:scanning', label: 'Searching your subscriptions…', icon: 'loading~spin' });
+  }
+
+  const remote = [...sortedGroups, ...notes];
+  // Nothing at all: [] lets VS Code show the welcome view (Start Local Server, Deploy, Sign in).
+  if (
+    remote.length === 0 ||
+    (sortedGroups.length === 0 && scan.status === 'signedOut' && notes.length === 1)
+  ) {
+    return localServerNodes(local);
+  }
+  return [...localServerNodes(local, true), ...remote];
+}
