@@ -12,6 +12,9 @@
 //   PUT  {site}/config/authsettingsV2             webApps.updateAuthSettingsV2
 //   POST {site}/restart                           webApps.restart (200 only)
 //   GET  {site}/functions                         webApps.listFunctions (paged)
+//   GET  /subscriptions                           SubscriptionClient.subscriptions.list (paged), from
+//        @azure/arm-resources-subscriptions 2.x (api-version 2022-12-01; azure-rest-api-specs
+//        specification/resources/resource-manager/Microsoft.Resources/stable/2022-12-01/subscriptions.json)
 // where {site} = /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Web/sites/{name}.
 //
 // It serves https with a self-signed certificate for IP:127.0.0.1 so the SDK's real bearer-token
@@ -85,6 +88,8 @@ export interface FakeArmOptions {
   pageSize?: number;
   /** Subscriptions that exist even with no site in them. */
   subscriptions?: string[];
+  /** The tenant every subscription belongs to (GET /subscriptions reports it). */
+  tenantId?: string;
 }
 
 export interface FakeArm {
@@ -96,6 +101,8 @@ export interface FakeArm {
   /** Sites by lower-cased `subscription/resourceGroup/name`. */
   sites: Map<string, FakeSite>;
   addSite(options: AddSiteOptions): FakeSite;
+  /** A subscription with a display name (GET /subscriptions lists it). */
+  addSubscription(subscriptionId: string, displayName?: string): void;
   /** The site with this name (in any subscription and resource group); throws when there is none. */
   site(name: string): FakeSite;
   setHostKeys(siteName: string, keys: Partial<HostKeys>): void;
@@ -175,6 +182,22 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
   const subscriptions = new Set(
     (options.subscriptions ?? [DEFAULT_SUBSCRIPTION_ID]).map((s) => s.toLowerCase()),
   );
+  const subscriptionNames = new Map<string, string>();
+  const tenantId = options.tenantId ?? '72f988bf-86f1-41af-91ab-2d7cd011db47';
+  const subscriptionBody = (id: string) => ({
+    id: `/subscriptions/${id}`,
+    authorizationSource: 'RoleBased',
+    managedByTenants: [],
+    subscriptionId: id,
+    tenantId,
+    displayName: subscriptionNames.get(id) ?? `Subscription ${id.slice(0, 8)}`,
+    state: 'Enabled',
+    subscriptionPolicies: {
+      locationPlacementId: 'Public_2014-09-01',
+      quotaId: 'PayAsYouGo_2014-09-01',
+      spendingLimit: 'Off',
+    },
+  });
   let endpoint = '';
 
   const siteKey = (sub: string, rg: string, name: string) => `${sub}/${rg}/${name}`.toLowerCase();
@@ -289,6 +312,13 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
   const handle = (method: string, url: URL, body: string): { status: number; body?: unknown } => {
     const parts = url.pathname.split('/').filter(Boolean);
     const lower = parts.map((p) => p.toLowerCase());
+    // subscriptions
+    if (lower[0] === 'subscriptions' && parts.length === 1) {
+      if (method !== 'GET') {
+        throw new ArmError(405, 'MethodNotAllowed', `The requested method ${method} is not allowed.`);
+      }
+      return { status: 200, body: paged([...subscriptions].sort().map(subscriptionBody), url) };
+    }
     // subscriptions/{sub}/...
     if (lower[0] !== 'subscriptions' || parts.length < 2) {
       throw new ArmError(404, 'NotFound', `No route for ${method} ${url.pathname}.`);
@@ -550,6 +580,10 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       };
       sites.set(siteKey(subscriptionId, full.resourceGroup, full.name), full);
       return full;
+    },
+    addSubscription(subscriptionId, displayName) {
+      subscriptions.add(subscriptionId.toLowerCase());
+      if (displayName) subscriptionNames.set(subscriptionId.toLowerCase(), displayName);
     },
     site: byName,
     setHostKeys(siteName, keys) {

@@ -1,10 +1,16 @@
 // Stands in for a deployed function app's https front end: TLS with the loopback certificate on
 // one port, forwarding every request and its streamed response (SSE included) to an http server on
-// 127.0.0.1. Lets the embedded host, started with MCP_KEY, play a function app in tests.
+// 127.0.0.1. Lets the embedded host, started with MCP_KEY, play a function app in tests. A delay
+// before forwarding plays the network latency between VS Code and Azure.
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { loopbackCertificate } from './loopbackCertificate';
+
+export interface TlsProxyOptions {
+  /** Added before each request is forwarded (read per request, so a test can change it). */
+  delayMs?: () => number;
+}
 
 export interface TlsProxy {
   /** host:port, as a function app's defaultHostName would be. */
@@ -13,28 +19,42 @@ export interface TlsProxy {
   close(): Promise<void>;
 }
 
-export async function startTlsProxy(targetPort: () => number): Promise<TlsProxy> {
+export async function startTlsProxy(
+  targetPort: () => number,
+  options: TlsProxyOptions = {},
+): Promise<TlsProxy> {
   const { cert, key } = await loopbackCertificate();
   const server = https.createServer({ cert, key }, (req, res) => {
-    const upstream = http.request(
-      // As App Service's front end does, tell the app the client came over https.
-      {
-        host: '127.0.0.1',
-        port: targetPort(),
-        method: req.method,
-        path: req.url,
-        headers: { ...req.headers, 'x-forwarded-proto': 'https' },
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'The function app is not reachable.' }));
-    });
-    req.pipe(upstream);
+    const forward = () => {
+      const upstream = http.request(
+        // As App Service's front end does, tell the app the client came over https.
+        {
+          host: '127.0.0.1',
+          port: targetPort(),
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, 'x-forwarded-proto': 'https' },
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => {
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'The function app is not reachable.' }));
+      });
+      req.pipe(upstream);
+    };
+    const delay = options.delayMs?.() ?? 0;
+    if (delay > 0) {
+      // The body stays paused until forward() pipes it, as it would wait on the wire.
+      req.pause();
+      const timer = setTimeout(forward, delay);
+      res.once('close', () => clearTimeout(timer));
+    } else {
+      forward();
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
