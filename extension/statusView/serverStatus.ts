@@ -2,6 +2,7 @@
 // what Azure says of each (the subscription scan), and whether each answers MCP (the probes). A
 // refresh scans and probes with bounded concurrency; a newer refresh cancels a running one. Probes
 // use only what is at hand (a stored key, a token VS Code hands out silently): they never prompt.
+import { setMaxListeners } from 'node:events';
 import { mapBounded, boundedPool } from '../common/boundedPool';
 import { errorMessage } from '../common/errors';
 import type { Logger } from '../common/log';
@@ -201,6 +202,8 @@ export class ServerStatusModel {
     this.current = controller;
     const { signal } = controller;
     const { settings, problems } = this.services.settings();
+    // Every running probe and ARM request listens to this signal: a few per unit of concurrency.
+    setMaxListeners(settings.probeConcurrency * 4 + 10, signal);
     this.settingsProblems = problems;
     const started = this.now();
     this.fire();
@@ -250,7 +253,7 @@ export class ServerStatusModel {
       const records = [...fed].map((key) => this.probes.get(key)).filter((record) => record !== undefined);
       const reachable = records.filter((record) => record.outcome.ok).length;
       this.services.log.info(
-        `Refreshed the MCP servers in ${this.now() - started} ms: ${fed.size} servers, ${reachable} reachable${failed ? `, ${failed} probes failed to run` : ''}.`,
+        `Refreshed the MCP servers in ${this.now() - started} ms: ${fed.size} probed, ${reachable} reachable${failed ? `, ${failed} probes failed to run` : ''}.`,
       );
     })();
     this.running = run;
