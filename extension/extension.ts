@@ -207,7 +207,7 @@ export function activate(context: vscode.ExtensionContext) {
       localServer,
       provider,
       tree: statusView.tree,
-      statusView: statusView.model,
+      statusView: { model: statusView.model, view: statusView.view },
       ui,
       registry,
       keyStore,

@@ -10,6 +10,8 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<ServerNode> 
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscriptions: { dispose(): void }[];
+  /** Each node's parent in the latest tree, for reveal(). */
+  private parents = new Map<string, ServerNode>();
 
   constructor(
     private readonly localServer: LocalServerManager,
@@ -24,9 +26,23 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<ServerNode> 
 
   async getChildren(node?: ServerNode): Promise<ServerNode[]> {
     if (node) return node.children ?? [];
-    return statusViewNodes(this.localServer.state, await this.model.snapshot(), {
+    const nodes = statusViewNodes(this.localServer.state, await this.model.snapshot(), {
       timeoutSeconds: this.timeoutSeconds(),
     });
+    const parents = new Map<string, ServerNode>();
+    const walk = (parent: ServerNode) => {
+      for (const child of parent.children ?? []) {
+        parents.set(child.id, parent);
+        walk(child);
+      }
+    };
+    nodes.forEach(walk);
+    this.parents = parents;
+    return nodes;
+  }
+
+  getParent(node: ServerNode): ServerNode | undefined {
+    return this.parents.get(node.id);
   }
 
   /** The node of a deployed server, wherever it sits in the tree (tests, reveal). */

@@ -50,12 +50,17 @@ export async function startRemoteFixtures(options: {
   const proxy = await startTlsProxy(() => appPort);
 
   const arm = await startFakeArm();
+  arm.addSubscription(subscriptionId, 'MCP tests');
+  // What the Functions MCP extension registers, one mcpToolTrigger function per tool: the status
+  // view's subscription scan recognises the apps by these (and never needs their host keys).
+  const functions = ['hello_mcp', 'save_snippet', 'get_snippet', 'list_snippets', 'get_weather'];
   arm.addSite({
     subscriptionId,
     name: siteName,
     resourceGroup,
     location: 'eastus',
     defaultHostName: proxy.hostName,
+    functions,
   });
   arm.setHostKeys(siteName, { systemKeys: { mcp_extension: keys[0]! } });
   // Right after a deploy the host has not loaded the MCP extension yet: no key for the first calls.
@@ -83,6 +88,7 @@ export async function startRemoteFixtures(options: {
     resourceGroup,
     location: 'eastus',
     defaultHostName: entraProxy.hostName,
+    functions,
     authSettingsV2: { ...entraAuthSettingsV2(registration) },
     appSettings: Object.fromEntries(
       Object.entries(entraAppSettingChanges(registration)).filter(
@@ -98,6 +104,7 @@ export async function startRemoteFixtures(options: {
     name: switchSiteName,
     resourceGroup,
     location: 'westeurope',
+    functions,
     appSettings: { FUNCTIONS_WORKER_RUNTIME: 'node', TEAM_OWNER: 'platform-team' },
   });
   arm.setHostKeys(switchSiteName, { systemKeys: { mcp_extension: switchKey } });
@@ -128,6 +135,7 @@ export async function startRemoteFixtures(options: {
   );
 
   let nextTokens: 'valid' | 'expired' | 'wrong-audience' = 'valid';
+  // POST /stop-app, /start-app: the app stopped (ARM says Stopped, nothing answers) or started again.
   // POST /rotate-key: a new key, the app restarted with it, ARM answering with it.
   // GET /sites/func-api-switch: that app's settings as ARM holds them.
   // GET /key-fetches: how often the extension has asked ARM for the keys. GET /keys: all keys so far.
@@ -185,6 +193,21 @@ export async function startRemoteFixtures(options: {
         request.path.toLowerCase().endsWith('/host/default/listkeys'),
       ).length;
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count }));
+      return;
+    }
+    if (req.method === 'POST' && (req.url === '/stop-app' || req.url === '/start-app')) {
+      void (async () => {
+        const site = arm.site(siteName);
+        if (req.url === '/stop-app') {
+          await app.stop();
+          site.state = 'Stopped';
+        } else {
+          app = startApp(appPort, keys.at(-1)!, options.storageConnectionString);
+          await app.waitForLine(/ready:/);
+          site.state = 'Running';
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ state: site.state }));
+      })();
       return;
     }
     if (req.method !== 'POST' || req.url !== '/rotate-key') {

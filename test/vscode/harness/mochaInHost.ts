@@ -9,7 +9,7 @@
 // which defeats the bundle, so tests are loaded by a `load` callback instead, typically
 // `() => import('./commands.test')`: esbuild keeps a dynamic import lazy, so the test module's
 // top-level `describe`/`it` (or `suite`/`test`) run only after mocha has installed those globals.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Mocha from 'mocha';
@@ -43,18 +43,23 @@ let screenshotCounter = 0;
 
 /**
  * Asks the harness for a screenshot of the workbench now and waits (at most 20 s) until it is saved.
- * Returns at once when the harness was not asked for screenshots. Label "final" is the end-of-suite one.
+ * Resolves with the saved file's path, or undefined when the harness was not asked for screenshots
+ * or could not take one. Label "final" is the end-of-suite one.
  */
-export async function requestScreenshot(label: string): Promise<void> {
+export async function requestScreenshot(label: string): Promise<string | undefined> {
   const results = process.env[RESULTS_ENV];
-  if (!results || process.env[SCREENSHOTS_ENV] !== '1') return;
+  if (!results || process.env[SCREENSHOTS_ENV] !== '1') return undefined;
   const id = `${process.pid}-${++screenshotCounter}`;
   const safeLabel = label.replace(/[^\w.-]+/g, '-');
   console.log(`${SCREENSHOT_MARKER} ${id} ${safeLabel}`);
   const ack = screenshotAckPath(results, id);
   const deadline = Date.now() + 20_000;
   while (!existsSync(ack) && Date.now() < deadline) await sleep(100);
-  if (!existsSync(ack)) console.log(`screenshot "${safeLabel}" was not acknowledged by the harness`);
+  if (!existsSync(ack)) {
+    console.log(`screenshot "${safeLabel}" was not acknowledged by the harness`);
+    return undefined;
+  }
+  return readFileSync(ack, 'utf8') || undefined;
 }
 
 function writeResults(results: SuiteResults): void {

@@ -4,7 +4,16 @@
 // console is streamed to the log; counts come from the JSON the in-host helper writes.
 import { createRequire } from 'node:module';
 import { format } from 'node:util';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startCodeServer, type CodeServer } from './codeServer';
@@ -250,16 +259,27 @@ export async function runVsCodeSuite(options: RunVsCodeSuiteOptions): Promise<Vs
           .slice(markerAt + SCREENSHOT_MARKER.length)
           .trim()
           .split(/\s+/);
-        const ack = () => writeFileSync(screenshotAckPath(resultsFile, id), '');
+        // The acknowledgement holds the saved file's path (empty when none was saved); renamed into
+        // place, so the suite never reads it half written.
+        const ack = (saved = '') => {
+          const file = screenshotAckPath(resultsFile, id);
+          writeFileSync(`${file}.tmp`, saved);
+          renameSync(`${file}.tmp`, file);
+        };
         if (!screenshotBase) {
           ack();
           return;
         }
         if (label === FINAL_SCREENSHOT) finalShotTaken = true;
+        const file = screenshotPathFor(screenshotBase, label);
         pendingShots.push(
-          takeScreenshot(page, screenshotPathFor(screenshotBase, label))
-            .catch((err: unknown) => log(`[harness] screenshot "${label}" failed: ${String(err)}`))
-            .finally(ack),
+          takeScreenshot(page, file).then(
+            () => ack(file),
+            (err: unknown) => {
+              log(`[harness] screenshot "${label}" failed: ${String(err)}`);
+              ack();
+            },
+          ),
         );
         return;
       }

@@ -12,6 +12,7 @@ export function run(): Promise<void> {
       await import('./localServer.test');
       await import('./remote.test');
       await import('./entra.test');
+      await import('./statusView.test');
       await import('./funcHost.test');
       await import('./secrets.test');
     },

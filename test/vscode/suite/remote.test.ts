@@ -3,18 +3,18 @@ import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { requestScreenshot } from '../harness/mochaInHost';
-import { eventually, invokeTool, ourMcpTools, startMcpServersUntilTools, testApi } from './support';
+import {
+  controlCall,
+  eventually,
+  invokeTool,
+  ourMcpTools,
+  startMcpServersUntilTools,
+  testApi,
+} from './support';
 import type { RemoteServer } from '../../../extension/remote/remoteServers';
 
-const control = process.env.REMOTE_MCP_CONTROL_URL ?? '';
 const siteName = process.env.REMOTE_MCP_SITE_NAME ?? '';
 const subscriptionId = '6d0e1c3a-1b2c-4d5e-8f90-0a1b2c3d4e5f';
-
-async function controlCall<T>(method: 'GET' | 'POST', route: string): Promise<T> {
-  const response = await fetch(`${control}${route}`, { method });
-  assert.equal(response.status, 200, `control ${route}`);
-  return (await response.json()) as T;
-}
 const keyFetches = async () => (await controlCall<{ count: number }>('GET', '/key-fetches')).count;
 const appKeys = async () => (await controlCall<{ keys: string[] }>('GET', '/keys')).keys;
 /** VS Code names a provided server `<extension id>/<label>`. */

@@ -1,3 +1,4 @@
+import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { activate } from '../../../extension/extension';
 import type { FakeEntraControls } from '../../fakes/authProvider/extension';
@@ -102,4 +103,11 @@ export async function fakeEntra(): Promise<FakeEntraControls> {
   const extension = vscode.extensions.getExtension<FakeEntraControls>('remote-mcp-tests.fake-entra-auth');
   if (!extension) throw new Error('the test authentication provider is not installed');
   return extension.activate();
+}
+
+/** Asks the fixtures (test/vscode/remoteFixtures.ts) to act as an operator would: rotate a key, stop the app... */
+export async function controlCall<T>(method: 'GET' | 'POST', route: string): Promise<T> {
+  const response = await fetch(`${process.env.REMOTE_MCP_CONTROL_URL ?? ''}${route}`, { method });
+  assert.equal(response.status, 200, `control ${route}`);
+  return (await response.json()) as T;
 }
