@@ -114,6 +114,8 @@ export function authModeOf(
 export class ServerStatusModel {
   private readonly probes = new Map<string, ProbeRecord>();
   private readonly probing = new Set<string>();
+  /** Whether a key is stored, per server: the tree repaints often, SecretStorage is a round trip. */
+  private readonly keyPresence = new Map<string, boolean>();
   private readonly listeners = new Set<() => void>();
   private readonly subscriptions: { dispose(): void }[];
   private scanState: ScanState;
@@ -132,7 +134,13 @@ export class ServerStatusModel {
       this.fire();
       this.scheduleReprobe();
     };
-    this.subscriptions = [services.registry.onDidChange(changed), services.keys.onDidChange(changed)];
+    this.subscriptions = [
+      services.registry.onDidChange(changed),
+      services.keys.onDidChange(() => {
+        this.keyPresence.clear();
+        changed();
+      }),
+    ];
   }
 
   onDidChange(listener: () => void): { dispose(): void } {
@@ -163,6 +171,16 @@ export class ServerStatusModel {
     }
   }
 
+  private async keyStored(resourceId: string): Promise<boolean> {
+    const key = serverKey(resourceId);
+    let stored = this.keyPresence.get(key);
+    if (stored === undefined) {
+      stored = (await this.services.keys.get(resourceId)) !== undefined;
+      this.keyPresence.set(key, stored);
+    }
+    return stored;
+  }
+
   async snapshot(): Promise<StatusSnapshot> {
     const scan = this.services.scanCache.last()?.result;
     const names = new Map(
@@ -174,7 +192,7 @@ export class ServerStatusModel {
         const probe = this.probes.get(key);
         return {
           ...entry,
-          keyStored: (await this.services.keys.get(entry.server.resourceId)) !== undefined,
+          keyStored: await this.keyStored(entry.server.resourceId),
           auth: authModeOf(entry.server, entry.remembered, probe),
           probing: this.probing.has(key),
           probe,
@@ -205,6 +223,8 @@ export class ServerStatusModel {
     // Every running probe and ARM request listens to this signal: a few per unit of concurrency.
     setMaxListeners(settings.probeConcurrency * 4 + 10, signal);
     this.settingsProblems = problems;
+    // Another window may have stored or forgotten a key meanwhile.
+    this.keyPresence.clear();
     const started = this.now();
     this.fire();
 

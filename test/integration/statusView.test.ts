@@ -30,7 +30,7 @@ import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startE
 import { startFakeArm, type FakeArm } from '../fakes/arm';
 import { startFakeEntra, type FakeEntra } from '../fakes/entra';
 import { startTlsProxy, type TlsProxy } from '../fakes/tlsProxy';
-import { startTestHost } from '../support/embeddedHost';
+import { fakeEntraAuth, startTestHost } from '../support/embeddedHost';
 import { memorySecrets, memoryState } from '../support/memoryStores';
 import { freePort } from '../support/processes';
 import { RecordingUi, recordingLog } from '../support/recordingUi';
@@ -73,15 +73,7 @@ function server(name: string, endpoint: string, extra: Partial<RemoteServer> = {
 before(async () => {
   entra = await startFakeEntra({ tenantId: tenant });
   keyedHost = await startTestHost(testDependencies({}), { key: appKey });
-  entraHost = await startTestHost(testDependencies({}), {
-    auth: {
-      issuer: entra.issuer,
-      audiences: [audience],
-      jwksUrl: entra.jwksUrl,
-      scopes: [scope],
-      trustForwardedProto: false,
-    },
-  });
+  entraHost = await startTestHost(testDependencies({}), { auth: fakeEntraAuth(entra, audience) });
   // Accepts connections and never answers: a hung app.
   silent = http.createServer(() => undefined);
   await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));

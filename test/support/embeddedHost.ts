@@ -3,6 +3,7 @@ import {
   type RunningEmbeddedHost,
 } from '../../server/src/hosts/embedded/startEmbeddedHost';
 import type { EmbeddedHostSettings } from '../../server/src/hosts/embedded/hostSettings';
+import type { FakeEntra } from '../fakes/entra';
 import { catalogue } from '../../server/src/tools';
 import type { ToolDependencies } from '../../server/src/toolkit/dependencies';
 
@@ -24,4 +25,15 @@ export function startTestHost(
     catalogue,
     deps,
   );
+}
+
+/** Entra mode for {@link startTestHost}: tokens from the fake Entra, for the API `audience`. */
+export function fakeEntraAuth(entra: FakeEntra, audience: string): NonNullable<EmbeddedHostSettings['auth']> {
+  return {
+    issuer: entra.issuer,
+    audiences: [audience],
+    jwksUrl: entra.jwksUrl,
+    scopes: [`${audience}/user_impersonation`],
+    trustForwardedProto: false,
+  };
 }
