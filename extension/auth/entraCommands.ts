@@ -38,8 +38,10 @@ export function entraCommands(services: EntraCommandServices) {
   const { registry, ui, log } = services;
 
   async function pickServer(title: string, target: unknown): Promise<RemoteServer> {
-    const given = remoteServerArgument(target);
-    if (given) return registry.find(given.resourceId) ?? given;
+    // A server, a node of the MCP Servers view, or an object naming a remembered resourceId.
+    const given = (remoteServerArgument(target) ?? target) as Partial<RemoteServer> | undefined;
+    if (typeof given?.resourceId === 'string')
+      return registry.find(given.resourceId) ?? (given as RemoteServer);
     const servers = registry.list();
     if (servers.length === 0)
       throw new UserFacingError(

@@ -32,6 +32,8 @@ export interface UserInterface {
       validate?: (value: string) => string | undefined;
     },
   ): Promise<string>;
+  /** Opens a web page in the user's browser (the Azure portal). */
+  openExternal(url: string): Promise<void>;
   /** A cancellable notification; the signal aborts when the user cancels. */
   withProgress<T>(
     title: string,

@@ -16,8 +16,19 @@ export interface ShownMessage {
 export class VsCodeUserInterface implements UserInterface {
   /** What was shown, newest last; read by the test API so tests can assert on what users see. */
   readonly shown: ShownMessage[] = [];
+  /** Web pages opened, newest last; read by the test API. */
+  readonly opened: string[] = [];
   private readonly shownActions: (readonly MessageAction[])[] = [];
   private scripted: string[] | undefined;
+  private linksCaptured = false;
+
+  /**
+   * Test mode: web pages are recorded, not opened. VS Code's test mode refuses the "open the
+   * external website?" confirmation, and a test has no browser to look at anyway.
+   */
+  captureLinks(): void {
+    this.linksCaptured = true;
+  }
 
   /** Test mode: answers for the coming picks (by label) and inputs (by value), in order. */
   scriptAnswers(answers: string[]): void {
@@ -92,6 +103,11 @@ export class VsCodeUserInterface implements UserInterface {
     });
     if (value === undefined) throw new CancelledError();
     return value;
+  }
+
+  async openExternal(url: string): Promise<void> {
+    this.opened.push(url);
+    if (!this.linksCaptured) await vscode.env.openExternal(vscode.Uri.parse(url, true));
   }
 
   async withProgress<T>(

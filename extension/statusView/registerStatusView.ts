@@ -94,7 +94,6 @@ export function registerStatusView(services: StatusViewServices) {
     log,
     localServer: () => services.localServer.state,
     portal: () => portalForArmEndpoint(services.azureSettings().armEndpoint),
-    openUrl: (url) => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))),
     copyText: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
     executeCommand: (id, ...args) => Promise.resolve(vscode.commands.executeCommand(id, ...args)),
     azdProjectOf: services.azdProjectOf,

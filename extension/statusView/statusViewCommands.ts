@@ -21,7 +21,6 @@ export interface StatusViewCommandServices {
   localServer(): LocalServerState;
   /** The Azure portal's origin for the configured cloud. */
   portal(): string;
-  openUrl(url: string): Promise<unknown>;
   copyText(text: string): Promise<void>;
   executeCommand(id: string, ...args: unknown[]): Promise<unknown>;
   /** The azd project whose environment deployed the server, when one of the workspace's did. */
@@ -69,7 +68,7 @@ export function statusViewCommands(services: StatusViewCommandServices) {
 
     'remoteMcp.statusView.openInPortal': async (target?: unknown): Promise<string> => {
       const url = portalResourceUrl(services.portal(), serverOf(target, 'open it in the Azure portal'));
-      await services.openUrl(url);
+      await ui.openExternal(url);
       return url;
     },
 
@@ -102,7 +101,7 @@ export function statusViewCommands(services: StatusViewCommandServices) {
       }
       // The portal's log stream of the app: its host and function logs, live.
       const url = portalResourceUrl(services.portal(), server, '/logStream');
-      await services.openUrl(url);
+      await ui.openExternal(url);
       return url;
     },
 

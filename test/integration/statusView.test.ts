@@ -530,7 +530,6 @@ describe('signed out, or Azure unreachable', () => {
 describe('the view commands', () => {
   let h: Awaited<ReturnType<typeof harness>>;
   let ui: RecordingUi;
-  const opened: string[] = [];
   const copied: string[] = [];
   const executed: { id: string; args: unknown[] }[] = [];
   const dev = () => server('func-dev', keyedHost.mcpUrl, { environment: 'dev', tenantId: tenant });
@@ -542,7 +541,6 @@ describe('the view commands', () => {
     });
 
   beforeEach(async () => {
-    opened.length = 0;
     copied.length = 0;
     executed.length = 0;
     ui = new RecordingUi();
@@ -561,7 +559,6 @@ describe('the view commands', () => {
       log: h.log,
       localServer: () => ({ status: 'stopped' }),
       portal: () => 'https://portal.azure.com',
-      openUrl: (url) => Promise.resolve(opened.push(url)),
       copyText: (text) => Promise.resolve(void copied.push(text)),
       executeCommand: (id, ...args) => Promise.resolve(executed.push({ id, args })),
       azdProjectOf: (s) =>
@@ -591,7 +588,7 @@ describe('the view commands', () => {
       await run('remoteMcp.statusView.showServerLogs', node),
       `https://portal.azure.com/#@${tenant}/resource${resourceId('func-dev')}/logStream`,
     );
-    assert.deepEqual(opened.length, 2);
+    assert.equal(ui.opened.length, 2);
     await run('remoteMcp.statusView.showServerLogs');
     assert.deepEqual(executed, [{ id: 'remoteMcp.showLogs', args: [] }]);
     h.model.dispose();

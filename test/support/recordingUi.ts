@@ -29,6 +29,8 @@ export class RecordingUi implements UserInterface {
   /** Input answers the prompt's validator refused, with its message; the next answer was tried instead. */
   readonly rejected: { title: string; answer: string; problem: string }[] = [];
   readonly progress: { title: string; reports: string[] }[] = [];
+  /** Web pages opened, in order. */
+  readonly opened: string[] = [];
   private readonly shownActions: (readonly MessageAction[])[] = [];
   private readonly answers: ScriptedAnswer[];
 
@@ -111,6 +113,11 @@ export class RecordingUi implements UserInterface {
       if (!problem) return answer;
       this.rejected.push({ title, answer, problem });
     }
+  }
+
+  openExternal(url: string): Promise<void> {
+    this.opened.push(url);
+    return Promise.resolve();
   }
 
   async withProgress<T>(

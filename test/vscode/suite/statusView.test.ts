@@ -36,6 +36,7 @@ describe('the MCP Servers view', () => {
     const known = api.registry.list().find((server) => server.name === siteName);
     assert.ok(known, `the deploy tests left ${siteName} in the workspace's list`);
     deployed = known;
+    api.ui.captureLinks();
     await setSetting('localServer.host', 'embedded');
     await run('remoteMcp.servers.focus');
   });
@@ -107,6 +108,7 @@ describe('the MCP Servers view', () => {
     const portal = await run<string>('remoteMcp.statusView.openInPortal', await node());
     assert.equal(portal, `https://portal.azure.com/#@${tenantId}/resource${deployed.resourceId}`);
     assert.equal(await run('remoteMcp.statusView.showServerLogs', await node()), `${portal}/logStream`);
+    assert.deepEqual(api.ui.opened.slice(-2), [portal, `${portal}/logStream`]);
   });
 
   it('Forget Key and Fetch Key: the node follows, and the probe with it', async () => {
