@@ -144,11 +144,12 @@ export function remoteContextValue(status: ServerStatus): string {
 export function remoteServerNode(status: ServerStatus, timeoutSeconds: number): ServerNode {
   const { server } = status;
   const id = `server:${server.resourceId.toLowerCase()}`;
-  const probe = status.probe;
-  const outcome = probe?.outcome;
-  const advice = outcome && !outcome.ok ? probeAdvice(status, outcome.failure, timeoutSeconds) : undefined;
   const running = isRunning(status);
   const state = appState(status);
+  // A stopped app's last probe (made before the scan said it stopped) would only blur why.
+  const probe = running ? status.probe : undefined;
+  const outcome = probe?.outcome;
+  const advice = outcome && !outcome.ok ? probeAdvice(status, outcome.failure, timeoutSeconds) : undefined;
 
   const probeText = status.probing
     ? 'probing…'

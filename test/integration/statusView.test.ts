@@ -445,6 +445,23 @@ describe('scheduling', () => {
     await second;
   });
 
+  test('auto-refresh repeats refreshes while it is on, and stops when set to 0', async () => {
+    let probes = 0;
+    const h = await harness({
+      scanner: 'none',
+      remembered: [server('func-key', keyedHost.mcpUrl)],
+      probe: (url, options) => (probes++, probeServer(url, options)),
+    });
+    h.model.setAutoRefresh(100);
+    await new Promise((resolve) => setTimeout(resolve, 550));
+    h.model.setAutoRefresh(0);
+    const counted = probes;
+    assert.ok(counted >= 3, `${counted} refreshes in 550 ms`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.ok(probes <= counted + 1, 'no refresh after it was turned off (one may have been running)');
+    h.model.dispose();
+  });
+
   test('probes find servers as the scan reports them, before the scan ends', async () => {
     const order: string[] = [];
     const scanner: SubscriptionScanner = async (options) => {
@@ -661,6 +678,14 @@ describe('the view commands', () => {
     assert.equal(await h.keyStore.get(resourceId('func-dev')), appKey);
     await remote['remoteMcp.disconnect'](await h.find('func-dev'));
     assert.equal(h.registry.find(resourceId('func-dev'))?.connected, false);
+
+    // An Entra-protected server needs no key: Connect stores none.
+    await h.registry.upsert(
+      server('func-entra', entraHost.mcpUrl, { auth: { mode: 'entra', scopes: [scope] } }),
+    );
+    await remote['remoteMcp.connect'](await h.find('func-entra'));
+    assert.equal(h.registry.find(resourceId('func-entra'))?.connected, true);
+    assert.equal(await h.keyStore.get(resourceId('func-entra')), undefined);
     h.model.dispose();
   });
 });

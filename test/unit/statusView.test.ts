@@ -193,7 +193,15 @@ describe('a deployed server node', () => {
   });
 
   test('a stopped app says so and is not probed', () => {
-    const node = remoteServerNode(status(server('func-b'), { app: app('func-b', { state: 'Stopped' }) }), 10);
+    // The probe made before the scan said it stopped is not shown, nor its fix.
+    const node = remoteServerNode(
+      status(server('func-b'), {
+        app: app('func-b', { state: 'Stopped' }),
+        probe: probe(failed({ kind: 'httpError', status: 502 })),
+      }),
+      10,
+    );
+    assert.equal(child(node, 'Fix'), undefined);
     assert.equal(node.description, 'not connected · no key · Stopped');
     assert.equal(node.icon, 'debug-stop');
     assert.equal(child(node, 'Last probe')?.description, 'not probed: the app is not running');

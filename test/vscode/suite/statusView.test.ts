@@ -94,6 +94,10 @@ describe('the MCP Servers view', () => {
     ]);
     assert.ok(tools.every((tool) => (tool.description ?? '').length > 10));
 
+    // Room for the view in the picture: no chat or panel beside it, a wider side bar.
+    await run('workbench.action.closeAuxiliaryBar');
+    await run('workbench.action.closePanel');
+    for (let i = 0; i < 4; i++) await run('workbench.action.increaseViewWidth');
     await api.statusView.view.reveal(connected, { expand: 2, select: true, focus: true });
     const screenshot = await requestScreenshot('status-view');
     assert.ok(screenshot, 'the harness saved a screenshot');
