@@ -97,7 +97,9 @@ describe('the MCP Servers view', () => {
     // Room for the view in the picture: no chat or panel beside it, a wider side bar.
     await run('workbench.action.closeAuxiliaryBar');
     await run('workbench.action.closePanel');
-    for (let i = 0; i < 4; i++) await run('workbench.action.increaseViewWidth');
+    // The editor part gives up width to the side bar (the resize commands act on the editor part).
+    await run('workbench.action.focusActiveEditorGroup');
+    for (let i = 0; i < 8; i++) await run('workbench.action.decreaseViewWidth');
     await api.statusView.view.reveal(connected, { expand: 2, select: true, focus: true });
     const screenshot = await requestScreenshot('status-view');
     assert.ok(screenshot, 'the harness saved a screenshot');
