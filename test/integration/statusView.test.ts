@@ -27,6 +27,7 @@ import {
 import { statusViewCommands } from '../../extension/statusView/statusViewCommands';
 import type { StatusViewSettings } from '../../extension/statusView/statusViewSettings';
 import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
+import { catalogue } from '../../server/src/tools';
 import { startFakeArm, type FakeArm } from '../fakes/arm';
 import { startFakeEntra, type FakeEntra } from '../fakes/entra';
 import { startTlsProxy, type TlsProxy } from '../fakes/tlsProxy';
@@ -41,7 +42,7 @@ const tenant = 'bbbbbbbb-1111-4222-8333-444444444444';
 const appKey = 'the-apps-mcp-extension-key-0123456789';
 const audience = 'api://cccccccc-1111-4222-8333-444444444444';
 const scope = `${audience}/user_impersonation`;
-const toolCount = 5;
+const toolCount = catalogue.length;
 const credential = {
   getToken: () => Promise.resolve({ token: 'fake-arm-token', expiresOnTimestamp: Date.now() + 3600_000 }),
 };

@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { startFakeArm } from '../fakes/arm';
+import { catalogue } from '../../server/src/tools';
 import { startFakeEntra } from '../fakes/entra';
 import { entraAppSettingChanges, entraAuthSettingsV2 } from '../../extension/auth/entraAppConfig';
 import { startTlsProxy } from '../fakes/tlsProxy';
@@ -53,7 +54,7 @@ export async function startRemoteFixtures(options: {
   arm.addSubscription(subscriptionId, 'MCP tests');
   // What the Functions MCP extension registers, one mcpToolTrigger function per tool: the status
   // view's subscription scan recognises the apps by these (and never needs their host keys).
-  const functions = ['hello_mcp', 'save_snippet', 'get_snippet', 'list_snippets', 'get_weather'];
+  const functions = catalogue.map((tool) => tool.name);
   arm.addSite({
     subscriptionId,
     name: siteName,

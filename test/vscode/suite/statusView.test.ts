@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { requestScreenshot } from '../harness/mochaInHost';
-import { controlCall, eventually, setSetting, testApi, type TestApi } from './support';
+import { controlCall, eventually, serverToolNames, setSetting, testApi, type TestApi } from './support';
 import type { SignInStep } from '../../../extension/auth/signInCheck';
 import type { LocalServerState } from '../../../extension/localServer/localServerManager';
 import type { RemoteServer } from '../../../extension/remote/remoteServers';
@@ -14,7 +14,7 @@ import type { StatusSnapshot } from '../../../extension/statusView/serverStatus'
 // the fake ARM subscription, the local server, and every action of a server's menu.
 const siteName = process.env.REMOTE_MCP_SITE_NAME ?? '';
 const entraServer = JSON.parse(process.env.REMOTE_MCP_ENTRA_SERVER ?? '{}') as RemoteServer;
-const toolCount = 5;
+const toolCount = serverToolNames.length;
 
 const detail = (node: ServerNode | undefined, label: string) =>
   node?.children?.find((child) => child.label === label)?.description;
@@ -85,13 +85,7 @@ describe('the MCP Servers view', () => {
     await run('remoteMcp.connect', await node());
     const connected = await nodeMatching(new RegExp(`^connected · key stored · ${toolCount} tools`));
     const tools = connected.children?.find((child) => child.label === 'Tools')?.children ?? [];
-    assert.deepEqual(tools.map((tool) => tool.label).sort(), [
-      'get_snippet',
-      'get_weather',
-      'hello_mcp',
-      'list_snippets',
-      'save_snippet',
-    ]);
+    assert.deepEqual(tools.map((tool) => tool.label).sort(), [...serverToolNames].sort());
     assert.ok(tools.every((tool) => (tool.description ?? '').length > 10));
 
     // Room for the view in the picture: no chat or panel beside it, a wider side bar.
