@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import { azureCredentialDescription, azureCredentialFromEnv } from '../azure/credential';
+import { configured } from '../envSettings';
 
 /** What analyze_invoice needs: where invoices are, and how to reach Azure AI Content Understanding. */
 export interface InvoiceSettings {
@@ -121,12 +122,6 @@ function serviceSettings(env: NodeJS.ProcessEnv): InvoiceSettings['service'] {
     pollIntervalMs: pollInterval * 1000,
     pollTimeoutMs: pollTimeout * 1000,
   };
-}
-
-/** `.env` files and app settings often carry a variable with an empty value, which means "not set". */
-function configured(env: NodeJS.ProcessEnv, variable: string): string | undefined {
-  const value = env[variable]?.trim();
-  return value ? value : undefined;
 }
 
 const endpointExample = 'https://<resource>.services.ai.azure.com/';
