@@ -51,6 +51,8 @@ export interface FakeManagedIdentity {
   /** The variables App Service sets for the app, to pass to the process under test. */
   env: { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string };
   requests: ManagedIdentityTokenRequest[];
+  /** Every access token handed out, for tests that check none is written where it must not be. */
+  issuedTokens: string[];
   /**
    * From now on only this header is accepted, as after the platform restarted the app with a new
    * secret: a process still holding the old one is refused with 401.
@@ -64,6 +66,7 @@ export async function startFakeManagedIdentity(
 ): Promise<FakeManagedIdentity> {
   let identityHeader = randomBytes(16).toString('hex');
   const requests: ManagedIdentityTokenRequest[] = [];
+  const issuedTokens: string[] = [];
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -78,6 +81,7 @@ export async function startFakeManagedIdentity(
     };
     const { status, body } = answer(request, options);
     requests.push({ ...request, status });
+    if (status === 200) issuedTokens.push((body as { access_token: string }).access_token);
     const text = JSON.stringify(body);
     res.writeHead(status, {
       'content-type': 'application/json; charset=utf-8',
@@ -102,6 +106,7 @@ export async function startFakeManagedIdentity(
       return { IDENTITY_ENDPOINT: endpoint, IDENTITY_HEADER: identityHeader };
     },
     requests,
+    issuedTokens,
     changeIdentityHeader(value) {
       identityHeader = value;
     },

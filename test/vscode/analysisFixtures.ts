@@ -18,6 +18,8 @@ export interface AnalysisRequests {
   resourceGraph: { endpoint: string; audiences: (string | undefined)[] };
   logAnalytics: { endpoint: string; audiences: (string | undefined)[] };
   identity: { resource?: string; clientId?: string; identityHeader: string; status: number }[];
+  /** The access tokens the endpoint handed out (fake ones), for the suite's search for leaked secrets. */
+  identityTokens: string[];
 }
 
 export interface AnalysisFixtures {
@@ -60,6 +62,7 @@ export async function startAnalysisFixtures(options: { trustedCaFile: string }):
         identityHeader,
         status,
       })),
+      identityTokens: identity.issuedTokens,
     };
     res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(requests));
   });
