@@ -9,10 +9,12 @@
 //   which this fake does not model) the token is for the system-assigned identity;
 // - 200 {access_token, expires_on (epoch seconds, as a string), resource, token_type: "Bearer",
 //   client_id};
-// - refusals are {statusCode, message, correlationId}, as App Service answers them (e.g. 400 "No User
-//   Assigned or Delegated Managed Identity found for specified ClientId/ResourceId/PrincipalId."):
-//   400 for a malformed request (no header, no resource, another api-version) or an identity the
-//   app does not have, 401 for a header that is not the app's secret.
+// - refusals are {statusCode, message, correlationId}, the shape App Service answers with, as quoted
+//   in reports of its 400 "No User Assigned or Delegated Managed Identity found for specified
+//   ClientId/ResourceId/PrincipalId." for an identity the app does not have (e.g. the GitHub issue
+//   Azure-Samples/azure-search-openai-demo#2148). The Learn page documents no error statuses: 400
+//   for a malformed request (no header, no resource, another api-version) and 401 for a header that
+//   is not the app's secret are this fake's choice (UNCONFIRMED), as are its messages' wording.
 // Tokens are JWT-shaped (aud = the resource, appid = the identity's client ID) with a signature of
 // random bytes: the loopback Azure fakes read `aud` (test/fakes/azureJsonService.ts), nothing can
 // verify them, and none of it is a secret. Plain http on loopback, as the real endpoint is.
