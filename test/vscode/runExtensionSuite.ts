@@ -10,6 +10,7 @@ import { bundleSuite } from './harness/bundle';
 import { runVsCodeSuite, type VsCodeSuiteResult } from './harness/runSuite';
 import { startAzurite } from '../support/azurite';
 import { startRemoteFixtures } from './remoteFixtures';
+import { startAnalysisFixtures, type AnalysisFixtures } from './analysisFixtures';
 import { FAKE_CU_API_KEY, startFakeContentUnderstanding } from '../fakes/contentUnderstanding';
 import { freePort } from '../support/processes';
 import { isPortFree, waitForReady } from '../../extension/common/net';
@@ -40,7 +41,10 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
     workDir: fixtures,
     storageConnectionString: azurite.connectionString,
   });
+  let analysis: AnalysisFixtures | undefined;
   try {
+    // The analysis fakes are https too: the CA file the remote fixtures give VS Code must cover them.
+    analysis = await startAnalysisFixtures({ trustedCaFile: remote.env.NODE_EXTRA_CA_CERTS ?? '' });
     const result = await runVsCodeSuite({
       vsixPath,
       extraVsixPaths: [authProviderVsix],
@@ -56,6 +60,8 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
         CONTENT_UNDERSTANDING_ENDPOINT: contentUnderstanding.endpoint,
         CONTENT_UNDERSTANDING_API_KEY: FAKE_CU_API_KEY,
         CONTENT_UNDERSTANDING_POLL_INTERVAL_SECONDS: '0.1',
+        // And the analysis tools reach Resource Graph and Log Analytics signed in as a managed identity.
+        ...analysis.env,
         ...remote.env,
       },
       settings: {
@@ -81,6 +87,7 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
           failures: [...result.failures, `closing VS Code left the local MCP server running on port ${port}`],
         };
   } finally {
+    await analysis?.close();
     await remote.close();
     await contentUnderstanding.close();
     await azurite.close();

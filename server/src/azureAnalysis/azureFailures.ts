@@ -176,7 +176,24 @@ function credentialProblem(error: Error): string {
   const reasons = causes
     .filter((cause): cause is Error => cause instanceof Error)
     .map((cause) => shorten(firstLine(cause.message)));
-  return reasons.length > 0 ? reasons.join(' / ') : shorten(firstLine(error.message));
+  return reasons.length > 0
+    ? reasons.join(' / ')
+    : (managedIdentityRefusal(error.message) ?? shorten(firstLine(error.message)));
+}
+
+/**
+ * ManagedIdentityCredential wraps the managed identity endpoint's answer in MSAL's server-error
+ * format ("… Error(s): … - Timestamp: … - Description: <what the endpoint said> - Correlation ID: …");
+ * only the description helps, plus the fix when the app lacks the identity AZURE_CLIENT_ID names.
+ */
+function managedIdentityRefusal(message: string): string | undefined {
+  if (!message.startsWith('ManagedIdentityCredential:')) return undefined;
+  const said = /Description: (.*?) - Correlation ID:/s.exec(message)?.[1]?.trim();
+  if (!said) return undefined;
+  const refusal = `the managed identity endpoint (IDENTITY_ENDPOINT) refused: ${shorten(said)}`;
+  return /managed identity found|identity not found/i.test(said)
+    ? `${refusal} Assign that identity to the app (the app's Identity page), or set AZURE_CLIENT_ID to the client ID of one it has.`
+    : refusal;
 }
 
 function firstLine(text: string): string {

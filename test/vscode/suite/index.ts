@@ -10,6 +10,7 @@ export function run(): Promise<void> {
     load: async () => {
       await import('./activation.test');
       await import('./localServer.test');
+      await import('./analysisTools.test');
       await import('./remote.test');
       await import('./entra.test');
       await import('./statusView.test');

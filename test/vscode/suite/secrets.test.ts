@@ -3,9 +3,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { fakeEntra, testApi } from './support';
+import type { AnalysisRequests } from '../analysisFixtures';
 
 // Last in the suite: by now every app's key has been fetched, used, rotated or forgotten.
 const control = process.env.REMOTE_MCP_CONTROL_URL ?? '';
+const analysisControl = process.env.REMOTE_MCP_ANALYSIS_CONTROL_URL ?? '';
 
 describe('secrets after the whole suite', () => {
   it('no key or token is anywhere but SecretStorage: not in settings, workspace files, mcp.json, state or logs', async () => {
@@ -15,7 +17,11 @@ describe('secrets after the whole suite', () => {
     assert.equal(functionKeys.length, 3);
     const tokens = (await fakeEntra()).issuedTokens;
     assert.ok(tokens.length > 0, 'the Entra tests signed in');
-    const keys = [...functionKeys, ...tokens];
+    // And the tokens the local server got as a managed identity for the analysis tools.
+    const { identityTokens } = (await (
+      await fetch(`${analysisControl}/requests`)
+    ).json()) as AnalysisRequests;
+    const keys = [...functionKeys, ...tokens, ...identityTokens];
     // <user data>/User/globalStorage/<extension id>
     const userDataDir = path.resolve(api.globalStoragePath, '../../..');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';

@@ -83,7 +83,10 @@ export async function startMcpServersUntilTools(
 
 /** Calls a tool the way Copilot agent mode does, and returns its text. */
 export async function invokeTool(suffix: string, input: Record<string, unknown>): Promise<string> {
-  const tool = ourMcpTools().find((candidate) => candidate.name.endsWith(`_${suffix}`));
+  // VS Code may lower-case the server's tool names (GetAnomalies -> ..._getanomalies).
+  const tool = ourMcpTools().find((candidate) =>
+    candidate.name.toLowerCase().endsWith(`_${suffix.toLowerCase()}`),
+  );
   if (!tool)
     throw new Error(
       `No MCP tool ending in _${suffix}; tools: ${vscode.lm.tools.map((t) => t.name).join(', ')}`,
