@@ -10,7 +10,7 @@ import { bundleSuite } from './harness/bundle';
 import { runVsCodeSuite, type VsCodeSuiteResult } from './harness/runSuite';
 import { startAzurite } from '../support/azurite';
 import { startRemoteFixtures } from './remoteFixtures';
-import { startAnalysisFixtures, type AnalysisFixtures } from './analysisFixtures';
+import { startAnalysisFixtures } from './analysisFixtures';
 import { FAKE_CU_API_KEY, startFakeContentUnderstanding } from '../fakes/contentUnderstanding';
 import { freePort } from '../support/processes';
 import { isPortFree, waitForReady } from '../../extension/common/net';
@@ -32,19 +32,27 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
   await bundleSuite({ entry: path.join(root, 'test/vscode/suite/index.ts'), outfile: suite });
 
   mkdirSync(results, { recursive: true });
+  // Everything started is stopped again, in reverse order, whether the suite ran or a start failed.
+  const stops: (() => unknown)[] = [];
+  const started = <T extends { close(): Promise<unknown> }>(resource: T): T => {
+    stops.push(() => resource.close());
+    return resource;
+  };
   const workspace = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-workspace-'));
-  const azurite = await startAzurite();
-  const port = await freePort();
   const fixtures = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-fixtures-'));
-  const contentUnderstanding = await startFakeContentUnderstanding();
-  const remote = await startRemoteFixtures({
-    workDir: fixtures,
-    storageConnectionString: azurite.connectionString,
-  });
-  let analysis: AnalysisFixtures | undefined;
+  stops.push(() => rmSync(workspace, { recursive: true, force: true }));
+  stops.push(() => rmSync(fixtures, { recursive: true, force: true }));
   try {
+    const azurite = started(await startAzurite());
+    const port = await freePort();
+    const contentUnderstanding = started(await startFakeContentUnderstanding());
+    const remote = started(
+      await startRemoteFixtures({ workDir: fixtures, storageConnectionString: azurite.connectionString }),
+    );
     // The analysis fakes are https too: the CA file the remote fixtures give VS Code must cover them.
-    analysis = await startAnalysisFixtures({ trustedCaFile: remote.env.NODE_EXTRA_CA_CERTS ?? '' });
+    const analysis = started(
+      await startAnalysisFixtures({ trustedCaFile: remote.env.NODE_EXTRA_CA_CERTS ?? '' }),
+    );
     const result = await runVsCodeSuite({
       vsixPath,
       extraVsixPaths: [authProviderVsix],
@@ -87,12 +95,7 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
           failures: [...result.failures, `closing VS Code left the local MCP server running on port ${port}`],
         };
   } finally {
-    await analysis?.close();
-    await remote.close();
-    await contentUnderstanding.close();
-    await azurite.close();
-    rmSync(workspace, { recursive: true, force: true });
-    rmSync(fixtures, { recursive: true, force: true });
+    for (const stop of stops.reverse()) await stop();
   }
 }
 
