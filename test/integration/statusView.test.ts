@@ -580,7 +580,7 @@ describe('the view commands', () => {
       copyText: (text) => Promise.resolve(void copied.push(text)),
       executeCommand: (id, ...args) => Promise.resolve(executed.push({ id, args })),
       azdProjectOf: (s) =>
-        s.environment === 'dev' ? { dir: '/work/project', source: 'workspace' } : undefined,
+        s.environment === 'dev' ? { dir: '/home/dev/mcp-project', source: 'workspace' } : undefined,
       signIn: () => Promise.resolve(),
     });
   });
@@ -627,7 +627,7 @@ describe('the view commands', () => {
     assert.deepEqual(executed, [
       {
         id: 'remoteMcp.deploy',
-        args: [{ project: { dir: '/work/project', source: 'workspace' }, environment: 'dev' }],
+        args: [{ project: { dir: '/home/dev/mcp-project', source: 'workspace' }, environment: 'dev' }],
       },
     ]);
     await run('remoteMcp.statusView.redeploy', await h.find('func-key'));
