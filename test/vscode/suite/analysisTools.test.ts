@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { invokeTool, setSetting, startMcpServersUntilTools } from './support';
+import { eventually, invokeTool, setSetting, startMcpServersUntilTools } from './support';
 import type { LocalServerState } from '../../../extension/localServer/localServerManager';
 import type { AnalysisRequests } from '../analysisFixtures';
 import {
@@ -36,6 +36,15 @@ describe('the analysis tools from the local server, signed in as a managed ident
     const state = await vscode.commands.executeCommand<LocalServerState>('remoteMcp.startLocalServer');
     assert.equal(state?.status, 'running');
     await startMcpServersUntilTools();
+    // VS Code may still list the tools of the server the previous test stopped: wait until this
+    // server's own tools answer.
+    await eventually('a tool call answered by the new local server', async () => {
+      await vscode.commands.executeCommand('workbench.mcp.startServer', '*', { waitForLiveTools: true });
+      return invokeTool('hello_mcp', {}).then(
+        (text) => text === 'Hello I am MCP Tool!',
+        () => false,
+      );
+    });
   });
 
   after(async () => {
