@@ -4,7 +4,12 @@
 //
 // Errors cross the bundle boundary, where `instanceof` against a class from another bundle fails:
 // every error class here sets a distinct `name` the extension can test instead.
-import { WebSiteManagementClient, isRestError, type SiteAuthSettingsV2 } from '@azure/arm-appservice';
+import {
+  WebSiteManagementClient,
+  isRestError,
+  type Site,
+  type SiteAuthSettingsV2,
+} from '@azure/arm-appservice';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -168,9 +173,14 @@ async function call<T>(ref: SiteRef, action: string, run: () => Promise<T>): Pro
 
 export async function getSite(client: WebSiteManagementClient, ref: SiteRef): Promise<SiteSummary> {
   const site = await call(ref, 'read', () => client.webApps.get(ref.resourceGroup, ref.name));
+  return siteSummary(site, { id: siteResourceId(ref), name: ref.name });
+}
+
+/** What the extension keeps of an ARM site; `fallback` names it when ARM leaves id or name out. */
+function siteSummary(site: Site, fallback: { id: string; name: string }): SiteSummary {
   return {
-    id: site.id ?? siteResourceId(ref),
-    name: site.name ?? ref.name,
+    id: site.id ?? fallback.id,
+    name: site.name ?? fallback.name,
     defaultHostName: site.defaultHostName,
     state: site.state,
     location: site.location,
@@ -343,16 +353,7 @@ export async function listFunctionApps(client: WebSiteManagementClient): Promise
     for await (const site of client.webApps.list()) {
       const kind = site.kind?.toLowerCase() ?? '';
       if (!kind.includes('functionapp') || kind.includes('workflowapp')) continue;
-      apps.push({
-        id: site.id ?? '',
-        name: site.name ?? '',
-        defaultHostName: site.defaultHostName,
-        state: site.state,
-        location: site.location,
-        kind: site.kind,
-        tags: site.tags ?? {},
-        lastModifiedTimeUtc: site.lastModifiedTimeUtc?.toISOString(),
-      });
+      apps.push(siteSummary(site, { id: '', name: '' }));
     }
   } catch (error) {
     if (isRestError(error) && error.statusCode !== undefined) {

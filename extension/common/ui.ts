@@ -16,6 +16,14 @@ export interface ProgressReporter {
  * Every message and prompt goes through this, so logic stays testable in plain Node and a test
  * can record what a user would have seen instead of a dialog hanging the run.
  */
+export interface InputOptions {
+  prompt?: string;
+  value?: string;
+  placeholder?: string;
+  /** Returns what is wrong with a value, or undefined when it is acceptable. */
+  validate?: (value: string) => string | undefined;
+}
+
 export interface UserInterface {
   showError(message: string, actions?: readonly MessageAction[]): Promise<void>;
   showWarning(message: string, actions?: readonly MessageAction[]): Promise<void>;
@@ -23,15 +31,7 @@ export interface UserInterface {
   /** A quick pick; rejects with CancelledError when dismissed. */
   pick<T>(title: string, items: readonly PickItem<T>[], options?: { placeholder?: string }): Promise<T>;
   /** An input box; `validate` returns a message for a bad value. Rejects with CancelledError when dismissed. */
-  input(
-    title: string,
-    options: {
-      prompt?: string;
-      value?: string;
-      placeholder?: string;
-      validate?: (value: string) => string | undefined;
-    },
-  ): Promise<string>;
+  input(title: string, options: InputOptions): Promise<string>;
   /** Opens a web page in the user's browser (the Azure portal). */
   openExternal(url: string): Promise<void>;
   /** A cancellable notification; the signal aborts when the user cancels. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { CancelledError, type MessageAction } from './errors';
-import type { PickItem, ProgressReporter, UserInterface } from './ui';
+import type { InputOptions, PickItem, ProgressReporter, UserInterface } from './ui';
 
 export interface ShownMessage {
   severity: 'error' | 'warning' | 'info';
@@ -78,15 +78,7 @@ export class VsCodeUserInterface implements UserInterface {
     return picked.item.value;
   }
 
-  async input(
-    title: string,
-    options: {
-      prompt?: string;
-      value?: string;
-      placeholder?: string;
-      validate?: (value: string) => string | undefined;
-    },
-  ): Promise<string> {
+  async input(title: string, options: InputOptions): Promise<string> {
     if (this.scripted) {
       const answer = this.nextAnswer(title);
       const problem = options.validate?.(answer);

@@ -9,6 +9,7 @@ import type { HostLauncher, LaunchedHost, LocalHostKind } from './launchers';
 import type { LocalServerSettings } from './settings';
 import type { ServerProject } from './serverProject';
 import { localServerEnvironment } from './storageEnvironment';
+import { Listeners } from '../common/listeners';
 
 export interface ToolSummary {
   name: string;
@@ -60,7 +61,7 @@ export class LocalServerManager {
   private host: LaunchedHost | undefined;
   private storageProcess: ManagedProcess | undefined;
   private starts = 0;
-  private readonly listeners = new Set<(state: LocalServerState) => void>();
+  private readonly listeners = new Listeners<LocalServerState>();
   private pendingStart: Promise<LocalServerState> | undefined;
 
   constructor(private readonly services: LocalServerServices) {}
@@ -70,8 +71,7 @@ export class LocalServerManager {
   }
 
   onDidChange(listener: (state: LocalServerState) => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.listeners.add(listener);
   }
 
   /** Starting while a start is under way joins it rather than racing it. */
@@ -240,6 +240,6 @@ export class LocalServerManager {
 
   private setState(state: LocalServerState): void {
     this.current = state;
-    for (const listener of this.listeners) listener(state);
+    this.listeners.fire(state);
   }
 }

@@ -1,4 +1,5 @@
 import type { SecretMasker } from '../common/log';
+import { Listeners } from '../common/listeners';
 
 /** The slice of VS Code's SecretStorage this needs. */
 export interface SecretStore {
@@ -12,7 +13,7 @@ export interface SecretStore {
  * or stored is registered with the masker, so it cannot reach a log line even by accident.
  */
 export class FunctionKeyStore {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
 
   constructor(
     private readonly secrets: SecretStore,
@@ -28,21 +29,16 @@ export class FunctionKeyStore {
   async store(resourceId: string, key: string): Promise<void> {
     this.masker.add(key);
     await this.secrets.store(secretName(resourceId), key);
-    this.fire();
+    this.listeners.fire();
   }
 
   async forget(resourceId: string): Promise<void> {
     await this.secrets.delete(secretName(resourceId));
-    this.fire();
+    this.listeners.fire();
   }
 
   onDidChange(listener: () => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
-
-  private fire(): void {
-    for (const listener of this.listeners) listener();
+    return this.listeners.add(listener);
   }
 }
 

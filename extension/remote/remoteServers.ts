@@ -1,3 +1,5 @@
+import { Listeners } from '../common/listeners';
+
 /** A deployed MCP server this workspace knows about. */
 export interface RemoteServer {
   /** The function app's resource id: the identity of a server, and the key's name in SecretStorage. */
@@ -63,7 +65,7 @@ export function sameResource(a: string, b: string): boolean {
 
 /** Deployed servers, remembered per workspace; listeners hear of every change. */
 export class RemoteServerRegistry {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
 
   constructor(private readonly state: StateStore) {}
 
@@ -78,7 +80,7 @@ export class RemoteServerRegistry {
   async upsert(server: RemoteServer): Promise<void> {
     const others = this.list().filter((existing) => !sameResource(existing.resourceId, server.resourceId));
     await this.state.update(stateKey, [...others, { ...this.find(server.resourceId), ...server }]);
-    this.fire();
+    this.listeners.fire();
   }
 
   async remove(resourceId: string): Promise<void> {
@@ -86,15 +88,10 @@ export class RemoteServerRegistry {
       stateKey,
       this.list().filter((server) => !sameResource(server.resourceId, resourceId)),
     );
-    this.fire();
+    this.listeners.fire();
   }
 
   onDidChange(listener: () => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
-  }
-
-  private fire(): void {
-    for (const listener of this.listeners) listener();
+    return this.listeners.add(listener);
   }
 }

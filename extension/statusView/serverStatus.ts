@@ -13,6 +13,7 @@ import type { HiddenServers } from './hiddenServers';
 import type { ScanCache } from './scanCache';
 import { buildCatalog, serverFromApp, serverKey, type CatalogEntry } from './serverCatalog';
 import type { StatusViewSettings } from './statusViewSettings';
+import { Listeners } from '../common/listeners';
 
 /** Lists and checks the function apps of the signed-in subscriptions (extension/azure/mcpAppScan.ts). */
 export type SubscriptionScanner = (options: {
@@ -116,7 +117,7 @@ export class ServerStatusModel {
   private readonly probing = new Set<string>();
   /** Whether a key is stored, per server: the tree repaints often, SecretStorage is a round trip. */
   private readonly keyPresence = new Map<string, boolean>();
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Listeners();
   private readonly subscriptions: { dispose(): void }[];
   private scanState: ScanState;
   private settingsProblems: string[] = [];
@@ -144,8 +145,7 @@ export class ServerStatusModel {
   }
 
   onDidChange(listener: () => void): { dispose(): void } {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.listeners.add(listener);
   }
 
   private now(): number {
@@ -419,7 +419,7 @@ export class ServerStatusModel {
     if (this.fireTimer || this.disposed) return;
     this.fireTimer = setTimeout(() => {
       this.fireTimer = undefined;
-      for (const listener of [...this.listeners]) listener();
+      this.listeners.fire();
     }, 50);
   }
 

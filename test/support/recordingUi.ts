@@ -2,7 +2,7 @@
 // and every message (with its buttons), prompt and progress notification is recorded, so a test can
 // assert on what a user would have seen and press a button the way a user would.
 import { CancelledError, type MessageAction } from '../../extension/common/errors';
-import type { PickItem, ProgressReporter, UserInterface } from '../../extension/common/ui';
+import type { InputOptions, PickItem, ProgressReporter, UserInterface } from '../../extension/common/ui';
 import type { Logger } from '../../extension/common/log';
 
 export interface RecordedMessage {
@@ -100,11 +100,11 @@ export class RecordingUi implements UserInterface {
   }
 
   /** Like an input box: a value the validator refuses is not accepted, and the next answer is typed. */
-  input(title: string, options: { validate?: (value: string) => string | undefined }): Promise<string> {
+  input(title: string, options: InputOptions): Promise<string> {
     return new Promise((resolve) => resolve(this.type(title, options.validate)));
   }
 
-  private type(title: string, validate?: (value: string) => string | undefined): string {
+  private type(title: string, validate?: InputOptions['validate']): string {
     this.prompts.push({ kind: 'input', title, options: [] });
     for (;;) {
       const answer = this.next(title);
