@@ -131,8 +131,31 @@ function readMarker(dir: string): string | undefined {
   }
 }
 
+/**
+ * What npm exports to the scripts it runs (`npm test` among them) and must not reach a nested
+ * npm: it reads every `npm_config_*` variable as configuration, so the outer npm's user agent
+ * ("npm/11 node/v20 …") would become the nested one's, and code-server's postinstall.sh, which
+ * takes the Node major version from `$npm_config_user_agent`, would refuse Node 24 as Node 20.
+ * The rest of `npm_config_*` (registry, cache, cafile, userconfig…) is the user's own
+ * configuration and stays. Sources: github.com/npm/cli, workspaces/config/lib/set-envs.js, and
+ * github.com/npm/run-script, lib/make-spawn-args.js.
+ */
+const NPM_RUN_STATE = [
+  /^npm_config_(user_agent|node_gyp|npm_version|local_prefix|global_prefix|prefix)$/i,
+  /^npm_(lifecycle|package)_/i,
+  /^npm_(command|execpath|node_execpath)$/i,
+  /^(NODE|INIT_CWD)$/,
+];
+
+/** `env` without the state of an npm that runs us, for an npm we start ourselves. */
+export function nestedNpmEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !NPM_RUN_STATE.some((re) => re.test(name))),
+  );
+}
+
 /** Installs `spec` (name@version) into its own npm project folder `dir`, then writes the marker. */
-async function npmInstall(
+export async function npmInstall(
   log: Log,
   step: string,
   dir: string,
@@ -151,7 +174,7 @@ async function npmInstall(
     step,
     'npm',
     ['install', '--save-exact', '--no-audit', '--no-fund', spec],
-    { cwd: dir, ...(env ? { env } : {}) },
+    { cwd: dir, env: nestedNpmEnv(env ?? process.env) },
     envShown,
   );
   writeFileSync(path.join(dir, MARKER), spec + '\n');
