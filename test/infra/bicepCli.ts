@@ -156,7 +156,10 @@ export interface Diagnostic {
 const DIAGNOSTIC = /^(.+)\((\d+),(\d+)\) : (Error|Warning|Info) ([\w-]+): (.*)$/;
 
 /** Diagnostics of a run (each once: a file's diagnostics recur when other files reach it), and any other output. */
-export function diagnosticsOf(result: BicepRun, infraRoot: string): { diagnostics: Diagnostic[]; other: string[] } {
+export function diagnosticsOf(
+  result: BicepRun,
+  infraRoot: string,
+): { diagnostics: Diagnostic[]; other: string[] } {
   const seen = new Set<string>();
   const diagnostics: Diagnostic[] = [];
   const other: string[] = [];
@@ -167,7 +170,10 @@ export function diagnosticsOf(result: BicepRun, infraRoot: string): { diagnostic
       other.push(line);
       continue;
     }
-    const file = path.relative(infraRoot, m[1] ?? '').split(path.sep).join('/');
+    const file = path
+      .relative(infraRoot, m[1] ?? '')
+      .split(path.sep)
+      .join('/');
     const key = `${file}(${m[2]},${m[3]}) ${m[5]}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -355,11 +361,15 @@ type BicepValue = string | number | boolean | BicepValue[] | { [key: string]: Bi
 
 /** A Bicep literal: strings single-quoted with `\`, `'` and `${` escaped. */
 function bicepLiteral(value: BicepValue, indent = ''): string {
-  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\$\{/g, '\\${')}'`;
+  if (typeof value === 'string')
+    return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\$\{/g, '\\${')}'`;
   if (typeof value !== 'object') return String(value);
   const inner = `${indent}  `;
-  if (Array.isArray(value)) return `[\n${value.map((v) => inner + bicepLiteral(v, inner)).join('\n')}\n${indent}]`;
-  const entries = Object.entries(value).map(([k, v]) => `${inner}${bicepLiteral(k)}: ${bicepLiteral(v, inner)}`);
+  if (Array.isArray(value))
+    return `[\n${value.map((v) => inner + bicepLiteral(v, inner)).join('\n')}\n${indent}]`;
+  const entries = Object.entries(value).map(
+    ([k, v]) => `${inner}${bicepLiteral(k)}: ${bicepLiteral(v, inner)}`,
+  );
   return `{\n${entries.join('\n')}\n${indent}}`;
 }
 
