@@ -202,6 +202,9 @@ module api './app/api.bicep' = {
     deploymentContainerName: deploymentContainerName
     snippetsContainerName: snippetsContainerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
+    // `module!.outputs` reads a conditional module; each read sits behind that module's own
+    // condition, and ARM evaluates only the branch it takes, so the module is there when read.
+    // (Without the `!` the compiler warns that it may not be: https://aka.ms/bicep/core-diagnostics#BCP318.)
     virtualNetworkSubnetId: vnetEnabled ? vnet!.outputs.appSubnetId : ''
     authEnabled: authEnabled
     authClientId: authEnabled ? entra!.outputs.applicationId : ''
