@@ -458,7 +458,10 @@ describe(
     });
 
     test('Microsoft Entra authentication is off in a new environment: authsettingsV2 switched off, no Entra settings, empty ENTRA_* outputs', async () => {
-      assert.equal(main().parameters?.authEnabled?.defaultValue, false);
+      const declared = main().parameters ?? {};
+      assert.equal(declared.authEnabled?.defaultValue, false);
+      // The extension's Entra commands turn it on with `azd env set AUTH_ENABLED true`.
+      assert.equal(azdParameters({ ...azdEnv, AUTH_ENABLED: 'true' }, declared).authEnabled, true);
       const s = await fresh();
       const auth = authSettings(s);
       assert.deepEqual(auth.platform, { enabled: false });
