@@ -72,7 +72,7 @@ function azdParameters(
   };
   // https://learn.microsoft.com/azure/developer/azure-developer-cli/manage-environment-variables
   return Object.fromEntries(
-    Object.entries(file.parameters).map(([name, { value }]) => {
+    Object.entries(file.parameters).map(([name, { value }]): [string, string | boolean] => {
       const text = value.replace(
         /\$\{(\w+)(?:=([^}]*))?\}/g,
         (_, v: string, d?: string) => env[v] ?? d ?? '',
@@ -159,7 +159,7 @@ function one(s: Snapshot, type: string, nameEndsWith = ''): ArmResource {
   return found[0] as ArmResource;
 }
 
-const props = (r: ArmResource) => (r.properties ?? {}) as Record<string, unknown>;
+const props = (r: ArmResource): Record<string, unknown> => r.properties ?? {};
 const appSettings = (s: Snapshot) =>
   props(one(s, 'Microsoft.Web/sites/config', '/appsettings')) as Record<string, string>;
 const authSettings = (s: Snapshot) => props(one(s, 'Microsoft.Web/sites/config', '/authsettingsV2'));
