@@ -173,6 +173,36 @@ function assignmentsOf(s: Snapshot, roleId: string): ArmResource[] {
   );
 }
 
+/** The app's identity in a snapshot: the expressions that read its ids once it exists. */
+function appIdentity(s: Snapshot): { principalId: string; clientId: string } {
+  const identity = one(s, 'Microsoft.ManagedIdentity/userAssignedIdentities');
+  const read = (property: string) =>
+    `[reference('${String(identity.id)}', '${String(identity.apiVersion)}').${property}]`;
+  return { principalId: read('principalId'), clientId: read('clientId') };
+}
+
+/**
+ * Asserts that the app's identity holds `roleId` through exactly one assignment at `scope` (a
+ * resource id, or /subscriptions/<id> for the subscription itself), as a ServicePrincipal, named by
+ * guid(scope, principal, role) so that provisioning again finds the same assignment.
+ */
+function assertAppRole(s: Snapshot, roleId: string, scope: string): void {
+  const { principalId } = appIdentity(s);
+  const toApp = assignmentsOf(s, roleId).filter((r) => props(r).principalId === principalId);
+  assert.equal(toApp.length, 1, `the app's identity holds role ${roleId} ${toApp.length} times`);
+  const assignment = toApp[0] as ArmResource;
+  const subscription = /^\/subscriptions\/([^/]+)$/.exec(scope)?.[1];
+  const idPrefix = subscription
+    ? `[subscriptionResourceId('${subscription}', 'Microsoft.Authorization/roleAssignments', `
+    : `[extensionResourceId('${scope}', 'Microsoft.Authorization/roleAssignments', `;
+  assert.ok(
+    String(assignment.id).startsWith(idPrefix),
+    `role ${roleId} is assigned at ${String(assignment.id)}`,
+  );
+  assert.equal(assignment.name, `[guid('${scope}', ${principalId.slice(1, -1)}, '${roleId}')]`);
+  assert.equal(props(assignment).principalType, 'ServicePrincipal');
+}
+
 describe(
   `infra/ compiled by the Bicep CLI ${BICEP_VERSION}`,
   { skip: 'missing' in sdk && sdk.missing },
@@ -184,6 +214,9 @@ describe(
       async () => {
         assert.ok('version' in sdk);
         compiled = await compileInfra(await ensureBicep(log, sdk.version), infraDir);
+        // The snapshots are independent: started together, they share the cores. A failure is
+        // reported by the tests that await it.
+        for (const make of [fresh, allOptions, apiWithAuth]) make().catch(() => undefined);
       },
       { timeout: 10 * 60_000 },
     );
@@ -395,20 +428,11 @@ describe(
       const insights = one(s, 'Microsoft.Insights/components');
       assert.equal(props(insights).DisableLocalAuth, true);
 
-      const identity = one(s, 'Microsoft.ManagedIdentity/userAssignedIdentities');
-      const principal = `[reference('${String(identity.id)}', '${String(identity.apiVersion)}').principalId]`;
-      const clientId = `[reference('${String(identity.id)}', '${String(identity.apiVersion)}').clientId]`;
-      for (const [role, scope] of [
-        [ROLES.storageBlobDataOwner, account.id],
-        [ROLES.storageQueueDataContributor, account.id],
-        [ROLES.storageTableDataContributor, account.id],
-        [ROLES.monitoringMetricsPublisher, insights.id],
-      ] as const) {
-        const toApp = assignmentsOf(s, role).filter((r) => props(r).principalId === principal);
-        assert.equal(toApp.length, 1, `the app's identity does not get role ${role}`);
-        assert.match(String(toApp[0]?.id), new RegExp(`^\\[extensionResourceId\\('${String(scope)}', `));
-        assert.equal(props(toApp[0] as ArmResource).principalType, 'ServicePrincipal');
-      }
+      const { clientId } = appIdentity(s);
+      assertAppRole(s, ROLES.storageBlobDataOwner, String(account.id));
+      assertAppRole(s, ROLES.storageQueueDataContributor, String(account.id));
+      assertAppRole(s, ROLES.storageTableDataContributor, String(account.id));
+      assertAppRole(s, ROLES.monitoringMetricsPublisher, String(insights.id));
       // The person running azd gets blob data access too, as whatever kind of principal they are.
       const toUser = assignmentsOf(s, ROLES.storageBlobDataOwner).filter(
         (r) => props(r).principalId === USER,
@@ -553,23 +577,7 @@ describe(
 
     test('with a Content Understanding resource id, the app identity gets Cognitive Services User on that resource, in its own resource group, and its endpoint', async () => {
       const s = await allOptions();
-      const identity = one(s, 'Microsoft.ManagedIdentity/userAssignedIdentities');
-      const principal = `[reference('${String(identity.id)}', '${String(identity.apiVersion)}').principalId]`;
-      const [assignment, ...others] = assignmentsOf(s, ROLES.cognitiveServicesUser);
-      assert.ok(assignment && others.length === 0);
-      assert.match(
-        String(assignment.id),
-        new RegExp(
-          `^\\[extensionResourceId\\('${AI_ACCOUNT}', 'Microsoft\\.Authorization/roleAssignments', `,
-        ),
-      );
-      // A stable name from scope, principal and role: provisioning again finds the same assignment.
-      assert.equal(
-        assignment.name,
-        `[guid('${AI_ACCOUNT}', ${principal.slice(1, -1)}, '${ROLES.cognitiveServicesUser}')]`,
-      );
-      assert.equal(props(assignment).principalId, principal);
-      assert.equal(props(assignment).principalType, 'ServicePrincipal');
+      assertAppRole(s, ROLES.cognitiveServicesUser, AI_ACCOUNT);
       // Without an endpoint, the app gets the resource's own.
       assert.equal(
         appSettings(s).CONTENT_UNDERSTANDING_ENDPOINT,
@@ -590,11 +598,7 @@ describe(
     test('analyze_invoice signs in as the app identity: the endpoint and analyzer settings, AZURE_CLIENT_ID, and no API key', async () => {
       const s = await allOptions();
       const settings = appSettings(s);
-      const identity = one(s, 'Microsoft.ManagedIdentity/userAssignedIdentities');
-      assert.equal(
-        settings.AZURE_CLIENT_ID,
-        `[reference('${String(identity.id)}', '${String(identity.apiVersion)}').clientId]`,
-      );
+      assert.equal(settings.AZURE_CLIENT_ID, appIdentity(s).clientId);
       assert.ok(
         !Object.keys(settings).some((name) => /API_KEY/.test(name)),
         'no key in the app: it signs in as its identity',
@@ -627,50 +631,18 @@ describe(
     });
 
     test('with ANALYSIS_SUBSCRIPTION_READER, the app identity is a Reader of the subscription, which Resource Graph needs', async () => {
-      const s = await allOptions();
-      const identity = one(s, 'Microsoft.ManagedIdentity/userAssignedIdentities');
-      const principal = `[reference('${String(identity.id)}', '${String(identity.apiVersion)}').principalId]`;
-      const [assignment, ...others] = assignmentsOf(s, ROLES.reader);
-      assert.ok(assignment && others.length === 0);
-      // At the subscription itself, with a stable name.
-      assert.match(
-        String(assignment.id),
-        new RegExp(
-          `^\\[subscriptionResourceId\\('${SUBSCRIPTION}', 'Microsoft\\.Authorization/roleAssignments', `,
-        ),
-      );
-      assert.equal(
-        assignment.name,
-        `[guid('/subscriptions/${SUBSCRIPTION}', ${principal.slice(1, -1)}, '${ROLES.reader}')]`,
-      );
-      assert.equal(props(assignment).principalId, principal);
-      assert.equal(props(assignment).principalType, 'ServicePrincipal');
+      // At the subscription itself.
+      assertAppRole(await allOptions(), ROLES.reader, `/subscriptions/${SUBSCRIPTION}`);
     });
 
     test("with LOG_ANALYTICS_WORKSPACE_RESOURCE_ID, the app identity is a Log Analytics Reader of that workspace, in the workspace's own resource group and subscription", async () => {
-      const s = await allOptions();
-      const identity = one(s, 'Microsoft.ManagedIdentity/userAssignedIdentities');
-      const principal = `[reference('${String(identity.id)}', '${String(identity.apiVersion)}').principalId]`;
-      const [assignment, ...others] = assignmentsOf(s, ROLES.logAnalyticsReader);
-      assert.ok(assignment && others.length === 0);
-      assert.match(
-        String(assignment.id),
-        new RegExp(`^\\[extensionResourceId\\('${WORKSPACE}', 'Microsoft\\.Authorization/roleAssignments', `),
-      );
-      assert.equal(
-        assignment.name,
-        `[guid('${WORKSPACE}', ${principal.slice(1, -1)}, '${ROLES.logAnalyticsReader}')]`,
-      );
-      assert.equal(props(assignment).principalId, principal);
-      assert.equal(props(assignment).principalType, 'ServicePrincipal');
+      assertAppRole(await allOptions(), ROLES.logAnalyticsReader, WORKSPACE);
     });
 
     test('the app signs in to Azure as its identity (AZURE_CLIENT_ID) in its own cloud (AZURE_RESOURCE_MANAGER_ENDPOINT)', async () => {
       const s = await fresh();
-      const identity = one(s, 'Microsoft.ManagedIdentity/userAssignedIdentities');
-      const clientId = `[reference('${String(identity.id)}', '${String(identity.apiVersion)}').clientId]`;
       const settings = appSettings(s);
-      assert.equal(settings.AZURE_CLIENT_ID, clientId);
+      assert.equal(settings.AZURE_CLIENT_ID, appIdentity(s).clientId);
       assert.equal(settings[RESOURCE_MANAGER_ENDPOINT_VARIABLE], '[environment().resourceManager]');
       // The server reads these names (server/src/azure/credential.ts).
       assert.equal(
