@@ -39,9 +39,16 @@ const DOTNET_INSTALL_URL = 'https://learn.microsoft.com/dotnet/core/install/linu
 export function dotnetSdk(): { version: string } | { missing: string } {
   const probe = spawnSync('dotnet', ['--version'], { encoding: 'utf8', env: dotnetEnv() });
   const version = probe.stdout?.trim() ?? '';
-  if (probe.error || probe.status !== 0 || !/^\d+\.\d+\.\d+/.test(version)) {
+  if (probe.error) {
     return {
       missing: `the .NET SDK (dotnet) is not on PATH; install it to compile the Bicep: ${DOTNET_INSTALL_URL}`,
+    };
+  }
+  if (probe.status !== 0 || !/^\d+\.\d+\.\d+/.test(version)) {
+    // dotnet without an SDK (a runtime alone) answers `--version` with an error.
+    const said = `${probe.stdout ?? ''}${probe.stderr ?? ''}`.trim().split('\n')[0] ?? '';
+    return {
+      missing: `\`dotnet --version\` found no .NET SDK (${said}); install one to compile the Bicep: ${DOTNET_INSTALL_URL}`,
     };
   }
   return { version };
@@ -53,15 +60,18 @@ function dotnetEnv(): NodeJS.ProcessEnv {
 
 /** The NuGet package of the CLI for this machine, and the binary's name inside its tools/ folder. */
 function bicepPackage(): { id: string; exe: string } {
-  const os = { linux: 'linux', darwin: 'osx', win32: 'win' }[process.platform as string];
-  if (!os || !['x64', 'arm64'].includes(process.arch)) {
+  const system = { linux: 'linux', darwin: 'osx', win32: 'win' }[process.platform as string];
+  if (!system || !['x64', 'arm64'].includes(process.arch)) {
     throw new ToolchainError(
       'pick the Bicep CLI package',
       'https://learn.microsoft.com/azure/azure-resource-manager/bicep/install',
       `NuGet has no Azure.Bicep.CommandLine package for ${process.platform}-${process.arch}`,
     );
   }
-  return { id: `Azure.Bicep.CommandLine.${os}-${process.arch}`, exe: os === 'win' ? 'bicep.exe' : 'bicep' };
+  return {
+    id: `Azure.Bicep.CommandLine.${system}-${process.arch}`,
+    exe: system === 'win' ? 'bicep.exe' : 'bicep',
+  };
 }
 
 /**
@@ -309,8 +319,10 @@ export async function compileInfra(bin: string, infraDir: string): Promise<Compi
   }
 
   const out = path.join(work, 'out');
-  const built = await bicep(bin, ['build', '--pattern', '**/*.bicep', '--no-restore', '--outdir', out], root);
-  const linted = await bicep(bin, ['lint', '--pattern', '**/*.bicep', '--no-restore'], root);
+  const [built, linted] = await Promise.all([
+    bicep(bin, ['build', '--pattern', '**/*.bicep', '--no-restore', '--outdir', out], root),
+    bicep(bin, ['lint', '--pattern', '**/*.bicep', '--no-restore'], root),
+  ]);
   const templates = new Map<string, ArmTemplate>();
   for (const file of files) {
     const json = path.join(out, file.replace(/\.bicep$/, '.json'));
