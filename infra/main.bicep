@@ -202,12 +202,15 @@ module api './app/api.bicep' = {
     deploymentContainerName: deploymentContainerName
     snippetsContainerName: snippetsContainerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
-    virtualNetworkSubnetId: vnetEnabled ? vnet.outputs.appSubnetId : ''
+    // `module!.outputs` reads a conditional module; each read sits behind that module's own
+    // condition, and ARM evaluates only the branch it takes, so the module is there when read.
+    // (Without the `!` the compiler warns that it may not be: https://aka.ms/bicep/core-diagnostics#BCP318.)
+    virtualNetworkSubnetId: vnetEnabled ? vnet!.outputs.appSubnetId : ''
     authEnabled: authEnabled
-    authClientId: authEnabled ? entra.outputs.applicationId : ''
-    authIdentifierUri: authEnabled ? entra.outputs.identifierUri : ''
+    authClientId: authEnabled ? entra!.outputs.applicationId : ''
+    authIdentifierUri: authEnabled ? entra!.outputs.identifierUri : ''
     authTenantId: tenant().tenantId
-    contentUnderstandingEndpoint: !empty(contentUnderstandingEndpoint) ? contentUnderstandingEndpoint : (!empty(contentUnderstandingResourceId) ? contentUnderstandingAccess.outputs.endpoint : '')
+    contentUnderstandingEndpoint: !empty(contentUnderstandingEndpoint) ? contentUnderstandingEndpoint : (!empty(contentUnderstandingResourceId) ? contentUnderstandingAccess!.outputs.endpoint : '')
     contentUnderstandingAnalyzerId: contentUnderstandingAnalyzerId
   }
   // The host starts as soon as the site exists and reaches storage with the identity: granting the
@@ -228,5 +231,5 @@ output SERVICE_API_RESOURCE_ID string = api.outputs.id
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 // Microsoft Entra authentication (AUTH_ENABLED): the app registration VS Code signs in to, or '' when off.
 output AUTH_ENABLED bool = authEnabled
-output ENTRA_APPLICATION_ID string = authEnabled ? entra.outputs.applicationId : ''
-output ENTRA_IDENTIFIER_URI string = authEnabled ? entra.outputs.identifierUri : ''
+output ENTRA_APPLICATION_ID string = authEnabled ? entra!.outputs.applicationId : ''
+output ENTRA_IDENTIFIER_URI string = authEnabled ? entra!.outputs.identifierUri : ''

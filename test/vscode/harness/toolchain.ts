@@ -2,6 +2,8 @@
 // Node 24 (code-server needs it), code-server (VS Code's server build with its web workbench),
 // playwright-core (drives the browser), and Debian's chromium. Each piece has a marker file
 // written only after a complete install, so a second run checks the markers and does nothing.
+// The Bicep CLI the infra tests compile with is another piece of the same cache
+// (test/infra/bicepCli.ts), installed with the helpers exported here.
 //
 //   cache: $REMOTE_MCP_TEST_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/remote-mcp-functions/vscode-tests
 import { spawn } from 'node:child_process';
@@ -48,12 +50,12 @@ export class ToolchainError extends Error {
     readonly command: string,
     detail: string,
   ) {
-    super(`VS Code test toolchain: step "${step}" failed: ${detail}\n  To do it by hand, run: ${command}`);
+    super(`Test toolchain: step "${step}" failed: ${detail}\n  To do it by hand, run: ${command}`);
     this.name = 'ToolchainError';
   }
 }
 
-interface RunOptions {
+export interface RunOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -81,7 +83,7 @@ function commandLine(
 }
 
 /** Runs a command, streaming its output lines to the log; rejects with a {@link ToolchainError}. */
-function run(
+export function run(
   log: Log,
   step: string,
   command: string,
@@ -123,12 +125,18 @@ function run(
   });
 }
 
-function readMarker(dir: string): string | undefined {
+/** What the marker file of an install folder says was installed there completely, if anything. */
+export function readMarker(dir: string): string | undefined {
   try {
     return readFileSync(path.join(dir, MARKER), 'utf8').trim();
   } catch {
     return undefined;
   }
+}
+
+/** Records that `spec` is completely installed in `dir`; call it only after every step succeeded. */
+export function writeMarker(dir: string, spec: string): void {
+  writeFileSync(path.join(dir, MARKER), spec + '\n');
 }
 
 /**
@@ -177,11 +185,11 @@ export async function npmInstall(
     { cwd: dir, env: nestedNpmEnv(env ?? process.env) },
     envShown,
   );
-  writeFileSync(path.join(dir, MARKER), spec + '\n');
+  writeMarker(dir, spec);
 }
 
 /** Keeps two test runs on one machine from installing into the cache at the same time. */
-async function withLock<T>(cacheDir: string, log: Log, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(cacheDir: string, log: Log, fn: () => Promise<T>): Promise<T> {
   const lock = path.join(cacheDir, '.lock');
   const pidFile = path.join(lock, 'pid');
   const owner = (): number | undefined => {
