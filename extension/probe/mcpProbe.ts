@@ -1,5 +1,5 @@
-// Bundled on its own (dist/mcpProbe.js) and loaded on first use, so the MCP SDK client is not
-// part of what VS Code loads to activate the extension.
+// Bundled apart (dist/mcpClient.js, from extension/mcpClientBundle.ts) and loaded on first use, so
+// the MCP SDK client is not part of what VS Code loads to activate the extension.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';

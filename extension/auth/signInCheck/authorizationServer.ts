@@ -30,7 +30,7 @@ export async function checkAuthorizationServer(context: SignInContext): Promise<
   if (!metadata || !foundAt) {
     return {
       status: 'fail',
-      detail: `No metadata for ${code(authorizationServer)}. Tried: ${tried}.`,
+      detail: `No metadata for ${code(authorizationServer)}. Tried: ${tried.summary}.`,
       fix: 'authorization_servers[0] must be an issuer that publishes metadata, for Entra the v2.0 issuer https://login.microsoftonline.com/<tenant>/v2.0 (its /.well-known/openid-configuration), not the v1 https://sts.windows.net/<tenant>/.',
       stopsChain: 'Skipped: needs the authorization server metadata.',
     };
@@ -40,11 +40,11 @@ export async function checkAuthorizationServer(context: SignInContext): Promise<
   if (metadata.issuer !== authorizationServer && !metadata.issuer.includes('{tenantid}')) {
     return {
       status: 'warn',
-      detail: `Found at ${code(foundAt)} (${kind}), but its issuer is ${code(metadata.issuer)}, not ${code(authorizationServer)}. Tried: ${tried}.`,
+      detail: `Found at ${code(foundAt)} (${kind}), but its issuer is ${code(metadata.issuer)}, not ${code(authorizationServer)}. Tried: ${tried.summary}.`,
       fix: "Use the metadata's issuer, exactly, in authorization_servers (the Entra provider's openIdIssuer).",
     };
   }
-  return { status: 'pass', detail: `Found at ${code(foundAt)} (${kind}). Tried: ${tried}.` };
+  return { status: 'pass', detail: `Found at ${code(foundAt)} (${kind}). Tried: ${tried.summary}.` };
 }
 
 /** The tenant in an Entra issuer: https://login.microsoftonline.com/<tenant>/v2.0 or https://sts.windows.net/<tenant>/. */

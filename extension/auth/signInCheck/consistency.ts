@@ -26,7 +26,10 @@ function webhookLevel(context: ChainFindings): StepResult {
     return { status: 'skip', detail: "Not checked: the app's settings were not read." };
   }
   if (!entraOn(context)) {
-    return { status: 'skip', detail: `Entra sign-in is off${level ? `; the webhook level is ${level}` : ''}.` };
+    return {
+      status: 'skip',
+      detail: `Entra sign-in is off${level ? `; the webhook level is ${level}` : ''}.`,
+    };
   }
   if (level === undefined) {
     return {
@@ -96,7 +99,10 @@ function audience(context: ChainFindings): StepResult {
   }
   if (requested.length === 0) return { status: 'skip', detail: 'Not checked: no scopes were found.' };
   if (audiences.length === 0) {
-    return { status: 'pass', detail: "No allowedAudiences list: the app registration's client id is accepted." };
+    return {
+      status: 'pass',
+      detail: "No allowedAudiences list: the app registration's client id is accepted.",
+    };
   }
   const tokenAudience = context.claims?.aud;
   if (

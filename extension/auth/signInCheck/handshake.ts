@@ -131,5 +131,10 @@ function initializeRefusal(
       stopsChain: 'Skipped: initialize failed.',
     };
   }
-  return { status: 'fail', detail: `initialize failed: ${failure.detail}.`, fix: "Check the app's logs.", stopsChain };
+  return {
+    status: 'fail',
+    detail: `initialize failed: ${failure.detail}.`,
+    fix: "Check the app's logs.",
+    stopsChain,
+  };
 }

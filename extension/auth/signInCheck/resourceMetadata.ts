@@ -32,7 +32,7 @@ export async function checkResourceMetadata(context: SignInContext): Promise<Ste
   if (!metadata) {
     return {
       status: 'fail',
-      detail: `No Protected Resource Metadata. Tried: ${tried}.`,
+      detail: `No Protected Resource Metadata. Tried: ${tried.summary}.`,
       fix: 'On App Service set the app setting WEBSITE_AUTH_PRM_DEFAULT_WITH_SCOPES=<identifier URI>/user_impersonation (e.g. api://<client id>/user_impersonation) so built-in auth serves /.well-known/oauth-protected-resource; for the embedded host set MCP_AUTH_ISSUER, MCP_AUTH_AUDIENCE and MCP_AUTH_JWKS_URL.',
       stopsChain: 'Skipped: needs the Protected Resource Metadata.',
     };
@@ -40,7 +40,7 @@ export async function checkResourceMetadata(context: SignInContext): Promise<Ste
   context.resourceMetadata = metadata;
   return {
     status: 'pass',
-    detail: `Found at ${code(tried.answeredUrl ?? '?')}${tried.count > 1 ? ` (tried: ${tried})` : ''}.`,
+    detail: `Found at ${code(tried.answeredUrl ?? '?')}${tried.count > 1 ? ` (tried: ${tried.summary})` : ''}.`,
   };
 }
 
@@ -48,7 +48,8 @@ export async function checkResourceMetadata(context: SignInContext): Promise<Ste
 export function checkResource(context: SignInContext): StepResult {
   const { resource } = established<OAuthProtectedResourceMetadata>(context.resourceMetadata, 'the PRM');
   const { mcpUrl } = context;
-  if (new URL(resource).href === mcpUrl.href) return { status: 'pass', detail: `resource is ${code(resource)}.` };
+  if (new URL(resource).href === mcpUrl.href)
+    return { status: 'pass', detail: `resource is ${code(resource)}.` };
   // The chain goes on, so one report shows every broken link.
   return {
     status: 'fail',

@@ -58,7 +58,8 @@ export class TriedUrls {
     return this.outcomes.size;
   }
 
-  toString(): string {
+  /** What the report lists after "Tried:". */
+  get summary(): string {
     return [...this.outcomes].map(([url, outcome]) => `${code(url)} → ${outcome}`).join('; ');
   }
 }
