@@ -40,9 +40,16 @@ export async function checkChallenge(context: SignInContext): Promise<StepResult
     };
   }
   await response.body?.cancel().catch(() => undefined);
-  const { status } = response;
+  if (response.status === 401 || response.status === 403) {
+    return readChallenge(context, response.status, response.headers.get('www-authenticate'));
+  }
+  if (response.ok) context.signInRequired = false;
+  return noChallenge(response);
+}
+
+/** An answer other than 401/403: the chain cannot go on. */
+function noChallenge({ status, headers }: Response): StepResult {
   if (status >= 200 && status < 300) {
-    context.signInRequired = false;
     return {
       status: 'warn',
       detail: `initialize without a token answered ${status}: the server does not require sign-in.`,
@@ -53,23 +60,20 @@ export async function checkChallenge(context: SignInContext): Promise<StepResult
   if (status >= 300 && status < 400) {
     return {
       status: 'fail',
-      detail: `initialize without a token was redirected (${status}) to ${code(response.headers.get('location') ?? '?')}: a browser login redirect, which MCP clients cannot follow.`,
+      detail: `initialize without a token was redirected (${status}) to ${code(headers.get('location') ?? '?')}: a browser login redirect, which MCP clients cannot follow.`,
       fix: 'In authsettingsV2 set globalValidation.unauthenticatedClientAction to "Return401" (Authentication → "Unauthenticated requests: HTTP 401").',
       stopsChain: 'Skipped: the server redirects instead of answering 401.',
     };
   }
-  if (status !== 401 && status !== 403) {
-    return {
-      status: 'fail',
-      detail: `initialize without a token answered ${status}, not 401.`,
-      fix:
-        status === 404
-          ? 'Check the URL: the MCP endpoint of a function app is https://<app>.azurewebsites.net/runtime/webhooks/mcp.'
-          : 'Check the app is running and its logs.',
-      stopsChain: `Skipped: initialize answered ${status}.`,
-    };
-  }
-  return readChallenge(context, status, response.headers.get('www-authenticate'));
+  return {
+    status: 'fail',
+    detail: `initialize without a token answered ${status}, not 401.`,
+    fix:
+      status === 404
+        ? 'Check the URL: the MCP endpoint of a function app is https://<app>.azurewebsites.net/runtime/webhooks/mcp.'
+        : 'Check the app is running and its logs.',
+    stopsChain: `Skipped: initialize answered ${status}.`,
+  };
 }
 
 function readChallenge(context: SignInContext, status: number, header: string | null): StepResult {

@@ -16,57 +16,20 @@ export interface AuthChallenge {
  */
 export function parseWwwAuthenticate(header: string): AuthChallenge[] {
   const challenges: AuthChallenge[] = [];
-  let current: AuthChallenge | undefined;
-  const token = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y;
-  let i = 0;
-  const skip = (pattern: RegExp) => {
-    pattern.lastIndex = i;
-    pattern.exec(header);
-    i = pattern.lastIndex;
-  };
-  while (i < header.length) {
-    skip(/[\s,]*/y);
-    if (i >= header.length) break;
-    token.lastIndex = i;
-    const name = token.exec(header)?.[0];
+  const cursor = new Cursor(header);
+  for (cursor.take(separators); !cursor.done; cursor.take(separators)) {
+    const name = cursor.take(token)?.[0];
     if (!name) {
-      i++;
+      cursor.at++; // Not a token: skipped, as a lenient reader does.
       continue;
     }
-    i = token.lastIndex;
-    const afterName = i;
-    skip(/[ \t]*/y);
-    if (header[i] === '=' && header[i + 1] !== '=' && current) {
-      i++;
-      skip(/[ \t]*/y);
-      let value = '';
-      if (header[i] === '"') {
-        i++;
-        while (i < header.length && header[i] !== '"') {
-          if (header[i] === '\\' && i + 1 < header.length) i++;
-          value += header[i];
-          i++;
-        }
-        i++;
-      } else {
-        const bare = /[^\s,]*/y;
-        bare.lastIndex = i;
-        value = bare.exec(header)?.[0] ?? '';
-        i = bare.lastIndex;
-      }
-      current.params[name.toLowerCase()] = value;
+    const current = challenges.at(-1);
+    if (current && cursor.take(equalsSign)) {
+      current.params[name.toLowerCase()] = parameterValue(cursor);
       continue;
     }
-    current = { scheme: name, params: {} };
-    challenges.push(current);
-    i = afterName;
-    const token68 = /[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*(?=,|$)/y;
-    token68.lastIndex = i;
-    const match = token68.exec(header);
-    if (match?.[1]) {
-      current.token68 = match[1];
-      i = token68.lastIndex;
-    }
+    const token68 = cursor.take(token68AfterScheme)?.[1];
+    challenges.push({ scheme: name, params: {}, ...(token68 ? { token68 } : {}) });
   }
   return challenges;
 }
@@ -74,4 +37,36 @@ export function parseWwwAuthenticate(header: string): AuthChallenge[] {
 /** The Bearer challenge among those a response lists, if any. */
 export function bearerChallenge(header: string | null | undefined): AuthChallenge | undefined {
   return parseWwwAuthenticate(header ?? '').find((challenge) => challenge.scheme.toLowerCase() === 'bearer');
+}
+
+const separators = /[\s,]*/y;
+const token = /[!#$%&'*+\-.^_`|~0-9A-Za-z]+/y;
+/** `=` but not the start of a token68's `==` padding. */
+const equalsSign = /[ \t]*=(?!=)[ \t]*/y;
+const quotedString = /"((?:[^"\\]|\\.)*)"?/y;
+const bareValue = /[^\s,]*/y;
+const token68AfterScheme = /[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*(?=,|$)/y;
+
+function parameterValue(cursor: Cursor): string {
+  const quoted = cursor.take(quotedString);
+  if (quoted) return (quoted[1] ?? '').replace(/\\(.)/g, '$1');
+  return cursor.take(bareValue)?.[0] ?? '';
+}
+
+/** A position in the header; `take` matches a sticky pattern there and moves past what it matched. */
+class Cursor {
+  at = 0;
+
+  constructor(private readonly text: string) {}
+
+  get done(): boolean {
+    return this.at >= this.text.length;
+  }
+
+  take(pattern: RegExp): RegExpExecArray | null {
+    pattern.lastIndex = this.at;
+    const match = pattern.exec(this.text);
+    if (match) this.at = pattern.lastIndex;
+    return match;
+  }
 }
