@@ -42,9 +42,10 @@ const groups = {
       metafile: true,
     },
     {
-      // Loaded on first use (extension/probe/loadProbe.ts), not at activation.
-      entryPoints: ['extension/probe/mcpProbe.ts'],
-      outfile: 'dist/mcpProbe.js',
+      // The MCP SDK client: the probe and the sign-in check, loaded on first use
+      // (extension/probe/loadProbe.ts), not at activation.
+      entryPoints: ['extension/mcpClientBundle.ts'],
+      outfile: 'dist/mcpClient.js',
     },
     {
       // The Azure SDK (ARM, credentials), loaded on first use (extension/azure/loadAzure.ts).

@@ -21,7 +21,7 @@ import { LocalServerManager } from './localServer/localServerManager';
 import { readLocalServerSettings } from './localServer/settings';
 import { findServerProject } from './localServer/serverProject';
 import { createLocalServerStatusBarItem } from './localServer/statusBarItem';
-import { loadProbe } from './probe/loadProbe';
+import { loadMcpClient, loadProbe } from './probe/loadProbe';
 import { RemoteMcpDefinitionProvider } from './provider/mcpDefinitionProvider';
 import { RemoteKeyService } from './remote/keyService';
 import { FunctionKeyStore } from './remote/keyStore';
@@ -129,6 +129,7 @@ export function activate(context: vscode.ExtensionContext) {
   });
   context.subscriptions.push(
     channel,
+    ui,
     provider,
     ...statusView.disposables,
     vscode.lm.registerMcpServerDefinitionProvider('remoteMcp.servers', provider),
@@ -168,13 +169,7 @@ export function activate(context: vscode.ExtensionContext) {
           azdPath,
           azdProjectOf: azdProjectDirOf,
           runAzd,
-          openReport: async (markdown) => {
-            const document = await vscode.workspace.openTextDocument({
-              language: 'markdown',
-              content: markdown,
-            });
-            await vscode.commands.executeCommand('markdown.showPreview', document.uri);
-          },
+          checkSignIn: (input) => loadMcpClient().checkSignIn(input),
           checkSignInAction: (server) => command('Check Sign-in', 'remoteMcp.checkSignIn', server),
         }),
         ...remoteCommands({

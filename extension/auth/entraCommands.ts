@@ -8,13 +8,8 @@ import type { AzdRun } from '../deploy/azdTask';
 import type { FunctionKeyStore } from '../remote/keyStore';
 import { remoteServerArgument, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
 import type { EntraTokenSource } from './entraToken';
-import {
-  checkSignIn,
-  renderSignInReport,
-  signInReportLines,
-  type SignInConsistency,
-  type SignInStep,
-} from './signInCheck';
+import type { SignInCheckInput, SignInConsistency, SignInStep } from './signInCheck/model';
+import { renderSignInReport, signInReportLines } from './signInCheck/report';
 
 export interface EntraCommandServices {
   registry: RemoteServerRegistry;
@@ -27,7 +22,8 @@ export interface EntraCommandServices {
   /** The azd project that holds the server's environment, when it was deployed with azd from here. */
   azdProjectOf(server: RemoteServer): string | undefined;
   runAzd(args: string[], cwd: string, title: string, signal: AbortSignal): Promise<AzdRun>;
-  openReport(markdown: string): Promise<void>;
+  /** The sign-in check, which lives in the MCP SDK client bundle (loaded on first use). */
+  checkSignIn(input: SignInCheckInput): Promise<{ steps: SignInStep[] }>;
   checkSignInAction(server: RemoteServer): MessageAction;
 }
 
@@ -197,7 +193,7 @@ export function entraCommands(services: EntraCommandServices) {
         );
       }
       const { steps } = await ui.withProgress(`Checking sign-in to ${server.name}`, () =>
-        checkSignIn({
+        services.checkSignIn({
           mcpUrl: server.endpoint,
           getToken: (scopes, tenantId) => services.tokens(scopes, tenantId ?? server.tenantId, true),
           consistency,
@@ -206,7 +202,7 @@ export function entraCommands(services: EntraCommandServices) {
       );
       log.info(`Sign-in check of ${server.name} (${server.endpoint}):`);
       for (const line of signInReportLines(steps)) log.info(line);
-      await services.openReport(renderSignInReport(server.endpoint, steps));
+      await ui.showReport(`Sign-in check of ${server.name}`, renderSignInReport(server.endpoint, steps));
       // A warning (e.g. a stale key) has a fix too: it is a problem, not a pass.
       const problems = steps.filter((step) => step.status === 'fail' || step.status === 'warn').length;
       await (problems > 0

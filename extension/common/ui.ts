@@ -32,6 +32,11 @@ export interface UserInterface {
   pick<T>(title: string, items: readonly PickItem<T>[], options?: { placeholder?: string }): Promise<T>;
   /** An input box; `validate` returns a message for a bad value. Rejects with CancelledError when dismissed. */
   input(title: string, options: InputOptions): Promise<string>;
+  /**
+   * Shows a Markdown report read-only, under `name` (showing a name again replaces its report):
+   * nothing for the user to save, so closing it asks nothing.
+   */
+  showReport(name: string, markdown: string): Promise<void>;
   /** Opens a web page in the user's browser (the Azure portal). */
   openExternal(url: string): Promise<void>;
   /** A cancellable notification; the signal aborts when the user cancels. */

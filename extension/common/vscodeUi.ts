@@ -8,12 +8,15 @@ export interface ShownMessage {
   actions: string[];
 }
 
+/** The scheme of the reports' virtual documents: read-only, never dirty, never saved. */
+export const REPORT_SCHEME = 'remote-mcp-report';
+
 /**
  * Messages are shown without awaiting the user's choice; a chosen action runs when it is picked.
  * With scripted answers (tests), picks and inputs take the next answer instead of prompting, and an
  * unexpected prompt fails at once instead of hanging the run.
  */
-export class VsCodeUserInterface implements UserInterface {
+export class VsCodeUserInterface implements UserInterface, vscode.Disposable {
   /** What was shown, newest last; read by the test API so tests can assert on what users see. */
   readonly shown: ShownMessage[] = [];
   /** Web pages opened, newest last; read by the test API. */
@@ -21,6 +24,8 @@ export class VsCodeUserInterface implements UserInterface {
   private readonly shownActions: (readonly MessageAction[])[] = [];
   private scripted: string[] | undefined;
   private linksCaptured = false;
+  /** Registered with the first report, so activation registers nothing for reports never shown. */
+  private reports: ReportDocuments | undefined;
 
   /**
    * Test mode: web pages are recorded, not opened. VS Code's test mode refuses the "open the
@@ -97,6 +102,18 @@ export class VsCodeUserInterface implements UserInterface {
     return value;
   }
 
+  async showReport(name: string, markdown: string): Promise<void> {
+    this.reports ??= new ReportDocuments();
+    const uri = this.reports.set(name, markdown);
+    // Opened first so the report is among workspace.textDocuments; the preview renders it.
+    await vscode.workspace.openTextDocument(uri);
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
+  }
+
+  dispose(): void {
+    this.reports?.dispose();
+  }
+
   async openExternal(url: string): Promise<void> {
     this.opened.push(url);
     if (!this.linksCaptured) await vscode.env.openExternal(vscode.Uri.parse(url, true));
@@ -145,5 +162,34 @@ export class VsCodeUserInterface implements UserInterface {
       actions.find((action) => action.title === picked)?.run(),
     );
     return Promise.resolve();
+  }
+}
+
+/**
+ * Reports as virtual documents (https://code.visualstudio.com/api/extension-guides/virtual-documents):
+ * VS Code shows them read-only and never asks to save them, unlike an Untitled document.
+ */
+class ReportDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly contents = new Map<string, string>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private readonly registration = vscode.workspace.registerTextDocumentContentProvider(REPORT_SCHEME, this);
+
+  /** Stores a report under `name`; an open report of that name shows the new one. */
+  set(name: string, markdown: string): vscode.Uri {
+    // The .md extension makes VS Code take the document for Markdown.
+    const uri = vscode.Uri.from({ scheme: REPORT_SCHEME, path: `/${name}.md` });
+    this.contents.set(uri.toString(), markdown);
+    this.changed.fire(uri);
+    return uri;
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.contents.get(uri.toString()) ?? '';
+  }
+
+  dispose(): void {
+    this.registration.dispose();
+    this.changed.dispose();
   }
 }

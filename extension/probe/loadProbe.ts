@@ -1,6 +1,10 @@
 import { lazyBundle } from '../common/lazyBundle';
 
-export type ProbeApi = typeof import('./mcpProbe');
+export type McpClientApi = typeof import('../mcpClientBundle');
+export type ProbeApi = Pick<McpClientApi, 'probeServer' | 'probeMcpServer'>;
 
-/** Loads the probe bundle (dist/mcpProbe.js) the first time a server is probed. */
-export const loadProbe = lazyBundle<ProbeApi>('mcpProbe.js');
+/** Loads the MCP SDK client bundle (dist/mcpClient.js): the probe and the sign-in check. */
+export const loadMcpClient = lazyBundle<McpClientApi>('mcpClient.js');
+
+/** The probe's part of that bundle, loaded the first time a server is probed. */
+export const loadProbe: () => ProbeApi = loadMcpClient;

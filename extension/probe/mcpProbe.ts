@@ -1,22 +1,35 @@
-// Bundled on its own (dist/mcpProbe.js) and loaded on first use, so the MCP SDK client is not
-// part of what VS Code loads to activate the extension.
+// Bundled apart (dist/mcpClient.js, from extension/mcpClientBundle.ts) and loaded on first use, so
+// the MCP SDK client is not part of what VS Code loads to activate the extension.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { classifyProbeFailure, type LastResponse, type ProbeFailure } from './probeFailure';
 
 export type { ProbeFailure };
 
-export interface ProbeResult {
+/** What `initialize` answered. */
+export interface ServerIdentity {
   serverName: string | undefined;
+  serverVersion?: string;
   protocolVersion: string | undefined;
+}
+
+export interface ProbeResult extends ServerIdentity {
   tools: { name: string; description: string }[];
   /** From the first request to the tool list, in ms. */
   latencyMs: number;
 }
 
 export type ProbeOutcome =
-  ({ ok: true } & ProbeResult) | { ok: false; failure: ProbeFailure; latencyMs: number };
+  | ({ ok: true } & ProbeResult)
+  | {
+      ok: false;
+      failure: ProbeFailure;
+      latencyMs: number;
+      /** What `initialize` answered, when the probe failed after it (at `tools/list`). */
+      initialized?: ServerIdentity;
+    };
 
 export interface ProbeOptions {
   /** Sent with every request: the function key or a bearer token. */
@@ -25,6 +38,8 @@ export interface ProbeOptions {
   timeoutMs: number;
   /** Aborts the probe (a newer refresh started). */
   signal?: AbortSignal;
+  /** Sends the requests instead of the global fetch: the sign-in check reads the answers it refuses. */
+  fetch?: FetchLike;
 }
 
 /**
@@ -55,11 +70,13 @@ export async function probeServer(url: string, options: ProbeOptions): Promise<P
   options.signal?.addEventListener('abort', onCancel, { once: true });
   const signal = timeout.signal;
   let lastResponse: LastResponse | undefined;
+  let initialized: ServerIdentity | undefined;
+  const send = options.fetch ?? fetch;
   const client = new Client({ name: 'remote-mcp-functions-probe', version: '1.0.0' });
   const transport = new ProbeTransport(new URL(url), {
     requestInit: { headers: options.headers ?? {} },
     fetch: async (input, init) => {
-      const response = await fetch(input, init);
+      const response = await send(input, init);
       if (init?.method === 'POST') {
         lastResponse = {
           status: response.status,
@@ -72,11 +89,15 @@ export async function probeServer(url: string, options: ProbeOptions): Promise<P
   try {
     if (options.signal?.aborted) throw new Error('probe cancelled');
     await client.connect(transport, { signal, timeout: options.timeoutMs });
+    initialized = {
+      serverName: client.getServerVersion()?.name,
+      serverVersion: client.getServerVersion()?.version,
+      protocolVersion: transport.protocolVersion,
+    };
     const { tools } = await client.listTools(undefined, { signal, timeout: options.timeoutMs });
     return {
       ok: true,
-      serverName: client.getServerVersion()?.name,
-      protocolVersion: transport.protocolVersion,
+      ...initialized,
       tools: tools.map((tool) => ({ name: tool.name, description: tool.description ?? '' })),
       latencyMs: Math.round(performance.now() - started),
     };
@@ -90,6 +111,7 @@ export async function probeServer(url: string, options: ProbeOptions): Promise<P
         timeoutMs: options.timeoutMs,
       }),
       latencyMs: Math.round(performance.now() - started),
+      ...(initialized ? { initialized } : {}),
     };
   } finally {
     clearTimeout(timer);

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AuthState } from '../../extension/auth/entraAppConfig';
 import { entraCommands } from '../../extension/auth/entraCommands';
+import { checkSignIn } from '../../extension/auth/signInCheck';
 import type { AzureAccess } from '../../extension/azure/azureAccess';
 import { SecretMasker } from '../../extension/common/log';
 import { runCli, startProcess } from '../../extension/common/processes';
@@ -112,7 +113,6 @@ function harness(options: HarnessOptions = {}) {
   const keyStore = new FunctionKeyStore(secrets, new SecretMasker());
   const { azure, calls } = fakeAzure(options.readAuthState);
   const azdRuns: string[][] = [];
-  const reports: string[] = [];
   const tokenCalls: { scopes: string[]; tenantId: string | undefined; interactive: boolean }[] = [];
   const commands = entraCommands({
     registry,
@@ -137,12 +137,10 @@ function harness(options: HarnessOptions = {}) {
       const exit = await child.exited;
       return { lines, exitCode: exit.code };
     },
-    openReport: (markdown) => {
-      reports.push(markdown);
-      return Promise.resolve();
-    },
+    checkSignIn,
     checkSignInAction: (server) => ({ title: 'Check Sign-in', run: () => server.resourceId }),
   });
+  const reports = () => ui.reports.map((report) => report.markdown);
   return { ui, log, registry, keyStore, secrets, calls, azdRuns, reports, tokenCalls, commands };
 }
 
@@ -392,7 +390,7 @@ describe('Check Sign-in against the embedded host in Entra mode', () => {
     const seen = [
       ...h.log.lines,
       ...h.ui.shown.map((shown) => shown.message),
-      ...h.reports,
+      ...h.reports(),
       JSON.stringify(h.ui.progress),
     ].join('\n');
     for (const token of minted) assert.ok(!seen.includes(token), 'a token was shown');
@@ -421,9 +419,13 @@ describe('Check Sign-in against the embedded host in Entra mode', () => {
       [{ scopes: [scope], tenant: tenantId, interactive: true }],
     );
     assert.deepEqual(h.calls, [{ method: 'readAuthState', server: server.resourceId }]);
-    assert.equal(h.reports.length, 1);
-    for (const step of steps) assert.ok(h.reports[0]!.includes(step.title), `report names "${step.title}"`);
-    assert.ok(h.reports[0]!.includes(host.mcpUrl));
+    // Shown read-only through the UI seam, named after the server, not as a document to save.
+    assert.deepEqual(
+      h.ui.reports.map((report) => report.name),
+      ['Sign-in check of func-z'],
+    );
+    for (const step of steps) assert.ok(h.reports()[0]!.includes(step.title), `report names "${step.title}"`);
+    assert.ok(h.reports()[0]!.includes(host.mcpUrl));
     assert.ok(h.log.lines.some((line) => line.includes(`Sign-in check of func-z (${host.mcpUrl})`)));
     assert.equal(h.ui.last('info')?.message, 'Sign-in check of func-z: every step passed.');
     assert.deepEqual(h.ui.messages('warning'), []);
@@ -456,8 +458,8 @@ describe('Check Sign-in against the embedded host in Entra mode', () => {
       steps.filter((step) => step.status !== 'pass').map((step) => step.id),
       ['webhookLevel', 'storedKey'],
     );
-    assert.equal(h.reports.length, 1);
-    assert.match(h.reports[0]!, /webhook level is System/);
+    assert.equal(h.reports().length, 1);
+    assert.match(h.reports()[0]!, /webhook level is System/);
     assert.deepEqual(h.ui.messages('info'), []);
     assert.equal(
       h.ui.last('warning')?.message,
@@ -486,7 +488,7 @@ describe('Check Sign-in against the embedded host in Entra mode', () => {
     assert.equal(status('webhookLevel'), 'skip');
     assert.equal(status('allowedApplications'), 'skip');
     assert.equal(status('storedKey'), 'pass');
-    assert.equal(h.reports.length, 1);
+    assert.equal(h.reports().length, 1);
     assert.equal(h.ui.last('info')?.message, 'Sign-in check of func-z: every step passed.');
     assertNoToken(h);
   });

@@ -11,7 +11,6 @@ import { startToolEnvironment, type ToolEnvironment } from '../support/toolEnvir
 import { startFakeEntra, VSCODE_CLIENT_ID, type FakeEntra } from '../fakes/entra';
 import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
 import {
-  authorizationServerMetadataUrls,
   checkSignIn,
   parseWwwAuthenticate,
   renderSignInReport,
@@ -538,17 +537,30 @@ describe('the report', () => {
 });
 
 describe('helpers', () => {
-  test("the authorization server discovery order is the MCP SDK's (what VS Code uses)", () => {
-    for (const issuer of [
-      'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0',
-      'https://login.microsoftonline.com/tenant/v2.0/',
-      'https://auth.example.com',
-    ]) {
-      assert.deepEqual(
-        authorizationServerMetadataUrls(issuer),
-        buildDiscoveryUrls(issuer).map((entry) => entry.url.href),
-        issuer,
-      );
+  test("the authorization server discovery order is the MCP SDK's (what VS Code uses)", async () => {
+    for (const issuerPath of [`/${tenantId}/v2.0`, '/tenant/v2.0/', '']) {
+      let issuer = '';
+      const app = await startFakeApp({
+        prm: (origin) => {
+          issuer = `${origin}${issuerPath}`;
+          return {
+            resource: `${origin}/runtime/webhooks/mcp`,
+            authorization_servers: [issuer],
+            scopes_supported: [scope],
+          };
+        },
+      });
+      try {
+        const { steps } = await checkSignIn({ mcpUrl: app.mcpUrl, getToken: minting().getToken });
+        const tried = [...step(steps, 'authorizationServer').detail.matchAll(/`([^`]+)` → 404/g)];
+        assert.deepEqual(
+          tried.map((m) => m[1]),
+          buildDiscoveryUrls(issuer).map((entry) => entry.url.href),
+          issuer,
+        );
+      } finally {
+        await app.close();
+      }
     }
   });
 

@@ -31,6 +31,8 @@ export class RecordingUi implements UserInterface {
   readonly progress: { title: string; reports: string[] }[] = [];
   /** Web pages opened, in order. */
   readonly opened: string[] = [];
+  /** Reports shown read-only, in order. */
+  readonly reports: { name: string; markdown: string }[] = [];
   private readonly shownActions: (readonly MessageAction[])[] = [];
   private readonly answers: ScriptedAnswer[];
 
@@ -117,6 +119,11 @@ export class RecordingUi implements UserInterface {
 
   openExternal(url: string): Promise<void> {
     this.opened.push(url);
+    return Promise.resolve();
+  }
+
+  showReport(name: string, markdown: string): Promise<void> {
+    this.reports.push({ name, markdown });
     return Promise.resolve();
   }
 

@@ -110,6 +110,10 @@ describe('Entra sign-in: VS Code connects with a bearer token, no key anywhere',
       (document) => document.languageId === 'markdown' && document.getText().includes(server.endpoint),
     );
     assert.ok(report, 'the report is open');
+    // Read-only: a virtual document of ours, neither untitled nor dirty, so closing it asks nothing.
+    assert.equal(report.uri.scheme, 'remote-mcp-report');
+    assert.equal(report.isUntitled, false, 'the report is not an Untitled document');
+    assert.equal(report.isDirty, false, 'the report has nothing to save');
   });
 
   it('an expired token is refused by the server with the reason; VS Code gets no tools from it', async () => {

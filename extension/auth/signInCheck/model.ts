@@ -1,0 +1,90 @@
+// What the sign-in check takes and gives: its input, the steps of the report and their titles.
+// Plain types and constants, no MCP SDK, so the command (in the activation bundle) can name them.
+
+/** The client id VS Code's built-in Microsoft authentication provider signs in with. */
+export const VSCODE_CLIENT_ID = 'aebc6443-996d-45c2-90f0-388ff96faa56';
+/** The app setting that overrides host.json's extensions.mcp.system.webhookAuthorizationLevel. */
+export const WEBHOOK_LEVEL_APP_SETTING =
+  'AzureFunctionsJobHost__extensions__mcp__system__webhookAuthorizationLevel';
+
+export type SignInStepStatus = 'pass' | 'fail' | 'skip' | 'warn';
+
+/** The chain VS Code's MCP client walks to sign in, in its order. */
+export const chainStepIds = [
+  'challenge',
+  'resourceMetadata',
+  'resource',
+  'authorizationServer',
+  'scopes',
+  'token',
+  'initialize',
+  'toolsList',
+] as const;
+
+/** What Azure's settings must agree with, checked after the chain. */
+export const consistencyStepIds = [
+  'webhookLevel',
+  'storedKey',
+  'allowedApplications',
+  'audience',
+  'tenant',
+] as const;
+
+export type ChainStepId = (typeof chainStepIds)[number];
+export type ConsistencyStepId = (typeof consistencyStepIds)[number];
+export type SignInStepId = ChainStepId | ConsistencyStepId;
+
+export interface SignInStep {
+  id: SignInStepId;
+  title: string;
+  status: SignInStepStatus;
+  detail: string;
+  fix?: string;
+}
+
+export interface SignInConsistency {
+  /** authsettingsV2: platform.enabled with the azureActiveDirectory provider enabled. */
+  entraEnabled?: boolean;
+  /** The effective extensions.mcp.system.webhookAuthorizationLevel (app setting over host.json): System or Anonymous. */
+  webhookAuthorizationLevel?: string;
+  /** Whether a function key is in SecretStorage for this server. */
+  keyStored?: boolean;
+  /** validation.defaultAuthorizationPolicy.allowedApplications. */
+  allowedApplications?: string[];
+  /** validation.allowedAudiences. */
+  allowedAudiences?: string[];
+  /** The tenant of the Entra app registration. */
+  appTenantId?: string;
+}
+
+export interface SignInCheckInput {
+  mcpUrl: string;
+  /** Gets an access token as VS Code would (the `microsoft` provider); throws on failure or cancel. */
+  getToken(scopes: string[], tenantId?: string): Promise<string>;
+  consistency?: SignInConsistency;
+  /** The tenant the user expects (e.g. the one the app was deployed from). */
+  expectedTenantId?: string;
+  /** Per HTTP request; default 15 s. getToken is not limited (it may wait for the user). */
+  timeoutMs?: number;
+}
+
+export const signInStepTitles: Record<SignInStepId, string> = {
+  challenge: 'Unauthenticated initialize asks for sign-in',
+  resourceMetadata: 'Protected Resource Metadata found',
+  resource: 'PRM resource equals the MCP URL',
+  authorizationServer: 'Authorization server metadata found',
+  scopes: 'Scopes offered',
+  token: 'Access token obtained',
+  initialize: 'initialize with the token',
+  toolsList: 'tools/list with the token',
+  webhookLevel: 'MCP webhook level fits Entra sign-in',
+  storedKey: 'No stale function key',
+  allowedApplications: "VS Code's client id is an allowed application",
+  audience: 'The requested API is an allowed audience',
+  tenant: 'Tenants match',
+};
+
+/** The fix for a webhook level that still asks for the system key once Entra checks the token. */
+export const enableEntraFix =
+  `Set the app setting \`${WEBHOOK_LEVEL_APP_SETTING}=Anonymous\` (Easy Auth already checks the token), ` +
+  'or run "Remote MCP: Enable Entra Sign-in", which does it for you.';
