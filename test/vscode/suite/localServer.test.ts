@@ -10,20 +10,22 @@ import {
   serverToolNames,
   serverToolOf,
   setSetting,
-  startMcpServersUntilTools,
   testApi,
+  toolsOnceStartedByExtension,
 } from './support';
 import type { LocalServerState } from '../../../extension/localServer/localServerManager';
 import { sampleInvoices, sampleTotals } from '../../../server/dev/sampleInvoices/sampleInvoices';
 
 const port = Number(process.env.REMOTE_MCP_TEST_PORT);
+/** VS Code names a provided server `<extension id>/<label>`. */
+const localServerId = 'remote-mcp.remote-mcp-functions/Local MCP server';
 
 describe('the local server loop with the embedded host', () => {
   before(async () => {
     await setSetting('localServer.host', 'embedded');
   });
 
-  it('Start Local Server -> provider -> VS Code MCP client -> tools Copilot can call', async () => {
+  it('Start Local Server -> provider -> VS Code MCP client started by the extension -> tools Copilot can call', async () => {
     const api = await testApi();
     const state = await vscode.commands.executeCommand<LocalServerState>('remoteMcp.startLocalServer');
     assert.equal(state?.status, 'running');
@@ -35,7 +37,8 @@ describe('the local server loop with the embedded host', () => {
     assert.equal(definitions.length, 1);
     assert.equal(definitions[0]?.uri.toString(), state.url);
 
-    const tools = await startMcpServersUntilTools();
+    // Nobody but the extension starts the server in VS Code's MCP client: no test command, no chat.
+    const tools = await toolsOnceStartedByExtension('Local MCP server');
     assert.deepEqual(tools.map(serverToolOf).sort(), [...serverToolNames].sort());
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     // VS Code gives the model a tool's structuredContent when there is one, so that is what Copilot sees.
@@ -73,8 +76,20 @@ describe('the local server loop with the embedded host', () => {
       `http://127.0.0.1:${port}/runtime/webhooks/mcp`,
     );
     assert.equal(details.find((node) => node.label === 'Host')?.description, 'embedded host');
+    assert.ok(
+      !details.some((node) => node.id === 'local/mcpClient'),
+      'started in VS Code: no "Start in VS Code\'s MCP client" row',
+    );
     await vscode.commands.executeCommand('remoteMcp.servers.focus');
     await requestScreenshot('servers-view');
+  });
+
+  it("the view's one click, Start in VS Code's MCP client, starts our server again after it was stopped there", async () => {
+    await vscode.commands.executeCommand('workbench.mcp.stopServer', localServerId);
+    const state = await vscode.commands.executeCommand('remoteMcp.startInMcpClient', 'Local MCP server');
+    // 'started' means VS Code asked the extension to resolve the server: it is starting it.
+    assert.deepEqual(state, { status: 'started' });
+    assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
   });
 
   it('Stop removes the definition and the tools', async () => {
@@ -96,7 +111,7 @@ describe('the local server loop with the embedded host', () => {
     assert.ok(api.ui.shown.some((shown) => /stopped unexpectedly/.test(shown.message)));
     const state = await vscode.commands.executeCommand<LocalServerState>('remoteMcp.startLocalServer');
     assert.equal(state?.status, 'running');
-    await startMcpServersUntilTools();
+    await toolsOnceStartedByExtension('Local MCP server');
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     await vscode.commands.executeCommand('remoteMcp.stopLocalServer');
   });
