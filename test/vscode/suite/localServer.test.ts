@@ -14,6 +14,8 @@ import {
   toolsOnceStartedByExtension,
 } from './support';
 import type { LocalServerState } from '../../../extension/localServer/localServerManager';
+import type { McpClientState } from '../../../extension/mcpClient/mcpClientStarter';
+import type { ServerNode } from '../../../extension/statusView/serverNodes';
 import { sampleInvoices, sampleTotals } from '../../../server/dev/sampleInvoices/sampleInvoices';
 
 const port = Number(process.env.REMOTE_MCP_TEST_PORT);
@@ -84,12 +86,40 @@ describe('the local server loop with the embedded host', () => {
     await requestScreenshot('servers-view');
   });
 
-  it("the view's one click, Start in VS Code's MCP client, starts our server again after it was stopped there", async () => {
+  it("a server VS Code's MCP client could not start: the view says so, and its one click starts it", async () => {
+    const api = await testApi();
+    const pid = pidListeningOn(port);
     await vscode.commands.executeCommand('workbench.mcp.stopServer', localServerId);
-    const state = await vscode.commands.executeCommand('remoteMcp.startInMcpClient', 'Local MCP server');
-    // 'started' means VS Code asked the extension to resolve the server: it is starting it.
+    // A hung server: the extension declines to hand it to VS Code (it does not answer).
+    process.kill(pid, 'SIGSTOP');
+    let row: ServerNode | undefined;
+    try {
+      const declined = await vscode.commands.executeCommand<McpClientState>(
+        'remoteMcp.startInMcpClient',
+        'Local MCP server',
+      );
+      assert.equal(declined?.status === 'notStarted' && declined.reason, 'declined');
+      const [local] = await api.tree.getChildren();
+      assert.equal(
+        local?.description,
+        `running · embedded · ${serverToolNames.length} tools · not started in VS Code`,
+      );
+      row = local?.children?.[0];
+      assert.equal(row?.label, "Start in VS Code's MCP client");
+      assert.equal(row?.description, 'not started: the start was cancelled or failed');
+      await vscode.commands.executeCommand('remoteMcp.servers.focus');
+      await requestScreenshot('mcp-client-not-started');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    // The row's click, as VS Code runs it.
+    assert.ok(row?.command);
+    const state = await vscode.commands.executeCommand(row.command.command, ...row.command.arguments);
+    // 'started': VS Code asked the extension to resolve the server, so it is starting it.
     assert.deepEqual(state, { status: 'started' });
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
+    const [local] = await api.tree.getChildren();
+    assert.ok(!local?.children?.some((node) => node.id === 'local/mcpClient'), 'the row is gone');
   });
 
   it('Stop removes the definition and the tools', async () => {
