@@ -10,9 +10,10 @@
 //   updateCollectedServers). A running server whose definition changed (a new `version`) is
 //   stopped there, "restarted again on demand"; a new one is only listed. Either way it stays
 //   Stopped until something starts it.
-// - Autostart (`chat.mcp.autostart`: default "never" up to about 1.103, "newAndOutdated" in 1.139)
-//   runs only when a chat request is sent (McpService.autostart, called from the chat service), so
-//   it neither lists the tools in the picker beforehand nor helps at all with "never".
+// - Autostart (`chat.mcp.autostart`: absent in 1.100, default "never" in 1.103, "newAndOutdated"
+//   in 1.139) runs only when a chat request is sent (McpService.autostart, called by the chat
+//   service), so the tools are not in the picker before the first chat message, and with "never"
+//   not at all.
 // - `workbench.mcp.startServer(id, opts)` starts the server with that id (browser/mcpCommands.ts,
 //   StartServer; in 1.100, 1.103 and 1.139 alike). It is internal (f1: false, no API promise), and
 //   it does nothing and returns at once while the id is not listed yet. It returns nothing either
@@ -21,9 +22,12 @@
 //   from wherever the start comes (List Servers, autostart, this command). That call is the proof
 //   that VS Code found and started the server; we observe it through DefinitionEvents.onDidResolve.
 //
-// Hence: wait until VS Code has read the new definitions, let its throttle pass, then ask it to
-// start our server by id (never '*', which would start every server the user has) until it calls
-// resolve, within a bounded time. A missing command, a failure or a time-out leaves the server
+// Hence: wait until VS Code has read the new definitions, let its throttle pass (before that, the
+// id could still name the previous definition, which VS Code would start and then stop when the new
+// one lands), then ask it to start our server by id (never '*', which would start every server the
+// user has) until it calls resolve, within a bounded time. `waitForLiveTools` (1.139; older
+// versions ignore it) keeps one request from overlapping the next while the server comes up.
+// A missing command, a failure or a time-out leaves the server
 // "not started" with the reason, for the MCP Servers view's one-click row and the log; nothing
 // here throws or shows a dialog.
 import { errorMessage } from '../common/errors';

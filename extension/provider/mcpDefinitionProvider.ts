@@ -85,9 +85,13 @@ export class RemoteMcpDefinitionProvider
   async resolveMcpServerDefinition(
     definition: vscode.McpHttpServerDefinition,
   ): Promise<vscode.McpHttpServerDefinition | undefined> {
-    const resolved = await this.resolve(definition);
-    this.resolvedListeners.fire({ label: definition.label, started: resolved !== undefined });
-    return resolved;
+    let resolved: vscode.McpHttpServerDefinition | undefined;
+    try {
+      resolved = await this.resolve(definition);
+      return resolved;
+    } finally {
+      this.resolvedListeners.fire({ label: definition.label, started: resolved !== undefined });
+    }
   }
 
   dispose(): void {

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCommand } from '../../extension/common/commandErrors';
 import { Listeners } from '../../extension/common/listeners';
-import type { LocalServerManager, LocalServerState } from '../../extension/localServer/localServerManager';
+import type { LocalServerManager } from '../../extension/localServer/localServerManager';
 import { localServerCommands } from '../../extension/localServer/localServerCommands';
 import { mcpClientCommands } from '../../extension/mcpClient/mcpClientCommands';
 import {
@@ -17,6 +17,7 @@ import {
   type HandedDefinition,
   type McpClientState,
 } from '../../extension/mcpClient/mcpClientStarter';
+import { runningLocalServer } from '../support/localServerStates';
 import { RecordingUi, recordingLog } from '../support/recordingUi';
 
 const extensionId = 'Remote-MCP.remote-mcp-functions';
@@ -258,15 +259,8 @@ describe("starting our server in VS Code's MCP client", () => {
 });
 
 describe('Start Local Server with the MCP client start', () => {
-  const running: LocalServerState = {
-    status: 'running',
-    host: 'embedded',
-    port: 7071,
-    url: 'http://127.0.0.1:7071/runtime/webhooks/mcp',
-    version: '7.1700000000000',
-    project: { dir: '/ws', source: 'bundled' } as never,
-    storageAvailable: true,
-  };
+  const running = runningLocalServer({ version: '7.1700000000000' });
+
   const manager = {
     state: { status: 'stopped' },
     start: () => Promise.resolve(running),

@@ -3,8 +3,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ScannedApp } from '../../extension/azure/mcpAppScan';
-import type { LocalServerState } from '../../extension/localServer/localServerManager';
 import type { McpClientState } from '../../extension/mcpClient/mcpClientStarter';
+import { runningLocalServer } from '../support/localServerStates';
 import type { ProbeFailure } from '../../extension/probe/probeFailure';
 import { mcpEndpoint, type RemoteServer } from '../../extension/remote/remoteServers';
 import { buildCatalog } from '../../extension/statusView/serverCatalog';
@@ -280,16 +280,7 @@ describe('a deployed server node', () => {
 });
 
 describe('the whole tree', () => {
-  const running: LocalServerState = {
-    status: 'running',
-    host: 'embedded',
-    port: 7071,
-    url: 'http://127.0.0.1:7071/runtime/webhooks/mcp',
-    version: '1',
-    project: { dir: '/ws', source: 'bundled' } as never,
-    storageAvailable: true,
-    tools: [{ name: 'hello_mcp', description: 'Hello' }],
-  };
+  const running = runningLocalServer({ tools: [{ name: 'hello_mcp', description: 'Hello' }] });
   const empty: StatusSnapshot = {
     servers: [],
     scan: { status: 'never' },
