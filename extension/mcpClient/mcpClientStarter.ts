@@ -25,11 +25,9 @@
 // Hence: wait until VS Code has read the new definitions, let its throttle pass (before that, the
 // id could still name the previous definition, which VS Code would start and then stop when the new
 // one lands), then ask it to start our server by id (never '*', which would start every server the
-// user has) until it calls resolve, within a bounded time. `waitForLiveTools` (1.139; older
-// versions ignore it) keeps one request from overlapping the next while the server comes up.
-// A missing command, a failure or a time-out leaves the server
-// "not started" with the reason, for the MCP Servers view's one-click row and the log; nothing
-// here throws or shows a dialog.
+// user has) until it calls resolve, within a bounded time. A missing command, a failure or a
+// time-out leaves the server "not started" with the reason, for the MCP Servers view's one-click
+// row and the log; nothing here throws or shows a dialog.
 import { errorMessage } from '../common/errors';
 import { Listeners } from '../common/listeners';
 import type { Logger } from '../common/log';
@@ -177,7 +175,7 @@ export class McpClientStarter {
         const id = this.serverId(label);
         if (!id) break; // No longer provided (stopped, disconnected).
         // Any resolve of the label ends the run (see `resolved`), ours or one from elsewhere.
-        const command = this.commands.execute(startServerCommand, id, { waitForLiveTools: true }).then(
+        const command = this.commands.execute(startServerCommand, id).then(
           () => undefined,
           (error: unknown) => errorMessage(error),
         );

@@ -120,7 +120,7 @@ describe("starting our server in VS Code's MCP client", () => {
     assert.deepEqual(state, { status: 'started' });
     assert.ok(vscode.executed.length >= 1);
     for (const { at, args } of vscode.executed) {
-      assert.deepEqual(args, ['workbench.mcp.startServer', localId, { waitForLiveTools: true }]);
+      assert.deepEqual(args, ['workbench.mcp.startServer', localId]);
       assert.ok(
         at >= vscode.providedAt[1]! + timings.settleMs,
         'after VS Code read it and its throttle passed',
