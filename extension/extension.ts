@@ -21,6 +21,8 @@ import { LocalServerManager } from './localServer/localServerManager';
 import { readLocalServerSettings } from './localServer/settings';
 import { findServerProject } from './localServer/serverProject';
 import { createLocalServerStatusBarItem } from './localServer/statusBarItem';
+import { mcpClientCommands } from './mcpClient/mcpClientCommands';
+import { McpClientStarter, type McpClientCommands } from './mcpClient/mcpClientStarter';
 import { loadMcpClient, loadProbe } from './probe/loadProbe';
 import { RemoteMcpDefinitionProvider } from './provider/mcpDefinitionProvider';
 import { RemoteKeyService } from './remote/keyService';
@@ -106,9 +108,15 @@ export function activate(context: vscode.ExtensionContext) {
       : undefined;
 
   const provider = new RemoteMcpDefinitionProvider(localServer, registry, keys, tokens, ui, log);
+  const vscodeCommands: McpClientCommands = {
+    has: async (id) => (await vscode.commands.getCommands(true)).includes(id),
+    execute: (id, ...args) => Promise.resolve(vscode.commands.executeCommand(id, ...args)),
+  };
+  const mcpClient = new McpClientStarter(context.extension.id, provider, vscodeCommands, log);
   const statusView = registerStatusView({
     context,
     localServer,
+    mcpClient,
     registry,
     keyStore,
     tokens,
@@ -131,12 +139,14 @@ export function activate(context: vscode.ExtensionContext) {
     channel,
     ui,
     provider,
+    mcpClient,
     ...statusView.disposables,
     vscode.lm.registerMcpServerDefinitionProvider('remoteMcp.servers', provider),
     createLocalServerStatusBarItem(localServer),
     ...registerCommands(
       {
-        ...localServerCommands(localServer, ui),
+        ...localServerCommands(localServer, ui, mcpClient),
+        ...mcpClientCommands(mcpClient, vscodeCommands),
         ...deployCommand({
           azdPath,
           workspaceProjects: () => workspaceAzdProjects(workspaceFolders()),
@@ -180,6 +190,7 @@ export function activate(context: vscode.ExtensionContext) {
           log,
           deployments: () => Promise.resolve(azdDeployments(azdProjectDirs())),
           deployAction: command('Deploy to Azure', 'remoteMcp.deploy'),
+          mcpClient,
           addToMcpJson: (server) => {
             const folder = workspaceFolders()[0];
             if (!folder) throw new Error('Open a folder first: mcp.json lives in the workspace.');
@@ -201,6 +212,7 @@ export function activate(context: vscode.ExtensionContext) {
     return {
       localServer,
       provider,
+      mcpClient,
       tree: statusView.tree,
       statusView: { model: statusView.model, view: statusView.view },
       ui,

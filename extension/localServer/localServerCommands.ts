@@ -1,17 +1,29 @@
 import type { UserInterface } from '../common/ui';
+import type { McpClientStarter } from '../mcpClient/mcpClientStarter';
+import { localServerLabel } from '../provider/serverLabels';
 import type { LocalServerManager, LocalServerState } from './localServerManager';
 
-/** Start and Stop as the user sees them: with progress, and a word when there is nothing to do. */
-export function localServerCommands(localServer: LocalServerManager, ui: UserInterface) {
+/**
+ * Start and Stop as the user sees them: with progress, and a word when there is nothing to do. A
+ * started server is then started in VS Code's MCP client too, without holding up the command: the
+ * view shows how that went.
+ */
+export function localServerCommands(
+  localServer: LocalServerManager,
+  ui: UserInterface,
+  mcpClient: Pick<McpClientStarter, 'start'>,
+) {
   return {
     'remoteMcp.startLocalServer': async (): Promise<LocalServerState> => {
       if (localServer.state.status === 'running') {
         await ui.showInfo(`The local MCP server is already running at ${localServer.state.url}.`);
         return localServer.state;
       }
-      return ui.withProgress('Starting the local MCP server', (progress, signal) =>
+      const state = await ui.withProgress('Starting the local MCP server', (progress, signal) =>
         localServer.start(progress, signal),
       );
+      if (state.status === 'running') void mcpClient.start(localServerLabel, state.version);
+      return state;
     },
     'remoteMcp.stopLocalServer': async (): Promise<LocalServerState> => {
       await localServer.stop();

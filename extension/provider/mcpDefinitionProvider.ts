@@ -6,24 +6,30 @@ import type { LocalServerManager, LocalServerState } from '../localServer/localS
 import type { EntraTokenSource } from '../auth/entraToken';
 import type { RemoteKeyService } from '../remote/keyService';
 import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';
+import { Listeners } from '../common/listeners';
+import type { DefinitionEvents, HandedDefinition } from '../mcpClient/mcpClientStarter';
 import { remoteConnectionHeaders } from './remoteConnection';
-
-export const localServerLabel = 'Local MCP server';
-
-export function remoteServerLabel(server: RemoteServer): string {
-  return `${server.name} (Azure)`;
-}
+import { localServerLabel, remoteServerLabel } from './serverLabels';
 
 /**
  * Hands VS Code's MCP client (and so Copilot agent mode) our servers, with no mcp.json: the local
  * server while it runs, and every deployed server of the workspace. `provideMcpServerDefinitions`
  * must be fast and never prompt; keys, checks and prompts belong in `resolveMcpServerDefinition`,
  * which runs when VS Code starts a server. Keys go into the headers only there.
+ *
+ * Each definition's `version` changes on every Start (local) and Connect (remote): VS Code then
+ * stops a server it still runs from before and refreshes its tool list; McpClientStarter starts it
+ * again. Both calls from VS Code are announced (DefinitionEvents) so the starter knows when VS Code
+ * has the definitions and when it starts a server.
  */
-export class RemoteMcpDefinitionProvider implements vscode.McpServerDefinitionProvider<vscode.McpHttpServerDefinition> {
+export class RemoteMcpDefinitionProvider
+  implements vscode.McpServerDefinitionProvider<vscode.McpHttpServerDefinition>, DefinitionEvents
+{
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeMcpServerDefinitions = this.changed.event;
   private lastLocalKey = '';
+  private readonly provided = new Listeners<readonly HandedDefinition[]>();
+  private readonly resolvedListeners = new Listeners<{ label: string; started: boolean }>();
 
   constructor(
     private readonly localServer: LocalServerManager,
@@ -44,7 +50,19 @@ export class RemoteMcpDefinitionProvider implements vscode.McpServerDefinitionPr
     remoteServers.onDidChange(() => this.changed.fire());
   }
 
-  provideMcpServerDefinitions(): vscode.McpHttpServerDefinition[] {
+  onDidProvide(listener: (definitions: readonly HandedDefinition[]) => void): { dispose(): void } {
+    return this.provided.add(listener);
+  }
+
+  onDidResolve(listener: (label: string, started: boolean) => void): { dispose(): void } {
+    return this.resolvedListeners.add(({ label, started }) => listener(label, started));
+  }
+
+  /**
+   * VS Code passes a cancellation token; a call without one (a test reading the definitions) is
+   * not VS Code reading them, so it is not announced.
+   */
+  provideMcpServerDefinitions(token?: vscode.CancellationToken): vscode.McpHttpServerDefinition[] {
     const state = this.localServer.state;
     const local = state.status === 'running' ? [localDefinition(state)] : [];
     const remote = this.remoteServers
@@ -56,23 +74,38 @@ export class RemoteMcpDefinitionProvider implements vscode.McpServerDefinitionPr
             remoteServerLabel(server),
             vscode.Uri.parse(server.endpoint),
             {},
+            server.connectedAt,
           ),
       );
-    return [...local, ...remote];
+    const definitions = [...local, ...remote];
+    if (token) this.provided.fire(definitions.map(({ label, version }) => ({ label, version })));
+    return definitions;
   }
 
   async resolveMcpServerDefinition(
     definition: vscode.McpHttpServerDefinition,
   ): Promise<vscode.McpHttpServerDefinition | undefined> {
-    if (definition.label === localServerLabel) return this.resolveLocal(definition);
-    const server = this.remoteServers
-      .list()
-      .find((candidate) => remoteServerLabel(candidate) === definition.label);
-    return server ? this.resolveRemote(definition, server) : definition;
+    let resolved: vscode.McpHttpServerDefinition | undefined;
+    try {
+      resolved = await this.resolve(definition);
+      return resolved;
+    } finally {
+      this.resolvedListeners.fire({ label: definition.label, started: resolved !== undefined });
+    }
   }
 
   dispose(): void {
     this.changed.dispose();
+    this.provided.clear();
+    this.resolvedListeners.clear();
+  }
+
+  private resolve(definition: vscode.McpHttpServerDefinition) {
+    if (definition.label === localServerLabel) return this.resolveLocal(definition);
+    const server = this.remoteServers
+      .list()
+      .find((candidate) => remoteServerLabel(candidate) === definition.label);
+    return server ? this.resolveRemote(definition, server) : Promise.resolve(definition);
   }
 
   private async resolveLocal(definition: vscode.McpHttpServerDefinition) {

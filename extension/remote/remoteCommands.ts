@@ -1,6 +1,8 @@
 import { UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
 import type { UserInterface } from '../common/ui';
+import type { McpClientStarter } from '../mcpClient/mcpClientStarter';
+import { remoteServerLabel } from '../provider/serverLabels';
 import type { RemoteKeyService } from './keyService';
 import type { FunctionKeyStore } from './keyStore';
 import {
@@ -20,6 +22,8 @@ export interface RemoteCommandServices {
   deployments(): Promise<RemoteServer[]>;
   deployAction: MessageAction;
   addToMcpJson(server: RemoteServer): Promise<string>;
+  /** Starts a connected server in VS Code's MCP client; the view shows how that went. */
+  mcpClient: Pick<McpClientStarter, 'start'>;
 }
 
 /** Connect, Fetch Key, Forget Key and Add to mcp.json, for a server given by a button or picked. */
@@ -83,9 +87,14 @@ export function remoteCommands(services: RemoteCommandServices) {
       }
       // An Entra-protected server needs no key: VS Code signs in when it starts the server.
       if (server.auth?.mode !== 'entra') await keys.fetchAndStore(server);
-      await registry.upsert({ ...server, connected: true });
+      // A new version each time: VS Code drops a connection it still has and starts afresh.
+      const connectedAt = new Date().toISOString();
+      await registry.upsert({ ...server, connected: true, connectedAt });
       log.info(`Connected to ${server.name} at ${server.endpoint}.`);
-      await ui.showInfo(`Connected to ${server.name}. Copilot agent mode can use its tools now.`);
+      void services.mcpClient.start(remoteServerLabel(server), connectedAt);
+      await ui.showInfo(
+        `Connected to ${server.name}. Starting it in VS Code's MCP client, so Copilot agent mode lists its tools.`,
+      );
       return server;
     },
     'remoteMcp.disconnect': async (target?: unknown): Promise<void> => {

@@ -17,6 +17,11 @@ export interface RemoteServer {
   lastDeployedAt?: string;
   /** Connected servers are handed to VS Code's MCP client; a deployed one waits for Connect. */
   connected?: boolean;
+  /**
+   * When Connect last ran (ISO time): the version of the server's definition, so a new Connect
+   * makes VS Code drop the running connection and its cached tool list and start afresh.
+   */
+  connectedAt?: string;
   /** How VS Code authenticates: the function key (the default), or a Microsoft Entra token. */
   auth?: RemoteServerAuth;
 }

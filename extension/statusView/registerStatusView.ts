@@ -8,6 +8,7 @@ import type { SettingReader } from '../common/settings';
 import type { UserInterface } from '../common/ui';
 import type { AzdProject } from '../deploy/azdProject';
 import type { LocalServerManager } from '../localServer/localServerManager';
+import type { McpClientStarter } from '../mcpClient/mcpClientStarter';
 import { loadProbe } from '../probe/loadProbe';
 import type { FunctionKeyStore } from '../remote/keyStore';
 import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';
@@ -22,6 +23,7 @@ import { readStatusViewSettings } from './statusViewSettings';
 export interface StatusViewServices {
   context: vscode.ExtensionContext;
   localServer: LocalServerManager;
+  mcpClient: McpClientStarter;
   registry: RemoteServerRegistry;
   keyStore: FunctionKeyStore;
   tokens: EntraTokenSource;
@@ -63,6 +65,7 @@ export function registerStatusView(services: StatusViewServices) {
     services.localServer,
     model,
     () => settings().settings.probeTimeoutMs / 1000,
+    services.mcpClient,
   );
   const view = vscode.window.createTreeView('remoteMcp.servers', {
     treeDataProvider: tree,

@@ -1,6 +1,8 @@
 // The MCP Servers view as plain data: what the tree shows and what tests read. No `vscode` here;
 // serversTreeProvider.ts turns these nodes into TreeItems. Keys and tokens never appear in a node.
 import type { LocalServerState } from '../localServer/localServerManager';
+import type { McpClientState, NotStartedReason } from '../mcpClient/mcpClientStarter';
+import { localServerLabel, remoteServerLabel } from '../provider/serverLabels';
 import type { RemoteServer } from '../remote/remoteServers';
 import { probeAdvice } from './probeAdvice';
 import type { ServerStatus, StatusSnapshot } from './serverStatus';
@@ -39,11 +41,61 @@ function toolNodes(parentId: string, tools: readonly { name: string; description
   }));
 }
 
+export const startInMcpClientCommand = 'remoteMcp.startInMcpClient';
+
+const notStartedText: Record<NotStartedReason, string> = {
+  noCommand: 'this VS Code cannot be asked to',
+  notListed: 'VS Code did not list it in time',
+  declined: 'the start was cancelled or failed',
+  failed: 'VS Code could not start it',
+};
+
+/**
+ * Where a server stands in VS Code's MCP client, when that is worth a row: while it is being
+ * started, and when it was not, with the one click that starts it. A started server has no row:
+ * VS Code can stop it without telling us, so "started" could turn false in the view.
+ */
+function mcpClientNode(parentId: string, label: string, state: McpClientState | undefined): ServerNode[] {
+  if (!state || state.status === 'started') return [];
+  if (state.status === 'starting') {
+    return [
+      {
+        id: `${parentId}/mcpClient`,
+        label: "VS Code's MCP client",
+        description: 'starting…',
+        tooltip: `Starting ${label} in VS Code's MCP client, so that Copilot agent mode lists its tools.`,
+        icon: 'loading~spin',
+      },
+    ];
+  }
+  return [
+    {
+      id: `${parentId}/mcpClient`,
+      label: "Start in VS Code's MCP client",
+      description: `not started: ${notStartedText[state.reason]}`,
+      tooltip: `${state.detail}\nCopilot agent mode lists the server's tools once VS Code's MCP client has started it. Click to start it.`,
+      icon: 'debug-start',
+      command: {
+        command: startInMcpClientCommand,
+        title: "Start in VS Code's MCP client",
+        arguments: [label],
+      },
+    },
+  ];
+}
+
+const notStartedSuffix = (state: McpClientState | undefined) =>
+  state?.status === 'notStarted' ? ' · not started in VS Code' : '';
+
 /**
  * The local server: nothing while it is stopped, unless `showStopped` (other servers are listed, and
- * the row offers Start).
+ * the row offers Start). `mcpClient` is where it stands in VS Code's MCP client.
  */
-export function localServerNodes(state: LocalServerState, showStopped = false): ServerNode[] {
+export function localServerNodes(
+  state: LocalServerState,
+  showStopped = false,
+  mcpClient?: McpClientState,
+): ServerNode[] {
   if (state.status === 'stopped') {
     return showStopped
       ? [
@@ -77,12 +129,13 @@ export function localServerNodes(state: LocalServerState, showStopped = false): 
     {
       id: 'local',
       label: 'Local server',
-      description: `running · ${state.host} · ${tools ? `${tools.length} tools` : 'tools…'}`,
+      description: `running · ${state.host} · ${tools ? `${tools.length} tools` : 'tools…'}${notStartedSuffix(mcpClient)}`,
       tooltip: `${state.url}\nHost: ${hostName(state.host)}\nProject: ${state.project.dir}`,
       icon: 'vm-running',
       contextValue: 'localServer.running',
       expanded: true,
       children: [
+        ...mcpClientNode('local', localServerLabel, mcpClient),
         { id: 'local/url', label: 'URL', description: state.url, icon: 'link', tooltip: state.url },
         { id: 'local/host', label: 'Host', description: hostName(state.host), icon: 'server-process' },
         {
@@ -141,7 +194,11 @@ export function remoteContextValue(status: ServerStatus): string {
   ].join(' ');
 }
 
-export function remoteServerNode(status: ServerStatus, timeoutSeconds: number): ServerNode {
+export function remoteServerNode(
+  status: ServerStatus,
+  timeoutSeconds: number,
+  mcpClient?: McpClientState,
+): ServerNode {
   const { server } = status;
   const id = `server:${server.resourceId.toLowerCase()}`;
   const running = isRunning(status);
@@ -174,6 +231,7 @@ export function remoteServerNode(status: ServerStatus, timeoutSeconds: number): 
       : `${authText[status.auth]} · ${status.keyStored ? 'key in secret storage' : 'no key stored'}`;
   const deployed = server.lastDeployedAt ?? status.app?.lastModifiedTimeUtc;
   const details: ServerNode[] = [
+    ...(server.connected ? mcpClientNode(id, remoteServerLabel(server), mcpClient) : []),
     {
       id: `${id}/state`,
       label: 'State',
@@ -248,7 +306,7 @@ export function remoteServerNode(status: ServerStatus, timeoutSeconds: number): 
   }
 
   const description = [
-    server.connected ? 'connected' : 'not connected',
+    server.connected ? `connected${notStartedSuffix(mcpClient)}` : 'not connected',
     authSummary(status),
     state && !running ? state : undefined,
     probeShort,
@@ -287,6 +345,8 @@ export function remoteServerNode(status: ServerStatus, timeoutSeconds: number): 
 
 export interface ViewOptions {
   timeoutSeconds: number;
+  /** Where a server (by label) stands in VS Code's MCP client. */
+  mcpClient?: (label: string) => McpClientState | undefined;
 }
 
 /** The whole tree: local server, the groups of deployed servers, and what keeps the view from being complete. */
@@ -328,7 +388,9 @@ export function statusViewNodes(
     return node;
   };
   for (const status of [...snapshot.servers].sort((a, b) => a.server.name.localeCompare(b.server.name))) {
-    groupOf(status).children.push(remoteServerNode(status, options.timeoutSeconds));
+    groupOf(status).children.push(
+      remoteServerNode(status, options.timeoutSeconds, options.mcpClient?.(remoteServerLabel(status.server))),
+    );
   }
   const sortedGroups = [...groups.values()].sort((a, b) => {
     const rank = (node: ServerNode) => (node.id.startsWith('group:azd:') ? 0 : 1);
@@ -381,12 +443,13 @@ export function statusViewNodes(
   }
 
   const remote = [...sortedGroups, ...notes];
+  const localClient = options.mcpClient?.(localServerLabel);
   // Nothing at all: [] lets VS Code show the welcome view (Start Local Server, Deploy, Sign in).
   if (
     remote.length === 0 ||
     (sortedGroups.length === 0 && scan.status === 'signedOut' && notes.length === 1)
   ) {
-    return localServerNodes(local);
+    return localServerNodes(local, false, localClient);
   }
-  return [...localServerNodes(local, true), ...remote];
+  return [...localServerNodes(local, true, localClient), ...remote];
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { LocalServerManager } from '../localServer/localServerManager';
+import type { McpClientStarter } from '../mcpClient/mcpClientStarter';
 import { statusViewNodes, type ServerNode } from './serverNodes';
 import type { ServerStatusModel } from './serverStatus';
 
@@ -17,10 +18,12 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<ServerNode> 
     private readonly localServer: LocalServerManager,
     private readonly model: ServerStatusModel,
     private readonly timeoutSeconds: () => number,
+    private readonly mcpClient: Pick<McpClientStarter, 'state' | 'onDidChange'>,
   ) {
     this.subscriptions = [
       localServer.onDidChange(() => this.changed.fire()),
       model.onDidChange(() => this.changed.fire()),
+      mcpClient.onDidChange(() => this.changed.fire()),
     ];
   }
 
@@ -28,6 +31,7 @@ export class ServersTreeProvider implements vscode.TreeDataProvider<ServerNode> 
     if (node) return node.children ?? [];
     const nodes = statusViewNodes(this.localServer.state, await this.model.snapshot(), {
       timeoutSeconds: this.timeoutSeconds(),
+      mcpClient: (label) => this.mcpClient.state(label),
     });
     const parents = new Map<string, ServerNode>();
     const walk = (parent: ServerNode) => {

@@ -79,6 +79,8 @@ function harness(
   const pressed: string[] = [];
   const action = (title: string): MessageAction => ({ title, run: () => pressed.push(title) });
   const showLogs = action('Show Logs');
+  /** What Connect asked VS Code's MCP client to start: label and definition version. */
+  const clientStarts: { label: string; version?: string }[] = [];
   const commands = remoteCommands({
     registry,
     keys,
@@ -91,11 +93,30 @@ function harness(
       options.folder
         ? Promise.resolve(addServerToMcpJson(options.folder, target))
         : Promise.reject(new Error('Open a folder first: mcp.json lives in the workspace.')),
+    mcpClient: {
+      start: (label, version) => {
+        clientStarts.push({ label, version });
+        return Promise.resolve({ status: 'started' });
+      },
+    },
   });
   /** Runs a command as VS Code would, behind the error wrapper. */
   const run = (id: keyof typeof commands, argument?: unknown) =>
     runCommand<unknown>(id, () => commands[id](argument), ui, log, showLogs);
-  return { ui, masker, log, logLines: raw.lines, secrets, keyStore, keys, fetcher, registry, pressed, run };
+  return {
+    ui,
+    masker,
+    log,
+    logLines: raw.lines,
+    secrets,
+    keyStore,
+    keys,
+    fetcher,
+    registry,
+    pressed,
+    clientStarts,
+    run,
+  };
 }
 
 describe('Connect', () => {
@@ -145,10 +166,15 @@ describe('Connect', () => {
     assert.equal(h.registry.find(b.resourceId)?.connected, true);
     assert.equal(h.registry.find(a.resourceId), undefined, 'only the picked one is remembered');
     assert.equal(h.registry.find(older.resourceId)?.connected, undefined);
+    // Only the connected server is started in VS Code's MCP client, at the version its definition now has.
+    const connectedAt = h.registry.find(b.resourceId)?.connectedAt;
+    assert.ok(connectedAt && !Number.isNaN(Date.parse(connectedAt)), String(connectedAt));
+    assert.deepEqual(h.clientStarts, [{ label: 'func-b (Azure)', version: connectedAt }]);
     assert.deepEqual(h.ui.shown, [
       {
         severity: 'info',
-        message: 'Connected to func-b. Copilot agent mode can use its tools now.',
+        message:
+          "Connected to func-b. Starting it in VS Code's MCP client, so Copilot agent mode lists its tools.",
         actions: [],
       },
     ]);
@@ -176,6 +202,7 @@ describe('Connect', () => {
     });
     assert.equal(h.secrets.values.size, 0);
     assert.deepEqual(h.registry.list(), []);
+    assert.deepEqual(h.clientStarts, [], 'nothing to start in VS Code');
   });
 });
 

@@ -672,6 +672,7 @@ describe('the view commands', () => {
       deployments: () => Promise.resolve([]),
       deployAction: { title: 'Deploy', run: () => undefined },
       addToMcpJson: () => Promise.reject(new Error('unused')),
+      mcpClient: { start: () => Promise.resolve({ status: 'started' }) },
     });
     const node = await h.find('func-dev');
     await remote['remoteMcp.connect'](node);

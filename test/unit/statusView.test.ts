@@ -3,7 +3,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ScannedApp } from '../../extension/azure/mcpAppScan';
-import type { LocalServerState } from '../../extension/localServer/localServerManager';
+import type { McpClientState } from '../../extension/mcpClient/mcpClientStarter';
+import { runningLocalServer } from '../support/localServerStates';
 import type { ProbeFailure } from '../../extension/probe/probeFailure';
 import { mcpEndpoint, type RemoteServer } from '../../extension/remote/remoteServers';
 import { buildCatalog } from '../../extension/statusView/serverCatalog';
@@ -279,16 +280,7 @@ describe('a deployed server node', () => {
 });
 
 describe('the whole tree', () => {
-  const running: LocalServerState = {
-    status: 'running',
-    host: 'embedded',
-    port: 7071,
-    url: 'http://127.0.0.1:7071/runtime/webhooks/mcp',
-    version: '1',
-    project: { dir: '/ws', source: 'bundled' } as never,
-    storageAvailable: true,
-    tools: [{ name: 'hello_mcp', description: 'Hello' }],
-  };
+  const running = runningLocalServer({ tools: [{ name: 'hello_mcp', description: 'Hello' }] });
   const empty: StatusSnapshot = {
     servers: [],
     scan: { status: 'never' },
@@ -338,6 +330,64 @@ describe('the whole tree', () => {
     assert.equal(nodes[1]?.children?.[0]?.contextValue, 'remoteServer disconnected noKey auth-key azd');
     const stopped = statusViewNodes({ status: 'stopped' }, snapshot, { timeoutSeconds: 10 });
     assert.equal(stopped[0]?.contextValue, 'localServer.stopped');
+  });
+
+  test("VS Code's MCP client: a row while it starts, the one click when it did not, nothing once started", () => {
+    const connected = server('func-a', { connected: true });
+    const snapshot: StatusSnapshot = { ...empty, servers: [status(connected)] };
+    const notStarted = {
+      status: 'notStarted',
+      reason: 'noCommand',
+      detail: 'This VS Code has no workbench.mcp.startServer command.',
+    } as const;
+    const view = (states: Record<string, McpClientState>) =>
+      statusViewNodes(running, snapshot, { timeoutSeconds: 10, mcpClient: (label) => states[label] });
+    const local = (nodes: ServerNode[]) => nodes[0]!;
+    const remote = (nodes: ServerNode[]) => nodes[1]!.children![0]!;
+
+    // Not started: the server's own line says so, and its first row starts it with one click.
+    let nodes = view({ 'Local MCP server': notStarted, 'func-a (Azure)': notStarted });
+    assert.equal(local(nodes).description, 'running · embedded · 1 tools · not started in VS Code');
+    assert.deepEqual(local(nodes).children?.[0], {
+      id: 'local/mcpClient',
+      label: "Start in VS Code's MCP client",
+      description: 'not started: this VS Code cannot be asked to',
+      tooltip:
+        "This VS Code has no workbench.mcp.startServer command.\nCopilot agent mode lists the server's tools once VS Code's MCP client has started it. Click to start it.",
+      icon: 'debug-start',
+      command: {
+        command: 'remoteMcp.startInMcpClient',
+        title: "Start in VS Code's MCP client",
+        arguments: ['Local MCP server'],
+      },
+    });
+    assert.match(remote(nodes).description ?? '', /^connected · not started in VS Code · /);
+    assert.deepEqual(remote(nodes).children?.[0]?.command?.arguments, ['func-a (Azure)']);
+
+    // Starting: a passing row, no click.
+    nodes = view({ 'Local MCP server': { status: 'starting' } });
+    assert.deepEqual(
+      [local(nodes).children?.[0]?.label, local(nodes).children?.[0]?.description],
+      ["VS Code's MCP client", 'starting…'],
+    );
+    assert.equal(local(nodes).children?.[0]?.command, undefined);
+    assert.equal(local(nodes).description, 'running · embedded · 1 tools');
+
+    // Started, or nothing known: no row.
+    for (const state of [{ status: 'started' } as const, undefined]) {
+      nodes = view(state ? { 'Local MCP server': state, 'func-a (Azure)': state } : {});
+      assert.ok(!local(nodes).children?.some((row) => row.id.endsWith('/mcpClient')));
+      assert.ok(!remote(nodes).children?.some((row) => row.id.endsWith('/mcpClient')));
+    }
+
+    // A server that is not connected is not VS Code's to start.
+    const disconnected = statusViewNodes(
+      running,
+      { ...empty, servers: [status(server('func-b'))] },
+      { timeoutSeconds: 10, mcpClient: () => notStarted },
+    );
+    assert.ok(!remote(disconnected).children?.some((row) => row.id.endsWith('/mcpClient')));
+    assert.match(remote(disconnected).description ?? '', /^not connected/);
   });
 
   test('signed out with servers: a sign-in node; a bad setting: a node that opens the settings', () => {

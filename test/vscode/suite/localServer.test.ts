@@ -10,20 +10,24 @@ import {
   serverToolNames,
   serverToolOf,
   setSetting,
-  startMcpServersUntilTools,
   testApi,
+  toolsOnceStartedByExtension,
 } from './support';
 import type { LocalServerState } from '../../../extension/localServer/localServerManager';
+import type { McpClientState } from '../../../extension/mcpClient/mcpClientStarter';
+import type { ServerNode } from '../../../extension/statusView/serverNodes';
 import { sampleInvoices, sampleTotals } from '../../../server/dev/sampleInvoices/sampleInvoices';
 
 const port = Number(process.env.REMOTE_MCP_TEST_PORT);
+/** VS Code names a provided server `<extension id>/<label>`. */
+const localServerId = 'remote-mcp.remote-mcp-functions/Local MCP server';
 
 describe('the local server loop with the embedded host', () => {
   before(async () => {
     await setSetting('localServer.host', 'embedded');
   });
 
-  it('Start Local Server -> provider -> VS Code MCP client -> tools Copilot can call', async () => {
+  it('Start Local Server -> provider -> VS Code MCP client started by the extension -> tools Copilot can call', async () => {
     const api = await testApi();
     const state = await vscode.commands.executeCommand<LocalServerState>('remoteMcp.startLocalServer');
     assert.equal(state?.status, 'running');
@@ -35,7 +39,8 @@ describe('the local server loop with the embedded host', () => {
     assert.equal(definitions.length, 1);
     assert.equal(definitions[0]?.uri.toString(), state.url);
 
-    const tools = await startMcpServersUntilTools();
+    // Nobody but the extension starts the server in VS Code's MCP client: no test command, no chat.
+    const tools = await toolsOnceStartedByExtension('Local MCP server');
     assert.deepEqual(tools.map(serverToolOf).sort(), [...serverToolNames].sort());
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     // VS Code gives the model a tool's structuredContent when there is one, so that is what Copilot sees.
@@ -73,8 +78,48 @@ describe('the local server loop with the embedded host', () => {
       `http://127.0.0.1:${port}/runtime/webhooks/mcp`,
     );
     assert.equal(details.find((node) => node.label === 'Host')?.description, 'embedded host');
+    assert.ok(
+      !details.some((node) => node.id === 'local/mcpClient'),
+      'started in VS Code: no "Start in VS Code\'s MCP client" row',
+    );
     await vscode.commands.executeCommand('remoteMcp.servers.focus');
     await requestScreenshot('servers-view');
+  });
+
+  it("a server VS Code's MCP client could not start: the view says so, and its one click starts it", async () => {
+    const api = await testApi();
+    const pid = pidListeningOn(port);
+    await vscode.commands.executeCommand('workbench.mcp.stopServer', localServerId);
+    // A hung server: the extension declines to hand it to VS Code (it does not answer).
+    process.kill(pid, 'SIGSTOP');
+    let row: ServerNode | undefined;
+    try {
+      const declined = await vscode.commands.executeCommand<McpClientState>(
+        'remoteMcp.startInMcpClient',
+        'Local MCP server',
+      );
+      assert.equal(declined?.status === 'notStarted' && declined.reason, 'declined');
+      const [local] = await api.tree.getChildren();
+      assert.equal(
+        local?.description,
+        `running · embedded · ${serverToolNames.length} tools · not started in VS Code`,
+      );
+      row = local?.children?.[0];
+      assert.equal(row?.label, "Start in VS Code's MCP client");
+      assert.equal(row?.description, 'not started: the start was cancelled or failed');
+      await vscode.commands.executeCommand('remoteMcp.servers.focus');
+      await requestScreenshot('mcp-client-not-started');
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    // The row's click, as VS Code runs it.
+    assert.ok(row?.command);
+    const state = await vscode.commands.executeCommand(row.command.command, ...row.command.arguments);
+    // 'started': VS Code asked the extension to resolve the server, so it is starting it.
+    assert.deepEqual(state, { status: 'started' });
+    assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
+    const [local] = await api.tree.getChildren();
+    assert.ok(!local?.children?.some((node) => node.id === 'local/mcpClient'), 'the row is gone');
   });
 
   it('Stop removes the definition and the tools', async () => {
@@ -96,7 +141,7 @@ describe('the local server loop with the embedded host', () => {
     assert.ok(api.ui.shown.some((shown) => /stopped unexpectedly/.test(shown.message)));
     const state = await vscode.commands.executeCommand<LocalServerState>('remoteMcp.startLocalServer');
     assert.equal(state?.status, 'running');
-    await startMcpServersUntilTools();
+    await toolsOnceStartedByExtension('Local MCP server');
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     await vscode.commands.executeCommand('remoteMcp.stopLocalServer');
   });

@@ -10,6 +10,7 @@ import {
   ourMcpTools,
   startMcpServersUntilTools,
   testApi,
+  toolsOnceStartedByExtension,
 } from './support';
 import type { RemoteServer } from '../../../extension/remote/remoteServers';
 
@@ -53,7 +54,8 @@ describe('deploy with azd, connect in one click, the key only in SecretStorage',
     assert.equal(definition?.uri.toString(), deployed.endpoint);
     assert.deepEqual(definition?.headers, {}, 'the key is added only when VS Code starts the server');
 
-    await startMcpServersUntilTools();
+    // Connect itself has VS Code's MCP client start the server: the test starts nothing.
+    await toolsOnceStartedByExtension(`${siteName} (Azure)`);
     assert.equal(await invokeTool('hello_mcp', {}), 'Hello I am MCP Tool!');
     await vscode.commands.executeCommand('remoteMcp.servers.focus');
     await requestScreenshot('remote-connected');

@@ -64,6 +64,36 @@ export function ourMcpTools(): vscode.LanguageModelToolInformation[] {
 }
 
 /**
+ * After Start Local Server or Connect, the extension itself has VS Code's MCP client start the
+ * server: waits for that (the extension saw VS Code start it) and then for its tools, without the
+ * test starting anything.
+ */
+export async function toolsOnceStartedByExtension(
+  label: string,
+  count: number = serverToolNames.length,
+): Promise<vscode.LanguageModelToolInformation[]> {
+  const api = await testApi();
+  // The extension gives VS Code up to 30 s to list the server; the tools follow within seconds.
+  await eventually(
+    `${label} started in VS Code's MCP client by the extension`,
+    () => (api.mcpClient.state(label)?.status === 'started' ? true : undefined),
+    40_000,
+  ).catch((error: unknown) => {
+    throw new Error(
+      `${String(error)}; the extension's view says ${JSON.stringify(api.mcpClient.state(label))}`,
+    );
+  });
+  return eventually(
+    `${count} MCP tools in vscode.lm.tools`,
+    () => {
+      const tools = ourMcpTools();
+      return tools.length === count ? tools : undefined;
+    },
+    30_000,
+  );
+}
+
+/**
  * VS Code starts extension-provided MCP servers only for chat requests; tests ask it explicitly.
  * The command returns at once while the provider's definitions have not arrived, hence the loop.
  */
