@@ -1,6 +1,7 @@
-import { isRestError, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { ToolError } from '../toolkit/tool';
 import type { ToolLogger } from '../toolkit/dependencies';
+import { isRestError } from '../toolkit/upstreamWording';
 import type { SnippetStore, SnippetSummary } from './snippetStore';
 
 /**
