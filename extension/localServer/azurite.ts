@@ -44,7 +44,6 @@ export async function ensureAzurite(
       '--location',
       starters.dataDir,
       '--silent',
-      '--skipApiVersionCheck',
       '--disableTelemetry',
     ],
     env: starters.env,

@@ -53,8 +53,6 @@ async function ensureAzurite(): Promise<void> {
       [
         azurite,
         '--silent',
-        '--skipApiVersionCheck',
-        '--loose',
         '--disableTelemetry',
         '--location',
         azuriteLocation,
