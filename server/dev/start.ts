@@ -50,14 +50,7 @@ async function ensureAzurite(): Promise<void> {
   const child = track(
     spawn(
       process.execPath,
-      [
-        azurite,
-        '--silent',
-        '--disableTelemetry',
-        '--location',
-        azuriteLocation,
-        ...ports.map(String),
-      ],
+      [azurite, '--silent', '--disableTelemetry', '--location', azuriteLocation, ...ports.map(String)],
       { stdio: ['ignore', 'inherit', 'inherit'], detached: true },
     ),
     'Azurite',
