@@ -44,3 +44,30 @@ export function unsupportedApiVersionMessage(subject: string, version: string = 
     `extension, turn on the setting azurite.skipApiVersionCheck).`
   );
 }
+
+/**
+ * Asks the Azurite on `blobPort` whether it accepts STORAGE_API_VERSION, with one unauthenticated
+ * request and no storage SDK. Azurite checks x-ms-version before authentication
+ * (https://github.com/Azure/Azurite/blob/main/src/blob/middlewares/blobStorageContext.middleware.ts),
+ * so 400 InvalidHeaderValue means it refuses the version, and any other answer (403 for the missing
+ * signature) means it accepts it. Returns the warning to show, or undefined when the version is
+ * accepted or nothing answered (finding no Azurite is reported elsewhere).
+ */
+export async function azuriteApiVersionWarning(
+  blobPort: number,
+  timeoutMs = 5000,
+): Promise<string | undefined> {
+  const url = `http://127.0.0.1:${blobPort}/${developmentAccountName}?restype=service&comp=properties`;
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      headers: { 'x-ms-version': STORAGE_API_VERSION },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    await response.arrayBuffer();
+  } catch {
+    return undefined;
+  }
+  const refused = response.status === 400 && response.headers.get('x-ms-error-code') === 'InvalidHeaderValue';
+  return refused ? unsupportedApiVersionMessage(`Azurite on 127.0.0.1:${blobPort}`) : undefined;
+}
