@@ -196,8 +196,8 @@ export function explainStorageError(error: unknown, endpoint: string): string {
  * ("The API version … is not supported by Azurite", getInvalidAPIVersion in
  * https://github.com/Azure/Azurite/blob/main/src/blob/errors/StorageErrorFactory.ts); Azure Storage
  * names the header in the error body's HeaderName, which the client keeps in `details`
- * (https://learn.microsoft.com/rest/api/storageservices/common-rest-api-error-codes). A HEAD answer
- * has no body, so the code may come only from the x-ms-error-code header, also in `details`.
+ * (https://learn.microsoft.com/rest/api/storageservices/common-rest-api-error-codes). Without a
+ * body `code` is unset, but the x-ms-error-code header is still in `details`.
  */
 function refusesApiVersion(
   error: Error & { statusCode?: number; code?: string; details?: unknown },

@@ -27,10 +27,11 @@ export const plainLanguageIssues: z.core.$ZodErrorMap = (issue) => {
 
 /**
  * How deeply a call's arguments may nest arrays and objects within each other (the arguments object
- * itself is level 1). The Functions host reads MCP requests with System.Text.Json, whose default
- * MaxDepth is 64 (https://learn.microsoft.com/dotnet/api/system.text.json.jsonserializeroptions.maxdepth),
- * so nothing deeper reaches a deployed server; the embedded host refuses the same. No tool's arguments
- * come near it.
+ * itself is level 1). The Functions MCP extension reads requests with System.Text.Json options that
+ * leave MaxDepth at its default of 64 (Azure/azure-functions-mcp-extension:
+ * src/Microsoft.Azure.Functions.Extensions.Mcp/Serialization/McpJsonSerializerOptions.cs;
+ * https://learn.microsoft.com/dotnet/api/system.text.json.jsonserializeroptions.maxdepth), so the
+ * embedded host refuses the same depth. No tool's arguments come near it.
  */
 export const MAX_ARGUMENT_DEPTH = 64;
 
