@@ -1,9 +1,16 @@
 import { answersTcp, waitForReady } from '../common/net';
 import { startProcess, type ManagedProcess } from '../common/processes';
 import type { Logger } from '../common/log';
+import { azuriteApiVersionWarning } from '../../server/src/snippets/developmentStorage';
 
 export type StorageStatus =
-  { available: true; startedProcess?: ManagedProcess } | { available: false; reason: string };
+  | {
+      available: true;
+      startedProcess?: ManagedProcess;
+      /** Azurite answers but refuses the server's storage API version: the cause and the fix. */
+      warning?: string;
+    }
+  | { available: false; reason: string };
 
 export interface AzuriteStarters {
   /** Starts Azurite through the Azurite VS Code extension when it is installed; false when it is not. */
@@ -16,9 +23,23 @@ export interface AzuriteStarters {
 /**
  * Snippet tools need blob storage. Use an Azurite that already answers; else start one (the
  * Azurite extension, or an `azurite` installed with npm); else report what to install, and the
- * server still starts: snippet calls then fail with a message, never silently.
+ * server still starts: snippet calls then fail with a message, never silently. An Azurite older
+ * than the server's storage client refuses every snippet call, so that is checked and reported too.
  */
 export async function ensureAzurite(
+  blobPort: number,
+  starters: AzuriteStarters,
+  log: Logger,
+): Promise<StorageStatus> {
+  const status = await findOrStartAzurite(blobPort, starters, log);
+  if (!status.available) return status;
+  const warning = await azuriteApiVersionWarning(blobPort);
+  if (!warning) return status;
+  log.warn(warning);
+  return { ...status, warning };
+}
+
+async function findOrStartAzurite(
   blobPort: number,
   starters: AzuriteStarters,
   log: Logger,
@@ -44,7 +65,6 @@ export async function ensureAzurite(
       '--location',
       starters.dataDir,
       '--silent',
-      '--skipApiVersionCheck',
       '--disableTelemetry',
     ],
     env: starters.env,

@@ -28,6 +28,8 @@ export type LocalServerState =
       version: string;
       project: ServerProject;
       storageAvailable: boolean;
+      /** Storage answers but snippet calls will fail: why, and the fix. */
+      storageWarning?: string;
       /** Filled in once the server's tools/list has been read; undefined until then. */
       tools?: readonly ToolSummary[];
     }
@@ -136,7 +138,8 @@ export class LocalServerManager {
       progress?.report('Checking snippet storage (Azurite)…');
       const storage = await services.ensureStorage(settings.azuriteBlobPort);
       if (storage.available) this.storageProcess = storage.startedProcess;
-      else services.notify.warning(storage.reason, [services.actions.showLogs()]);
+      const storageWarning = storage.available ? storage.warning : storage.reason;
+      if (storageWarning) services.notify.warning(storageWarning, [services.actions.showLogs()]);
 
       progress?.report(
         choice.host === 'func'
@@ -169,6 +172,7 @@ export class LocalServerManager {
         version: `${this.starts}.${Date.now()}`,
         project,
         storageAvailable: storage.available,
+        ...(storage.available && storage.warning ? { storageWarning: storage.warning } : {}),
       };
       this.setState(running);
       services.log.info(`Local MCP server (${choice.host} host) running at ${url}`);

@@ -138,12 +138,7 @@ export function localServerNodes(
         ...mcpClientNode('local', localServerLabel, mcpClient),
         { id: 'local/url', label: 'URL', description: state.url, icon: 'link', tooltip: state.url },
         { id: 'local/host', label: 'Host', description: hostName(state.host), icon: 'server-process' },
-        {
-          id: 'local/storage',
-          label: 'Snippet storage',
-          description: state.storageAvailable ? 'Azurite' : 'unavailable: install Azurite',
-          icon: state.storageAvailable ? 'database' : 'warning',
-        },
+        storageNode(state),
         {
           id: 'local/tools',
           label: 'Tools',
@@ -154,6 +149,21 @@ export function localServerNodes(
       ],
     },
   ];
+}
+
+function storageNode(state: Extract<LocalServerState, { status: 'running' }>): ServerNode {
+  const node = { id: 'local/storage', label: 'Snippet storage' };
+  if (!state.storageAvailable)
+    return { ...node, description: 'unavailable: install Azurite', icon: 'warning' };
+  if (state.storageWarning) {
+    return {
+      ...node,
+      description: 'Azurite too old: update it or skip its API version check',
+      tooltip: state.storageWarning,
+      icon: 'warning',
+    };
+  }
+  return { ...node, description: 'Azurite', icon: 'database' };
 }
 
 const authText: Record<ServerStatus['auth'], string> = {

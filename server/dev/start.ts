@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { isSupportedCoreToolsVersion, minimumCoreToolsVersion, parseCoreToolsVersion } from './coreTools';
-import { azuriteConnectionString } from '../src/snippets/developmentStorage';
+import { azuriteApiVersionWarning, azuriteConnectionString } from '../src/snippets/developmentStorage';
 import { answersTcp, hostIsRunning, waitForReady } from '../../extension/common/net';
 
 const root = path.resolve(__dirname, '../..');
@@ -34,6 +34,9 @@ async function main(): Promise<void> {
 async function ensureAzurite(): Promise<void> {
   if (await answersTcp(azuriteBlobPort)) {
     console.log(`Azurite already answers on 127.0.0.1:${azuriteBlobPort}; using it.`);
+    // The user's own Azurite may be older than the server's storage client: say so before any snippet call.
+    const warning = await azuriteApiVersionWarning(azuriteBlobPort);
+    if (warning) console.warn(`Warning: ${warning}`);
     return;
   }
   mkdirSync(azuriteLocation, { recursive: true });
@@ -50,16 +53,7 @@ async function ensureAzurite(): Promise<void> {
   const child = track(
     spawn(
       process.execPath,
-      [
-        azurite,
-        '--silent',
-        '--skipApiVersionCheck',
-        '--loose',
-        '--disableTelemetry',
-        '--location',
-        azuriteLocation,
-        ...ports.map(String),
-      ],
+      [azurite, '--silent', '--disableTelemetry', '--location', azuriteLocation, ...ports.map(String)],
       { stdio: ['ignore', 'inherit', 'inherit'], detached: true },
     ),
     'Azurite',

@@ -6,6 +6,7 @@ import { startTestHost } from '../support/embeddedHost';
 import { startToolEnvironment, type ToolEnvironment } from '../support/toolEnvironment';
 import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
 import { httpStatus, initializeBody, post, request } from '../support/rawHttp';
+import { nestedArrays } from '../support/nesting';
 
 // The catalogue's names are pinned in test/unit/serverContract.test.ts; here the host must serve them all.
 const toolNames = catalogue.map((tool) => tool.name).sort();
@@ -83,6 +84,17 @@ for (const kind of ['streamable-http', 'sse'] as TransportKind[]) {
       assert.doesNotMatch(firstText(bad), /\n\s+at /);
       const hello = await client.callTool({ name: 'hello_mcp', arguments: {} });
       assert.equal(firstText(hello), 'Hello I am MCP Tool!');
+      await client.close();
+    });
+
+    test('arguments nested deeper than 64 levels are refused as invalid params (-32602) in one sentence', async () => {
+      const client = await connectClient(host.mcpUrl, kind);
+      await assert.rejects(client.callTool({ name: 'hello_mcp', arguments: { x: nestedArrays(64) } }), {
+        code: -32602,
+        message: `MCP error -32602: ${tooDeep('hello_mcp')}`,
+      });
+      const hello = await client.callTool({ name: 'hello_mcp', arguments: {} });
+      assert.equal(firstText(hello), 'Hello I am MCP Tool!', 'the connection stays usable');
       await client.close();
     });
 
@@ -200,3 +212,78 @@ describe('HTTP guards', () => {
     assert.equal((JSON.parse(response.body) as { state: string }).state, 'Running');
   });
 });
+
+describe('bad request bodies get a JSON-RPC error with the exact code and message', () => {
+  let host: RunningEmbeddedHost;
+  before(async () => {
+    host = await startTestHost(environment.deps);
+  });
+  after(async () => {
+    await host.close();
+  });
+
+  const call = (args: string) =>
+    `{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"hello_mcp","arguments":${args}}}`;
+  // A save whose snippet holds `bytes` after "ab": the bad byte's offset is the length of what precedes it.
+  const prefix = Buffer.from(
+    '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"save_snippet",' +
+      '"arguments":{"snippetname":"utf8","snippet":"ab',
+  );
+  const notUtf8 = (bytes: number[]): [Buffer, number, number, string] => [
+    Buffer.concat([prefix, Buffer.from(bytes), Buffer.from('cd"}}}')]),
+    400,
+    -32700,
+    `The request body is not valid UTF-8: byte 0x${bytes[0]!.toString(16).toUpperCase()} at offset ` +
+      `${prefix.length} is not part of a well-formed UTF-8 sequence; send the JSON encoded as UTF-8.`,
+  ];
+  const invalidParams = (args: string, message: string): [Buffer, number, number, string] => [
+    Buffer.from(call(args)),
+    200,
+    -32602,
+    message,
+  ];
+  const rows: [label: string, body: Buffer, status: number, code: number, message: string][] = [
+    ['invalid UTF-8: bytes FF FE in the snippet', ...notUtf8([0xff, 0xfe])],
+    ['invalid UTF-8: a three-byte sequence cut short (E2 82)', ...notUtf8([0xe2, 0x82])],
+    ['invalid UTF-8: an encoded surrogate (ED A0 80)', ...notUtf8([0xed, 0xa0, 0x80])],
+    ['invalid UTF-8: an overlong "/" (C0 AF)', ...notUtf8([0xc0, 0xaf])],
+    ['invalid UTF-8: above U+10FFFF (F4 90 80 80)', ...notUtf8([0xf4, 0x90, 0x80, 0x80])],
+    [
+      'arguments: 50,000 levels of [',
+      ...invalidParams(`${'['.repeat(50_000)}${']'.repeat(50_000)}`, tooDeep('hello_mcp')),
+    ],
+    [
+      'arguments: an object holding 64 levels of [ (65 in all)',
+      ...invalidParams(`{"x":${JSON.stringify(nestedArrays(64))}}`, tooDeep('hello_mcp')),
+    ],
+    [
+      'arguments: an array',
+      ...invalidParams('[]', 'Invalid arguments for hello_mcp: arguments must be an object, not an array.'),
+    ],
+  ];
+  for (const [label, body, status, code, message] of rows) {
+    test(label, async () => {
+      const response = await post(host.mcpUrl, body);
+      assert.equal(response.status, status);
+      assert.deepEqual(jsonRpcAnswer(response.body).error, { code, message });
+    });
+  }
+
+  test('arguments 64 levels deep in all still reach the tool', async () => {
+    const response = await post(host.mcpUrl, call(`{"x":${JSON.stringify(nestedArrays(63))}}`));
+    assert.equal(
+      firstText(jsonRpcAnswer(response.body).result),
+      'Invalid arguments for hello_mcp: arguments has unknown field "x"; remove it.',
+    );
+  });
+});
+
+function tooDeep(tool: string): string {
+  return `Invalid arguments for ${tool}: arguments are nested deeper than 64 levels; flatten them.`;
+}
+
+/** The JSON-RPC answer in a Streamable HTTP response: plain JSON, or the data of one SSE event. */
+function jsonRpcAnswer(body: string): { result?: unknown; error?: unknown } {
+  const data = body.startsWith('event:') ? /^data: (.*)$/m.exec(body)?.[1] : body;
+  return JSON.parse(data ?? 'null') as { result?: unknown; error?: unknown };
+}

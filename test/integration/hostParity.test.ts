@@ -8,6 +8,7 @@ import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startE
 import { RecordingRegistrar } from '../support/functionsRegistrar';
 import { startTestHost } from '../support/embeddedHost';
 import { connectClient } from '../support/mcpClients';
+import { nestedArrays } from '../support/nesting';
 import { startToolEnvironment, type ToolEnvironment } from '../support/toolEnvironment';
 import { SUBSCRIPTION_A, SUBSCRIPTION_B, WORKSPACE } from '../support/azureAnalysisFakes';
 
@@ -22,6 +23,7 @@ const calls: [tool: string, args: unknown, outcome?: 'succeeds'][] = [
   ['get_snippet', { snippetname: 'a/../b' }],
   ['get_snippet', {}],
   ['save_snippet', { snippetname: 'x', snippet: 42 }],
+  ['save_snippet', { snippetname: 'parity-surrogate', snippet: 'a\ud800b' }],
   ['list_snippets', { prefix: 'parity-' }],
   ['list_snippets', { limit: 0 }],
   ['get_weather', { city: 'London', countryCode: 'GB' }],
@@ -106,3 +108,17 @@ for (const [tool, args, outcome] of calls) {
       assert.notEqual(viaEmbedded.isError, true, JSON.stringify(viaEmbedded.content));
   });
 }
+
+test('arguments nested deeper than 64 levels: one sentence on both hosts (-32602 embedded, an error result on Functions)', async () => {
+  const args = { snippetname: 'deep', snippet: 'x', nested: nestedArrays(64) };
+  const sentence =
+    'Invalid arguments for save_snippet: arguments are nested deeper than 64 levels; flatten them.';
+  assert.deepEqual(await functionsHost.invoke('save_snippet', args), {
+    content: [{ type: 'text', text: sentence }],
+    isError: true,
+  });
+  await assert.rejects(client.callTool({ name: 'save_snippet', arguments: args }), {
+    code: -32602,
+    message: `MCP error -32602: ${sentence}`,
+  });
+});

@@ -15,6 +15,9 @@ import type { LocalServerSettings } from '../../extension/localServer/settings';
 import { findServerProject, type ServerProject } from '../../extension/localServer/serverProject';
 import { probeMcpServer } from '../../extension/probe/mcpProbe';
 import { startAzurite, type RunningAzurite } from '../support/azurite';
+import { localServerNodes } from '../../extension/statusView/serverNodes';
+import { STORAGE_API_VERSION } from '../../server/src/snippets/developmentStorage';
+import { startOutdatedAzurite } from '../fakes/outdatedAzurite';
 import { connectClient, firstText } from '../support/mcpClients';
 import { freePort } from '../support/processes';
 import { pidListeningOn } from '../support/ports';
@@ -33,6 +36,8 @@ const withoutNodeModulesBin = (env: NodeJS.ProcessEnv) => ({
 interface Harness {
   manager: LocalServerManager;
   warnings: { message: string; actions: string[] }[];
+  /** What the extension's log received at warning level. */
+  loggedWarnings: string[];
   states: LocalServerState['status'][];
   settings: LocalServerSettings;
 }
@@ -64,6 +69,8 @@ async function harness(
     ...overrides,
   };
   const warnings: Harness['warnings'] = [];
+  const loggedWarnings: string[] = [];
+  const log = { ...silentLog, warn: (message: string) => loggedWarnings.push(message) };
   const states: Harness['states'] = [];
   const action = (title: string): MessageAction => ({ title, run: () => undefined });
   const env = options.env ?? process.env;
@@ -84,10 +91,10 @@ async function harness(
           dataDir: path.join(scratch, `azurite-${port}`),
           env,
         },
-        silentLog,
+        log,
       ),
     listTools: async (url) => (await probeMcpServer(url, {}, 10_000)).tools,
-    log: silentLog,
+    log,
     notify: {
       warning: (message, actions = []) => warnings.push({ message, actions: actions.map((a) => a.title) }),
     },
@@ -101,7 +108,7 @@ async function harness(
   });
   manager.onDidChange((state) => states.push(state.status));
   managers.push(manager);
-  return { manager, warnings, states, settings };
+  return { manager, warnings, loggedWarnings, states, settings };
 }
 
 function untilState(
@@ -250,4 +257,51 @@ test('with azurite-blob installed but not running, the manager starts it and sto
   assert.equal(await isPortFree(port), false);
   await h.manager.stop();
   assert.equal(await isPortFree(port), true);
+});
+
+test("a default-flag Azurite accepts the server's storage API version: no warning in the log, notifications or view", async () => {
+  const h = await harness();
+  const state = await h.manager.start();
+  assert.ok(state.status === 'running' && state.storageAvailable);
+  assert.equal(state.storageWarning, undefined);
+  assert.deepEqual(h.warnings, []);
+  assert.deepEqual(h.loggedWarnings, []);
+  const storageRow = localServerNodes(state)[0]?.children?.find((node) => node.id === 'local/storage');
+  assert.deepEqual(storageRow, {
+    id: 'local/storage',
+    label: 'Snippet storage',
+    description: 'Azurite',
+    icon: 'database',
+  });
+  await h.manager.stop();
+});
+
+test('an Azurite that refuses the storage API version: the log, a notification and the storage row name the cause and the fix', async () => {
+  const outdated = await startOutdatedAzurite();
+  try {
+    const h = await harness({ azuriteBlobPort: outdated.port });
+    const state = await h.manager.start();
+    assert.ok(state.status === 'running' && state.storageAvailable, 'the server still starts');
+    const expected = new RegExp(
+      `^Azurite on 127\\.0\\.0\\.1:${outdated.port} does not accept the storage API version ${STORAGE_API_VERSION} ` +
+        `that the MCP server sends .*Update Azurite \\(npm install -g azurite@latest.*docker pull ` +
+        `mcr\\.microsoft\\.com/azure-storage/azurite\\), or start it with --skipApiVersionCheck \\(in the Azurite ` +
+        `extension, turn on the setting azurite\\.skipApiVersionCheck\\)\\.$`,
+    );
+    assert.match(state.storageWarning ?? '', expected);
+    assert.deepEqual(h.loggedWarnings, [state.storageWarning]);
+    assert.deepEqual(h.warnings, [{ message: state.storageWarning, actions: ['Show Logs'] }]);
+    const storageRow = localServerNodes(state)[0]?.children?.find((node) => node.id === 'local/storage');
+    assert.deepEqual(storageRow, {
+      id: 'local/storage',
+      label: 'Snippet storage',
+      description: 'Azurite too old: update it or skip its API version check',
+      tooltip: state.storageWarning,
+      icon: 'warning',
+    });
+    assert.deepEqual(outdated.versions, [STORAGE_API_VERSION], 'one request checked the version');
+    await h.manager.stop();
+  } finally {
+    await outdated.close();
+  }
 });

@@ -10,6 +10,8 @@ import path from 'node:path';
 import { isPortFree } from '../../extension/common/net';
 import { connectClient, firstText } from '../support/mcpClients';
 import { freePort, startNodeProcess, type StartedProcess } from '../support/processes';
+import { STORAGE_API_VERSION } from '../../server/src/snippets/developmentStorage';
+import { startOutdatedAzurite } from '../fakes/outdatedAzurite';
 
 const repo = path.resolve(__dirname, '../..');
 const runner = path.join(repo, 'dist/dev/start.js');
@@ -85,5 +87,37 @@ test('npm start -- --func runs func start (Core Tools >= 4.0.7030) instead', asy
     await stopWithCtrlC(started, [port, azuritePort]);
   } finally {
     await started.stop();
+  }
+});
+
+test('npm start with an Azurite already answering that refuses the API version warns with the fix, and still starts', async () => {
+  const outdated = await startOutdatedAzurite();
+  const port = await freePort();
+  const started = startNodeProcess(runner, {
+    ...process.env,
+    PORT: String(port),
+    AZURITE_BLOB_PORT: String(outdated.port),
+  });
+  try {
+    await started.waitForLine(/^Ready\. Press Ctrl-C to stop\.$/, 60_000);
+    const warning = started.output.find((line) => line.startsWith('Warning: '));
+    assert.match(
+      warning ?? started.output.join('\n'),
+      new RegExp(
+        `^Warning: Azurite on 127\\.0\\.0\\.1:${outdated.port} does not accept the storage API version ` +
+          `${STORAGE_API_VERSION} .*npm install -g azurite@latest.*--skipApiVersionCheck`,
+      ),
+    );
+    const client = await connectClient(`http://127.0.0.1:${port}/runtime/webhooks/mcp`, 'streamable-http');
+    const saved = await client.callTool({
+      name: 'save_snippet',
+      arguments: { snippetname: 'old', snippet: 'x' },
+    });
+    assert.match(firstText(saved), /does not accept the storage API version .*--skipApiVersionCheck/);
+    await client.close();
+    await stopWithCtrlC(started, [port]);
+  } finally {
+    await started.stop();
+    await outdated.close();
   }
 });

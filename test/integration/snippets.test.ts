@@ -10,6 +10,7 @@ import { saveSnippet } from '../../server/src/tools/saveSnippet';
 import { getSnippet } from '../../server/src/tools/getSnippet';
 import { listSnippets } from '../../server/src/tools/listSnippets';
 import { testDependencies } from '../support/testDependencies';
+import { nestedArrays } from '../support/nesting';
 import { devAccountKey, freePort, startAzurite, type RunningAzurite } from '../support/azurite';
 
 let azurite: RunningAzurite;
@@ -215,6 +216,17 @@ describe('bad input is refused with the field and the rule, before storage is to
       oversize,
       /snippet must be at most 256 KiB \(262144 bytes\) in UTF-8; this one is 262145 bytes/,
     ],
+    // JSON's "\ud800" escape without its pair: a string UTF-8 cannot hold, which must not become U+FFFD.
+    [
+      'with a lone high surrogate',
+      'ab\ud800cd',
+      /^Invalid arguments for save_snippet: snippet contains a lone surrogate \(U\+D800\) at character offset 2, which UTF-8 cannot store; send well-formed Unicode text\.$/,
+    ],
+    [
+      'with a lone low surrogate after a pair',
+      '🚀\udc00',
+      /^Invalid arguments for save_snippet: snippet contains a lone surrogate \(U\+DC00\) at character offset 2, which UTF-8 cannot store; send well-formed Unicode text\.$/,
+    ],
   ];
 
   const cases: [ToolDefinition, string, Record<string, unknown>, RegExp][] = [
@@ -253,6 +265,12 @@ describe('bad input is refused with the field and the rule, before storage is to
       'an unknown extra field',
       { prefix: 'a', max: 3 },
       /arguments has unknown field "max"; remove it/,
+    ],
+    [
+      saveSnippet,
+      'arguments nested 65 levels deep',
+      { snippetname: 'ok', snippet: 'x', nested: nestedArrays(64) },
+      /^Invalid arguments for save_snippet: arguments are nested deeper than 64 levels; flatten them\.$/,
     ],
     [listSnippets, 'limit 0', { limit: 0 }, /limit must be at least 1/],
     [listSnippets, 'limit 1001', { limit: 1001 }, /limit must be at most 1000/],

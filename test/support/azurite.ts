@@ -1,5 +1,6 @@
-// Starts the real Azurite blob service from node_modules for integration tests: a private port and
-// a private data folder per call, so test files never share state with each other or with `npm start`.
+// Starts the real Azurite blob service from node_modules for integration tests, with Azurite's default
+// behaviour: a private port and a private data folder per call, so test files never share state with
+// each other or with `npm start`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -32,11 +33,11 @@ export async function startAzurite(): Promise<RunningAzurite> {
     process.execPath,
     [
       blobMain,
+      // As `npx azurite-blob` runs for a user: no --skipApiVersionCheck, no --loose, so the tests meet
+      // the API version check and the strict header and query checks users' Azurite applies.
       ...['--blobHost', host, '--blobPort', String(port), '--location', location],
-      '--silent',
-      '--skipApiVersionCheck',
-      '--loose',
-      // Tests run offline; telemetry would only try to reach the internet.
+      // Tests stay on loopback; telemetry would only try to reach the internet. It records requests
+      // and does not change how Azurite answers them.
       '--disableTelemetry',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },

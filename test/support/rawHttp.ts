@@ -22,7 +22,11 @@ export const initializeBody = JSON.stringify({
 });
 
 /** A JSON-RPC POST as an MCP client sends it (both Accept types). */
-export function post(url: string, body: string, headers: Record<string, string> = {}): Promise<RawAnswer> {
+export function post(
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<RawAnswer> {
   return request(url, 'POST', body, {
     'content-type': 'application/json',
     accept: 'application/json, text/event-stream',
@@ -33,7 +37,7 @@ export function post(url: string, body: string, headers: Record<string, string> 
 export function request(
   url: string,
   method: string,
-  body?: string,
+  body?: string | Buffer,
   headers: Record<string, string> = {},
 ): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {

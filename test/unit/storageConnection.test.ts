@@ -228,6 +228,49 @@ describe('storage failures are explained with the endpoint and the fix', () => {
     );
   });
 
+  const versionAdvice =
+    'Snippet storage at 127.0.0.1:10000 does not accept the storage API version 2026-06-06 that the MCP server ' +
+    "sends (400 InvalidHeaderValue for x-ms-version): it is an Azurite older than the server's storage client. " +
+    'Update Azurite (npm install -g azurite@latest, update the Azurite VS Code extension, or docker pull ' +
+    'mcr.microsoft.com/azure-storage/azurite), or start it with --skipApiVersionCheck (in the Azurite ' +
+    'extension, turn on the setting azurite.skipApiVersionCheck).';
+
+  test("400 InvalidHeaderValue for the API version (Azurite's message): the cause and the fix, not 'Try again'", () => {
+    const error = new RestError(
+      'The API version 2026-06-06 is not supported by Azurite. Please upgrade Azurite…',
+      {
+        code: 'InvalidHeaderValue',
+        statusCode: 400,
+      },
+    );
+    assert.equal(explainStorageError(error, '127.0.0.1:10000'), versionAdvice);
+  });
+
+  test('400 InvalidHeaderValue naming x-ms-version only in HeaderName (how Azure Storage says it): the same advice', () => {
+    const error = new RestError('The value for one of the HTTP headers is not in the correct format.', {
+      code: 'InvalidHeaderValue',
+      statusCode: 400,
+    });
+    error.details = {
+      errorCode: 'InvalidHeaderValue',
+      HeaderName: 'x-ms-version',
+      HeaderValue: '2026-06-06',
+    };
+    assert.equal(explainStorageError(error, '127.0.0.1:10000'), versionAdvice);
+  });
+
+  test('400 InvalidHeaderValue for another header is not blamed on the API version', () => {
+    const error = new RestError('The value for one of the HTTP headers is not in the correct format.', {
+      code: 'InvalidHeaderValue',
+      statusCode: 400,
+    });
+    error.details = { errorCode: 'InvalidHeaderValue', HeaderName: 'x-ms-blob-type' };
+    assert.equal(
+      explainStorageError(error, '127.0.0.1:10000'),
+      "Snippet storage at 127.0.0.1:10000 failed (400 InvalidHeaderValue). Try again; if it persists, check the storage account's health.",
+    );
+  });
+
   test('a refused connection: Azurite locally, network rules in Azure', () => {
     const error = new RestError('connect ECONNREFUSED', { code: 'ECONNREFUSED' });
     assert.equal(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ToolError } from '../toolkit/tool';
-import { describeDuration, describeNetworkError } from '../toolkit/upstreamWording';
+import { describeDuration, describeNetworkError, isRestError } from '../toolkit/upstreamWording';
 import { ANALYSIS_TIMEOUT_VARIABLE } from './analysisSettings';
 
 /** A `ToolError` caused by Azure or the way to it, as opposed to by the caller's arguments. */
@@ -161,13 +161,6 @@ function serviceError(error: { code?: string; message: string; details?: unknown
     code: [body.code, inner?.code].filter(Boolean).join('/') || (error.code ?? 'no error code'),
     message: shorten(message),
   };
-}
-
-/** A RestError from any Azure SDK (each bundles its own copy of the class, so no instanceof). */
-function isRestError(
-  error: unknown,
-): error is Error & { statusCode?: number; code?: string; details?: unknown } {
-  return error instanceof Error && error.name === 'RestError';
 }
 
 /** A chain of credentials fails with each one's reason in `errors`; those say what to do. */

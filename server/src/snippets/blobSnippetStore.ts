@@ -1,6 +1,8 @@
-import { isRestError, type ContainerClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import { ToolError } from '../toolkit/tool';
 import type { ToolLogger } from '../toolkit/dependencies';
+import { isRestError } from '../toolkit/upstreamWording';
+import { STORAGE_API_VERSION, unsupportedApiVersionMessage } from './developmentStorage';
 import type { SnippetStore, SnippetSummary } from './snippetStore';
 
 /**
@@ -159,6 +161,10 @@ export function explainStorageError(error: unknown, endpoint: string): string {
           `AzureWebJobsStorage and that the app's network (firewall, private endpoint) allows it to reach the account.`;
   }
 
+  if (isRestError(error) && refusesApiVersion(error)) {
+    const version = error.request?.headers.get('x-ms-version') ?? STORAGE_API_VERSION;
+    return unsupportedApiVersionMessage(`Snippet storage at ${endpoint}`, version);
+  }
   const status = isRestError(error) ? error.statusCode : undefined;
   if (status === 403 && (code === 'AuthorizationPermissionMismatch' || code === 'AuthorizationFailure')) {
     return (
@@ -183,6 +189,28 @@ export function explainStorageError(error: unknown, endpoint: string): string {
     return `Snippet storage at ${endpoint} failed (${status}${code ? ` ${code}` : ''}). Try again; if it persists, check the storage account's health.`;
   }
   return `Snippet storage at ${endpoint} failed${code ? ` (${code})` : ''}. The server log has the details.`;
+}
+
+/**
+ * The storage service refused the x-ms-version the client sends. Azurite says so in the message
+ * ("The API version … is not supported by Azurite", getInvalidAPIVersion in
+ * https://github.com/Azure/Azurite/blob/main/src/blob/errors/StorageErrorFactory.ts); Azure Storage
+ * names the header in the error body's HeaderName, which the client keeps in `details`
+ * (https://learn.microsoft.com/rest/api/storageservices/common-rest-api-error-codes). Without a
+ * body `code` is unset, but the x-ms-error-code header is still in `details`.
+ */
+function refusesApiVersion(
+  error: Error & { statusCode?: number; code?: string; details?: unknown },
+): boolean {
+  if (error.statusCode !== 400) return false;
+  const details: Record<string, unknown> =
+    typeof error.details === 'object' && error.details !== null ? { ...error.details } : {};
+  if ((error.code ?? details.errorCode) !== 'InvalidHeaderValue') return false;
+  const headerName = Object.entries(details).find(([key]) => key.toLowerCase() === 'headername')?.[1];
+  if (typeof headerName === 'string') return headerName.toLowerCase() === 'x-ms-version';
+  return [error.message, details.message].some(
+    (text) => typeof text === 'string' && /\bAPI version \S+ is not supported\b/i.test(text),
+  );
 }
 
 function isAbort(error: unknown): boolean {

@@ -1,7 +1,12 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ToolError, type ToolDefinition } from './tool';
 import type { ToolDependencies } from './dependencies';
-import { describeValidationError, plainLanguageIssues } from './validationMessages';
+import {
+  argumentsTooDeepMessage,
+  describeValidationError,
+  nestedTooDeep,
+  plainLanguageIssues,
+} from './validationMessages';
 
 /**
  * Validates raw arguments and runs the tool, always resolving to an MCP result. Both hosts call
@@ -14,6 +19,7 @@ export async function callTool(
   deps: ToolDependencies,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<CallToolResult> {
+  if (nestedTooDeep(rawArgs)) return errorResult(argumentsTooDeepMessage(tool.name));
   const parsed = tool.input.safeParse(rawArgs ?? {}, { error: plainLanguageIssues });
   if (!parsed.success) {
     return errorResult(describeValidationError(tool.name, parsed.error));

@@ -38,6 +38,16 @@ function errorCode(cause: unknown): string | undefined {
   return undefined;
 }
 
+/** A RestError from any Azure SDK (each bundles its own copy of the class, so no instanceof). */
+export function isRestError(error: unknown): error is Error & {
+  statusCode?: number;
+  code?: string;
+  details?: unknown;
+  request?: { headers: { get(name: string): string | undefined } };
+} {
+  return error instanceof Error && error.name === 'RestError';
+}
+
 /** "250 ms", "1.5 s": how messages state a wait. */
 export function describeDuration(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${Number((ms / 1000).toFixed(1))} s`;

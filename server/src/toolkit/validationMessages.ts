@@ -25,6 +25,35 @@ export const plainLanguageIssues: z.core.$ZodErrorMap = (issue) => {
   }
 };
 
+/**
+ * How deeply a call's arguments may nest arrays and objects within each other (the arguments object
+ * itself is level 1). The Functions MCP extension reads requests with System.Text.Json options that
+ * leave MaxDepth at its default of 64 (Azure/azure-functions-mcp-extension:
+ * src/Microsoft.Azure.Functions.Extensions.Mcp/Serialization/McpJsonSerializerOptions.cs;
+ * https://learn.microsoft.com/dotnet/api/system.text.json.jsonserializeroptions.maxdepth), so the
+ * embedded host refuses the same depth. No tool's arguments come near it.
+ */
+export const MAX_ARGUMENT_DEPTH = 64;
+
+export function argumentsTooDeepMessage(toolName: string): string {
+  return `Invalid arguments for ${toolName}: arguments are nested deeper than ${MAX_ARGUMENT_DEPTH} levels; flatten them.`;
+}
+
+/**
+ * True when `value` nests arrays and objects deeper than MAX_ARGUMENT_DEPTH. Iterative, and it stops
+ * at the first branch past the limit, so a body of 1,000,000 "[" costs no stack and little time.
+ */
+export function nestedTooDeep(value: unknown): boolean {
+  const pending: [unknown, number][] = [[value, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [node, depth] = next;
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > MAX_ARGUMENT_DEPTH) return true;
+    for (const child of Object.values(node)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** One line naming every offending field and its rule, prefixed with the tool's name. */
 export function describeValidationError(toolName: string, error: z.ZodError): string {
   const problems = error.issues.map((issue) => {
@@ -41,7 +70,8 @@ function article(expected: string): string {
   return `a ${expected}`;
 }
 
-function describeValue(value: unknown): string {
+/** "an array", "null", "a string": what a caller sent, in words. */
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'number' && !Number.isInteger(value)) return 'a decimal number';

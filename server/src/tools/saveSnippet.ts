@@ -10,9 +10,22 @@ const description =
 
 const maxKiB = SNIPPET_MAX_BYTES / 1024;
 
+// A lone surrogate (a JSON "\ud800" escape without its pair) has no UTF-8 form: storing it would
+// silently turn it into U+FFFD. Without the u flag the pattern matches single UTF-16 code units.
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 const snippetSchema = z
   .string()
   .min(1, { abort: true })
+  .refine((text) => text.isWellFormed(), {
+    abort: true,
+    error: (issue) => {
+      const text = String(issue.input);
+      const offset = text.search(loneSurrogate);
+      const unit = text.charCodeAt(offset).toString(16).toUpperCase();
+      return `contains a lone surrogate (U+${unit}) at character offset ${offset}, which UTF-8 cannot store; send well-formed Unicode text`;
+    },
+  })
   .refine((text) => Buffer.byteLength(text, 'utf8') <= SNIPPET_MAX_BYTES, {
     error: (issue) =>
       `must be at most ${maxKiB} KiB (${SNIPPET_MAX_BYTES} bytes) in UTF-8; this one is ${Buffer.byteLength(String(issue.input), 'utf8')} bytes`,

@@ -2,7 +2,14 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { allowedHostsGuard, allowedOriginsGuard, functionKeyGuard, sendJsonRpcError } from './requestGuards';
+import {
+  allowedHostsGuard,
+  allowedOriginsGuard,
+  functionKeyGuard,
+  invalidUtf8ErrorType,
+  invalidUtf8Guard,
+  sendJsonRpcError,
+} from './requestGuards';
 import type { EmbeddedHostSettings } from './hostSettings';
 import { entraBearerGuard, protectedResourceMetadataHandler, protectedResourcePaths } from './entraAuth';
 import type { ToolLogger } from '../../toolkit/dependencies';
@@ -48,7 +55,7 @@ export function createEmbeddedApp(
   // Only the MCP routes (the prefix covers /sse and /message): other paths still answer 404, not 401.
   if (settings.auth) mcp.use(mcpRoutes.streamableHttp, entraBearerGuard(settings.auth, log));
   else if (settings.key) mcp.use(functionKeyGuard(settings.key));
-  const json = express.json({ limit: settings.maxBodyBytes });
+  const json = express.json({ limit: settings.maxBodyBytes, verify: invalidUtf8Guard });
 
   // Streamable HTTP, stateless as in the Functions MCP extension: every POST gets a fresh server.
   mcp.post(mcpRoutes.streamableHttp, json, async (req, res) => {
@@ -128,6 +135,9 @@ function errorHandler(maxBodyBytes: number, log: ToolLogger): ErrorRequestHandle
         `The request body is larger than the limit of ${maxBodyBytes} bytes (MCP_MAX_BODY_BYTES).`,
         -32600,
       );
+    } else if (type === invalidUtf8ErrorType) {
+      // Not UTF-8 is not JSON text (RFC 8259, section 8.1), so this is JSON-RPC's "Parse error".
+      sendJsonRpcError(res, 400, (error as Error).message, -32700);
     } else if (type === 'entity.parse.failed') {
       sendJsonRpcError(res, 400, 'The request body is not valid JSON.', -32700);
     } else {

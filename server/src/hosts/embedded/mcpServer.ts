@@ -1,13 +1,8 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
-import {
-  CallToolRequestSchema,
-  ErrorCode,
-  ListToolsRequestSchema,
-  McpError,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { callTool } from '../../toolkit/callTool';
+import { argumentsTooDeepMessage, describeValue, nestedTooDeep } from '../../toolkit/validationMessages';
 import type { ToolDependencies } from '../../toolkit/dependencies';
 import { inputJsonSchema } from '../../toolkit/schemas';
 import type { ToolDefinition } from '../../toolkit/tool';
@@ -35,16 +30,50 @@ export function mcpServerFactory(tools: readonly ToolDefinition[], deps: ToolDep
       { capabilities: { tools: {} }, instructions: serverInfo.instructions, jsonSchemaValidator },
     );
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
-    server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
-      const tool = byName.get(request.params.name);
-      if (!tool) {
-        throw new McpError(
-          ErrorCode.InvalidParams,
-          `Unknown tool "${request.params.name}". Call tools/list to see the tools this server offers.`,
-        );
-      }
-      return callTool(tool, request.params.arguments, deps, extra.signal);
-    });
+    // tools/call is served by the fallback handler, not setRequestHandler: the SDK parses a registered
+    // method's params before any handler runs and answers a mismatch (arguments that are an array,
+    // say) with -32603 Internal error and zod's issue list as the message
+    // (https://github.com/modelcontextprotocol/typescript-sdk/issues/2284). Here bad params are
+    // -32602 Invalid params with one sentence.
+    server.fallbackRequestHandler = async (request, extra) => {
+      if (request.method !== 'tools/call')
+        throw new JsonRpcError(ErrorCode.MethodNotFound, 'Method not found');
+      const { tool, args } = toolCall(request.params, byName);
+      return callTool(tool, args, deps, extra.signal);
+    };
     return server;
   };
+}
+
+/** The tool and arguments a tools/call names, or -32602 Invalid params saying what is wrong. */
+function toolCall(
+  params: unknown,
+  byName: ReadonlyMap<string, ToolDefinition>,
+): { tool: ToolDefinition; args: unknown } {
+  const invalid = (message: string) => new JsonRpcError(ErrorCode.InvalidParams, message);
+  const { name, arguments: args } = (typeof params === 'object' && params !== null ? params : {}) as {
+    name?: unknown;
+    arguments?: unknown;
+  };
+  if (typeof name !== 'string') throw invalid('tools/call needs the tool\'s "name" (a string).');
+  const tool = byName.get(name);
+  if (!tool) throw invalid(`Unknown tool "${name}". Call tools/list to see the tools this server offers.`);
+  if (nestedTooDeep(args)) throw invalid(argumentsTooDeepMessage(name));
+  if (args !== undefined && (typeof args !== 'object' || args === null || Array.isArray(args))) {
+    throw invalid(`Invalid arguments for ${name}: arguments must be an object, not ${describeValue(args)}.`);
+  }
+  return { tool, args };
+}
+
+/**
+ * The SDK answers a handler's error with its numeric `code` and its `message`. McpError would put
+ * "MCP error -32602: " in front of the message, and the SDK client adds that prefix again.
+ */
+class JsonRpcError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
 }
