@@ -1,5 +1,5 @@
 import type { UserInterface } from '../common/ui';
-import type { McpClientStarter } from '../mcpClient/mcpClientStarter';
+import type { McpClientStarter } from '../vscodeMcpClient/mcpClientStarter';
 import { localServerLabel } from '../provider/serverLabels';
 import type { LocalServerManager, LocalServerState } from './localServerManager';
 

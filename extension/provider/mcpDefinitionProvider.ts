@@ -7,7 +7,7 @@ import type { EntraTokenSource } from '../auth/entraToken';
 import type { RemoteKeyService } from '../remote/keyService';
 import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';
 import { Listeners } from '../common/listeners';
-import type { DefinitionEvents, HandedDefinition } from '../mcpClient/mcpClientStarter';
+import type { DefinitionEvents, HandedDefinition } from '../vscodeMcpClient/mcpClientStarter';
 import { remoteConnectionHeaders } from './remoteConnection';
 import { localServerLabel, remoteServerLabel } from './serverLabels';
 

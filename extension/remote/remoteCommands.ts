@@ -1,7 +1,7 @@
 import { UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
 import type { UserInterface } from '../common/ui';
-import type { McpClientStarter } from '../mcpClient/mcpClientStarter';
+import type { McpClientStarter } from '../vscodeMcpClient/mcpClientStarter';
 import { remoteServerLabel } from '../provider/serverLabels';
 import type { RemoteKeyService } from './keyService';
 import type { FunctionKeyStore } from './keyStore';

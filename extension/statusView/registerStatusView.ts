@@ -8,7 +8,7 @@ import type { SettingReader } from '../common/settings';
 import type { UserInterface } from '../common/ui';
 import type { AzdProject } from '../deploy/azdProject';
 import type { LocalServerManager } from '../localServer/localServerManager';
-import type { McpClientStarter } from '../mcpClient/mcpClientStarter';
+import type { McpClientStarter } from '../vscodeMcpClient/mcpClientStarter';
 import { loadProbe } from '../probe/loadProbe';
 import type { FunctionKeyStore } from '../remote/keyStore';
 import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';

@@ -1,7 +1,7 @@
 // The MCP Servers view as plain data: what the tree shows and what tests read. No `vscode` here;
 // serversTreeProvider.ts turns these nodes into TreeItems. Keys and tokens never appear in a node.
 import type { LocalServerState } from '../localServer/localServerManager';
-import type { McpClientState, NotStartedReason } from '../mcpClient/mcpClientStarter';
+import type { McpClientState, NotStartedReason } from '../vscodeMcpClient/mcpClientStarter';
 import { localServerLabel, remoteServerLabel } from '../provider/serverLabels';
 import type { RemoteServer } from '../remote/remoteServers';
 import { probeAdvice } from './probeAdvice';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LocalServerManager } from '../localServer/localServerManager';
-import type { McpClientStarter } from '../mcpClient/mcpClientStarter';
+import type { McpClientStarter } from '../vscodeMcpClient/mcpClientStarter';
 import { statusViewNodes, type ServerNode } from './serverNodes';
 import type { ServerStatusModel } from './serverStatus';
 

@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ScannedApp } from '../../extension/azure/mcpAppScan';
-import type { McpClientState } from '../../extension/mcpClient/mcpClientStarter';
+import type { McpClientState } from '../../extension/vscodeMcpClient/mcpClientStarter';
 import { runningLocalServer } from '../support/localServerStates';
 import type { ProbeFailure } from '../../extension/probe/probeFailure';
 import { mcpEndpoint, type RemoteServer } from '../../extension/remote/remoteServers';

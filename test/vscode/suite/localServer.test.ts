@@ -14,7 +14,7 @@ import {
   toolsOnceStartedByExtension,
 } from './support';
 import type { LocalServerState } from '../../../extension/localServer/localServerManager';
-import type { McpClientState } from '../../../extension/mcpClient/mcpClientStarter';
+import type { McpClientState } from '../../../extension/vscodeMcpClient/mcpClientStarter';
 import type { ServerNode } from '../../../extension/statusView/serverNodes';
 import { sampleInvoices, sampleTotals } from '../../../server/dev/sampleInvoices/sampleInvoices';
 

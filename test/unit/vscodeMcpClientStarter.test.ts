@@ -1,4 +1,4 @@
-// Starting our servers in VS Code's MCP client (extension/mcpClient/): against a stand-in for
+// Starting our servers in VS Code's MCP client (extension/vscodeMcpClient/): against a stand-in for
 // VS Code 1.139's MCP client that reads definitions when the provider announces a change, lists
 // them only after its 500 ms throttle (here shorter), ignores a start for an id it does not list,
 // and calls the provider's resolve when it starts a server (src/vs/workbench/contrib/mcp/common/
@@ -9,14 +9,14 @@ import { runCommand } from '../../extension/common/commandErrors';
 import { Listeners } from '../../extension/common/listeners';
 import type { LocalServerManager } from '../../extension/localServer/localServerManager';
 import { localServerCommands } from '../../extension/localServer/localServerCommands';
-import { mcpClientCommands } from '../../extension/mcpClient/mcpClientCommands';
+import { mcpClientCommands } from '../../extension/vscodeMcpClient/mcpClientCommands';
 import {
   McpClientStarter,
   mcpServerIds,
   type DefinitionEvents,
   type HandedDefinition,
   type McpClientState,
-} from '../../extension/mcpClient/mcpClientStarter';
+} from '../../extension/vscodeMcpClient/mcpClientStarter';
 import { runningLocalServer } from '../support/localServerStates';
 import { RecordingUi, recordingLog } from '../support/recordingUi';
 
