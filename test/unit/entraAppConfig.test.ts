@@ -1,7 +1,8 @@
 // The pure half of Microsoft Entra authentication (extension/auth/entraAppConfig.ts): the
 // authsettingsV2 properties and app settings written for the Entra mode and for key mode, merging
 // them into what an app already has, and reading the state back for the diagnostics. Shapes as in
-// shared/reference/azure-contracts.md (beside the repository), "authsettingsV2 for Microsoft Entra".
+// https://learn.microsoft.com/rest/api/appservice/web-apps/update-auth-settings-v2 and, for the
+// Protected Resource Metadata setting, https://learn.microsoft.com/azure/app-service/configure-authentication-mcp.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {

@@ -2,8 +2,9 @@
 // (its npm package downloads a binary). It prints what Core Tools prints — `func --version` the
 // version alone; `func start` the banner, the Functions list with `mcpToolTrigger` and the ready
 // lines — and serves the project through its embedded host (dist/embedded.js) on the same routes,
-// including /admin/host/status. Contract: ../../../../shared/reference/azure-contracts.md, "Local
-// Functions host", and Core Tools' own output.
+// including /admin/host/status. Contract: Core Tools' own output, and
+// https://learn.microsoft.com/azure/azure-functions/functions-run-local (port 7071, `--port`) and
+// https://learn.microsoft.com/azure/azure-functions/functions-bindings-mcp (Core Tools 4.0.7030 or later).
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 
