@@ -153,7 +153,7 @@ describe('infra/: what azd reads before it compiles anything', () => {
     };
     assert.match(file.$schema ?? '', /deploymentParameters\.json#$/);
     assert.equal(file.contentVersion, '1.0.0.0');
-    // The variables README.md documents; azd sets the first three itself, the extension sets
+    // The variables docs/user-guide.md documents; azd sets the first three itself, the extension sets
     // AUTH_ENABLED (extension/auth/entraCommands.ts).
     assert.deepEqual(file.parameters, {
       environmentName: { value: '${AZURE_ENV_NAME}' },
