@@ -2,7 +2,8 @@
 // service the platform announces to the app in IDENTITY_ENDPOINT and IDENTITY_HEADER. Contract: the
 // Learn page "How to use managed identities for App Service and Azure Functions", section "REST
 // endpoint reference", and the request @azure/msal-node 7 builds for it
-// (src/client/ManagedIdentitySources/AppService.ts and BaseManagedIdentitySource.ts), which
+// (https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node/src/client/ManagedIdentitySources:
+// AppService.ts and BaseManagedIdentitySource.ts), which
 // @azure/identity's ManagedIdentityCredential sends:
 // - GET {IDENTITY_ENDPOINT}?api-version=2019-08-01&resource=<resource>[&client_id=<id>] with the
 //   header `X-IDENTITY-HEADER: {IDENTITY_HEADER}`; without client_id (or mi_res_id / principal_id,

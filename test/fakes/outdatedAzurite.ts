@@ -2,9 +2,10 @@
 // as Azurite's blob service does when the x-ms-version header names an API version it does not know,
 // before any authentication. The answer is Azurite's own (Azurite 3.37.0, started without
 // --skipApiVersionCheck): the check in https://github.com/Azure/Azurite/blob/main/src/blob/middlewares/blobStorageContext.middleware.ts
-// (checkApiVersion in src/common/utils/utils.ts), the error from getInvalidAPIVersion in
-// https://github.com/Azure/Azurite/blob/main/src/blob/errors/StorageErrorFactory.ts, serialized by
-// src/blob/errors/StorageError.ts and src/blob/generated/middleware/error.middleware.ts: status 400
+// (checkApiVersion in https://github.com/Azure/Azurite/blob/main/src/common/utils/utils.ts), the error
+// from getInvalidAPIVersion in https://github.com/Azure/Azurite/blob/main/src/blob/errors/StorageErrorFactory.ts,
+// serialized by https://github.com/Azure/Azurite/blob/main/src/blob/errors/StorageError.ts and
+// https://github.com/Azure/Azurite/blob/main/src/blob/generated/middleware/error.middleware.ts: status 400
 // with the message as the status text, the x-ms-error-code and x-ms-request-id headers, and an XML
 // body whose Message ends with the request id and the time.
 import { randomUUID } from 'node:crypto';

@@ -1,6 +1,6 @@
 // A loopback fake of the Azure Resource Graph query API, as @azure/arm-resourcegraph 5.0.0
-// (ResourceGraphClient.resources) calls it. Contract: the azure-rest-api-specs path
-// specification/resourcegraph/resource-manager/Microsoft.ResourceGraph/ResourceGraph/ResourceGraph/
+// (ResourceGraphClient.resources) calls it. Contract: the REST specification in
+// https://github.com/Azure/azure-rest-api-specs/tree/main/specification/resourcegraph/resource-manager/Microsoft.ResourceGraph/ResourceGraph/ResourceGraph
 // (examples/2022-10-01/ResourcesFirstPageQuery.json, ResourcesNextPageQuery.json), the Learn REST
 // reference "Resources - Resources" (POST https://management.azure.com/providers/
 // Microsoft.ResourceGraph/resources?api-version=…), and Learn's "Paging Resource Graph results"

@@ -1,8 +1,9 @@
 // Starting our servers in VS Code's MCP client (extension/vscodeMcpClient/): against a stand-in for
 // VS Code 1.139's MCP client that reads definitions when the provider announces a change, lists
 // them only after its 500 ms throttle (here shorter), ignores a start for an id it does not list,
-// and calls the provider's resolve when it starts a server (src/vs/workbench/contrib/mcp/common/
-// mcpService.ts, browser/mcpCommands.ts StartServer, api/common/extHostMcp.ts).
+// and calls the provider's resolve when it starts a server (in https://github.com/microsoft/vscode:
+// src/vs/workbench/contrib/mcp/common/mcpService.ts, src/vs/workbench/contrib/mcp/browser/mcpCommands.ts
+// StartServer, src/vs/workbench/api/common/extHostMcp.ts).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCommand } from '../../extension/common/commandErrors';
