@@ -1,8 +1,8 @@
 // A loopback fake of the Azure Monitor Log Analytics query API (v1), as @azure/monitor-query-logs
 // 1.0.0 (LogsQueryClient.queryWorkspace) calls it. Contract: the REST specification
 // https://github.com/Azure/azure-rest-api-specs/blob/main/specification/operationalinsights/data-plane/Microsoft.OperationalInsights/stable/v1/OperationalInsights.json
-// with examples/oms-post-example.json beside it, and the Learn pages "Azure Monitor
-// Log Analytics API: request format", "…: response format" and "…: errors":
+// with examples/oms-post-example.json beside it, and the Learn pages
+// https://learn.microsoft.com/azure/azure-monitor/logs/api/request-format, …/response-format and …/errors:
 // - POST {endpoint}/v1/workspaces/{workspaceId}/query with {query, timespan (ISO 8601), workspaces?};
 //   a `Prefer: wait=N` header sets the server time-out;
 // - 200 {tables: [{name: "PrimaryResult", columns: [{name, type}], rows: [[…]]}]}, datetime cells as

@@ -1,6 +1,6 @@
 // A loopback fake of the App Service / Azure Functions managed identity endpoint: the local token
 // service the platform announces to the app in IDENTITY_ENDPOINT and IDENTITY_HEADER. Contract: the
-// Learn page "How to use managed identities for App Service and Azure Functions", section "REST
+// Learn page https://learn.microsoft.com/azure/app-service/overview-managed-identity, section "REST
 // endpoint reference", and the request @azure/msal-node 7 builds for it
 // (https://github.com/AzureAD/microsoft-authentication-library-for-js/tree/dev/lib/msal-node/src/client/ManagedIdentitySources:
 // AppService.ts and BaseManagedIdentitySource.ts), which
