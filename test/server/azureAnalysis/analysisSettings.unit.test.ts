@@ -1,0 +1,164 @@
+// How the infrastructure-analysis tools read their settings (endpoints for sovereign clouds, the
+// time limit, the identity) and the ISO 8601 durations they accept.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { z } from 'zod';
+import { azureAnalysisSettingsFromEnv } from '../../../server/src/azureAnalysis/analysisSettings';
+import { isoDuration, timespanSchema } from '../../../server/src/azureAnalysis/analysisArguments';
+import { markdownTable } from '../../../server/src/azureAnalysis/resultTable';
+
+describe('azureAnalysisSettingsFromEnv', () => {
+  test('defaults to the public cloud, a 60 s limit, and the developer sign-in outside Azure', () => {
+    const settings = azureAnalysisSettingsFromEnv({});
+    assert.equal(settings.resourceManagerEndpoint, 'https://management.azure.com');
+    assert.equal(settings.logAnalyticsEndpoint, 'https://api.loganalytics.io');
+    assert.equal(settings.timeoutMs, 60_000);
+    assert.equal(
+      settings.identity,
+      'your Azure Developer CLI or Azure CLI sign-in (run "azd auth login" or "az login")',
+    );
+    assert.equal(settings.tlsCa, undefined);
+  });
+
+  test('in Azure, the messages name the managed identity the Bicep sets in AZURE_CLIENT_ID', () => {
+    const settings = azureAnalysisSettingsFromEnv({
+      IDENTITY_ENDPOINT: 'http://localhost:8081/msi/token',
+      AZURE_CLIENT_ID: '11111111-2222-3333-4444-555555555555',
+    });
+    assert.equal(
+      settings.identity,
+      'the managed identity with client ID 11111111-2222-3333-4444-555555555555',
+    );
+  });
+
+  test('takes sovereign-cloud endpoints as base URLs (a trailing slash, or /v1 for Log Analytics, is fine)', () => {
+    const settings = azureAnalysisSettingsFromEnv({
+      AZURE_RESOURCE_MANAGER_ENDPOINT: 'https://management.usgovcloudapi.net/',
+      LOG_ANALYTICS_ENDPOINT: 'https://api.loganalytics.us/v1',
+      AZURE_ANALYSIS_TIMEOUT_MS: ' 120000 ',
+    });
+    assert.equal(settings.resourceManagerEndpoint, 'https://management.usgovcloudapi.net');
+    assert.equal(settings.logAnalyticsEndpoint, 'https://api.loganalytics.us');
+    assert.equal(settings.timeoutMs, 120_000);
+  });
+
+  test('empty values mean "not set", as .env files and app settings write them', () => {
+    const settings = azureAnalysisSettingsFromEnv({
+      AZURE_RESOURCE_MANAGER_ENDPOINT: '',
+      LOG_ANALYTICS_ENDPOINT: '  ',
+      AZURE_ANALYSIS_TIMEOUT_MS: '',
+    });
+    assert.equal(settings.resourceManagerEndpoint, 'https://management.azure.com');
+    assert.equal(settings.logAnalyticsEndpoint, 'https://api.loganalytics.io');
+    assert.equal(settings.timeoutMs, 60_000);
+  });
+
+  const refused: [name: string, env: NodeJS.ProcessEnv, expected: RegExp][] = [
+    [
+      'plain http',
+      { AZURE_RESOURCE_MANAGER_ENDPOINT: 'http://management.azure.com' },
+      /^AZURE_RESOURCE_MANAGER_ENDPOINT must be the service's https base URL, such as https:\/\/management\.azure\.com; "http:\/\/management\.azure\.com" does not use https\.$/,
+    ],
+    [
+      'not a URL',
+      { LOG_ANALYTICS_ENDPOINT: 'api.loganalytics.io' },
+      /^LOG_ANALYTICS_ENDPOINT must be the service's https base URL, such as https:\/\/api\.loganalytics\.io; "api\.loganalytics\.io" is not a valid URL\.$/,
+    ],
+    [
+      'a path',
+      { AZURE_RESOURCE_MANAGER_ENDPOINT: 'https://management.azure.com/subscriptions' },
+      /^AZURE_RESOURCE_MANAGER_ENDPOINT must be .*, with no path; .* has the path \/subscriptions\.$/,
+    ],
+    [
+      'a query string',
+      { LOG_ANALYTICS_ENDPOINT: 'https://api.loganalytics.io/?key=1' },
+      /^LOG_ANALYTICS_ENDPOINT must be .*, with no query, fragment or credentials\.$/,
+    ],
+    [
+      'a timeout of zero',
+      { AZURE_ANALYSIS_TIMEOUT_MS: '0' },
+      /^AZURE_ANALYSIS_TIMEOUT_MS must be a whole number of milliseconds from 1 to 600000, not "0"\.$/,
+    ],
+    [
+      'a timeout in seconds with a unit',
+      { AZURE_ANALYSIS_TIMEOUT_MS: '30s' },
+      /^AZURE_ANALYSIS_TIMEOUT_MS must be a whole number of milliseconds from 1 to 600000, not "30s"\.$/,
+    ],
+    ['a timeout over ten minutes', { AZURE_ANALYSIS_TIMEOUT_MS: '600001' }, /from 1 to 600000, not "600001"/],
+  ];
+  for (const [name, env, expected] of refused) {
+    test(`refuses ${name} at start-up, naming the variable and the rule`, () => {
+      assert.throws(() => azureAnalysisSettingsFromEnv(env), { message: expected });
+    });
+  }
+});
+
+describe('timespans', () => {
+  const schema = z.object({
+    timespan: timespanSchema({ defaultValue: 'P1D', minMinutes: 1, maxMinutes: 60 * 1440 }),
+  });
+  const accepted: [given: string | undefined, iso: string, minutes: number][] = [
+    [undefined, 'P1D', 1440],
+    ['P1D', 'P1D', 1440],
+    ['p2w', 'P14D', 20160],
+    ['PT36H', 'P1DT12H', 2160],
+    ['P1DT12H', 'P1DT12H', 2160],
+    ['PT90M', 'PT1H30M', 90],
+    ['PT30S', 'PT1M', 1],
+    ['30d', 'P30D', 43200],
+    ['6h', 'PT6H', 360],
+    [' 45m ', 'PT45M', 45],
+  ];
+  for (const [given, iso, minutes] of accepted) {
+    test(`${given === undefined ? 'no timespan' : JSON.stringify(given)} means ${iso} (${minutes} minutes)`, () => {
+      assert.deepEqual(schema.parse(given === undefined ? {} : { timespan: given }).timespan, {
+        iso,
+        minutes,
+      });
+    });
+  }
+
+  test('isoDuration writes the shortest canonical form', () => {
+    assert.deepEqual([0, 5, 60, 150, 1440, 1441, 43200].map(isoDuration), [
+      'PT0M',
+      'PT5M',
+      'PT1H',
+      'PT2H30M',
+      'P1D',
+      'P1DT1M',
+      'P30D',
+    ]);
+  });
+
+  for (const bad of ['P', 'PT', 'P1DT', '1 day', 'P-1D', 'PT1.5H', 'P1Y2M']) {
+    test(`refuses ${JSON.stringify(bad)}`, () => {
+      const parsed = schema.safeParse({ timespan: bad });
+      assert.equal(parsed.success, false);
+    });
+  }
+});
+
+describe('markdownTable', () => {
+  test('keeps every row on one line and every value in its cell', () => {
+    const table = markdownTable(
+      [
+        { header: 'Name', value: (row: { name: string; note: string | null; ok: boolean }) => row.name },
+        { header: 'Note', value: (row) => row.note },
+        { header: 'OK', value: (row) => row.ok },
+      ],
+      [
+        { name: 'a|b', note: 'line one\nline two', ok: true },
+        { name: 'c', note: null, ok: false },
+      ],
+    );
+    assert.equal(
+      table,
+      [
+        '| Name | Note | OK |',
+        '| --- | --- | --- |',
+        '| a\\|b | line one line two | yes |',
+        '| c | — | no |',
+      ].join('\n'),
+    );
+  });
+});
