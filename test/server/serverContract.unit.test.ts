@@ -1,3 +1,5 @@
+// What the server folder promises the Functions host, azd and the VSIX: host.json, package.json,
+// the local.settings.json example and the files that ship.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -5,33 +7,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { serverInfo } from '../../server/src/serverInfo';
-import { catalogue } from '../../server/src/tools';
-import { functionsToolProperties, inputJsonSchema } from '../../server/src/toolkit/schemas';
-import { embeddedHostSettingsFromEnv } from '../../server/src/hosts/embedded/hostSettings';
 import { sampleInvoices } from '../../server/dev/sampleInvoices/sampleInvoices';
 
 const serverDir = path.resolve(__dirname, '../../server');
 const readJson = (file: string): Record<string, unknown> =>
   JSON.parse(readFileSync(path.join(serverDir, file), 'utf8')) as Record<string, unknown>;
-
-test('the catalogue has the tool names users of the seed samples know', () => {
-  assert.deepEqual(
-    catalogue.map((tool) => tool.name),
-    [
-      'hello_mcp',
-      'save_snippet',
-      'get_snippet',
-      'list_snippets',
-      'get_weather',
-      'analyze_invoice',
-      'GetServerMetadata',
-      'GetSqlMetadata',
-      'GetPatchingLevel',
-      'GetSqlBpAssessment',
-      'GetAnomalies',
-    ],
-  );
-});
 
 test('host.json uses the GA extension bundle and describes the server as the embedded host does', () => {
   const hostJson = readJson('host.json') as {
@@ -61,51 +41,6 @@ test('the local.settings.json example uses Azurite and the node worker', () => {
     IsEncrypted: false,
     Values: { AzureWebJobsStorage: 'UseDevelopmentStorage=true', FUNCTIONS_WORKER_RUNTIME: 'node' },
   });
-});
-
-test('every tool argument can be declared to Functions, and matches the published JSON Schema', () => {
-  for (const tool of catalogue) {
-    const schema = inputJsonSchema(tool);
-    const properties = functionsToolProperties(tool);
-    assert.deepEqual(
-      properties.map((p) => p.propertyName),
-      Object.keys(schema.properties),
-      tool.name,
-    );
-    for (const property of properties) {
-      assert.ok(property.description, `${tool.name}.${property.propertyName} has a description`);
-      assert.equal(property.isRequired, (schema.required ?? []).includes(property.propertyName));
-    }
-  }
-});
-
-test('embedded host settings: defaults, port precedence and bad values', () => {
-  assert.deepEqual(embeddedHostSettingsFromEnv({}), {
-    host: '127.0.0.1',
-    port: 7071,
-    key: undefined,
-    extraAllowedHosts: [],
-    extraAllowedOrigins: [],
-    maxBodyBytes: 4 * 1024 * 1024,
-  });
-  assert.equal(
-    embeddedHostSettingsFromEnv({ PORT: '8080', FUNCTIONS_CUSTOMHANDLER_PORT: '9090' }).port,
-    8080,
-  );
-  assert.equal(embeddedHostSettingsFromEnv({ FUNCTIONS_CUSTOMHANDLER_PORT: '9090' }).port, 9090);
-  assert.deepEqual(
-    embeddedHostSettingsFromEnv({ MCP_HOST: '0.0.0.0', MCP_ALLOWED_HOSTS: 'dev.box, other' })
-      .extraAllowedHosts,
-    ['dev.box', 'other'],
-  );
-  assert.throws(
-    () => embeddedHostSettingsFromEnv({ PORT: '70000' }),
-    /PORT must be a whole number from 0 to 65535/,
-  );
-  assert.throws(
-    () => embeddedHostSettingsFromEnv({ MCP_MAX_BODY_BYTES: '1kb' }),
-    /MCP_MAX_BODY_BYTES must be a whole number/,
-  );
 });
 
 test('the sample invoices ship with the server: in the VSIX, and in the package azd deploys (.funcignore)', async () => {

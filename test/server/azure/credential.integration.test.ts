@@ -211,20 +211,3 @@ describe('azureCredentialFromEnv in Azure: the App Service managed identity endp
     }
   });
 });
-
-describe('the fake managed identity endpoint keeps to the contract', () => {
-  test('no X-IDENTITY-HEADER: 400; another header: 401; the body says why, as App Service does', async () => {
-    const url = `${identityEndpoint.endpoint}?api-version=${MANAGED_IDENTITY_API_VERSION}&resource=https://x.example`;
-    const missing = await fetch(url);
-    assert.equal(missing.status, 400);
-    const wrong = await fetch(url, { headers: { 'X-IDENTITY-HEADER': 'guess' } });
-    assert.equal(wrong.status, 401);
-    const body = (await wrong.json()) as Record<string, unknown>;
-    assert.equal(body.statusCode, 401);
-    assert.equal(typeof body.message, 'string');
-    const oldApi = await fetch(url.replace(MANAGED_IDENTITY_API_VERSION, '2017-09-01'), {
-      headers: { 'X-IDENTITY-HEADER': identityEndpoint.identityHeader },
-    });
-    assert.equal(oldApi.status, 400);
-  });
-});

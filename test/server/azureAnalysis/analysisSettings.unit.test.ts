@@ -1,11 +1,8 @@
 // How the infrastructure-analysis tools read their settings (endpoints for sovereign clouds, the
-// time limit, the identity) and the ISO 8601 durations they accept.
+// time limit, the identity).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { z } from 'zod';
 import { azureAnalysisSettingsFromEnv } from '../../../server/src/azureAnalysis/analysisSettings';
-import { isoDuration, timespanSchema } from '../../../server/src/azureAnalysis/analysisArguments';
-import { markdownTable } from '../../../server/src/azureAnalysis/resultTable';
 
 describe('azureAnalysisSettingsFromEnv', () => {
   test('defaults to the public cloud, a 60 s limit, and the developer sign-in outside Azure', () => {
@@ -91,74 +88,4 @@ describe('azureAnalysisSettingsFromEnv', () => {
       assert.throws(() => azureAnalysisSettingsFromEnv(env), { message: expected });
     });
   }
-});
-
-describe('timespans', () => {
-  const schema = z.object({
-    timespan: timespanSchema({ defaultValue: 'P1D', minMinutes: 1, maxMinutes: 60 * 1440 }),
-  });
-  const accepted: [given: string | undefined, iso: string, minutes: number][] = [
-    [undefined, 'P1D', 1440],
-    ['P1D', 'P1D', 1440],
-    ['p2w', 'P14D', 20160],
-    ['PT36H', 'P1DT12H', 2160],
-    ['P1DT12H', 'P1DT12H', 2160],
-    ['PT90M', 'PT1H30M', 90],
-    ['PT30S', 'PT1M', 1],
-    ['30d', 'P30D', 43200],
-    ['6h', 'PT6H', 360],
-    [' 45m ', 'PT45M', 45],
-  ];
-  for (const [given, iso, minutes] of accepted) {
-    test(`${given === undefined ? 'no timespan' : JSON.stringify(given)} means ${iso} (${minutes} minutes)`, () => {
-      assert.deepEqual(schema.parse(given === undefined ? {} : { timespan: given }).timespan, {
-        iso,
-        minutes,
-      });
-    });
-  }
-
-  test('isoDuration writes the shortest canonical form', () => {
-    assert.deepEqual([0, 5, 60, 150, 1440, 1441, 43200].map(isoDuration), [
-      'PT0M',
-      'PT5M',
-      'PT1H',
-      'PT2H30M',
-      'P1D',
-      'P1DT1M',
-      'P30D',
-    ]);
-  });
-
-  for (const bad of ['P', 'PT', 'P1DT', '1 day', 'P-1D', 'PT1.5H', 'P1Y2M']) {
-    test(`refuses ${JSON.stringify(bad)}`, () => {
-      const parsed = schema.safeParse({ timespan: bad });
-      assert.equal(parsed.success, false);
-    });
-  }
-});
-
-describe('markdownTable', () => {
-  test('keeps every row on one line and every value in its cell', () => {
-    const table = markdownTable(
-      [
-        { header: 'Name', value: (row: { name: string; note: string | null; ok: boolean }) => row.name },
-        { header: 'Note', value: (row) => row.note },
-        { header: 'OK', value: (row) => row.ok },
-      ],
-      [
-        { name: 'a|b', note: 'line one\nline two', ok: true },
-        { name: 'c', note: null, ok: false },
-      ],
-    );
-    assert.equal(
-      table,
-      [
-        '| Name | Note | OK |',
-        '| --- | --- | --- |',
-        '| a\\|b | line one line two | yes |',
-        '| c | — | no |',
-      ].join('\n'),
-    );
-  });
 });

@@ -38,8 +38,7 @@ describe('invoiceSettingsFromEnv', () => {
       pollIntervalMs: 2000,
       pollTimeoutMs: 180_000,
     });
-    assert.equal(auth.kind, 'identity');
-    assert.ok(auth.kind === 'identity');
+    assert.ok(auth.kind === 'identity', `signs in with ${auth.kind}`);
     assert.match(auth.description, /azd auth login/);
   });
 

@@ -8,7 +8,8 @@ import type { RunningEmbeddedHost } from '../../../../server/src/hosts/embedded/
 import { httpStatus, initializeBody, post, request } from '../../../support/rawHttp';
 import { nestedArrays } from '../../../support/nesting';
 
-// The catalogue's names are pinned in test/unit/serverContract.test.ts; here the host must serve them all.
+// The catalogue's names are pinned in test/server/tools/catalogue.unit.test.ts; here the host must
+// serve them all.
 const toolNames = catalogue.map((tool) => tool.name).sort();
 
 let environment: ToolEnvironment;

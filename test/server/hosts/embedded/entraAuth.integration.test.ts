@@ -14,17 +14,14 @@ import { startTlsProxy, type TlsProxy } from '../../../fakes/tlsProxy';
 import { loopbackCertificate } from '../../../fakes/loopbackCertificate';
 import type { RunningEmbeddedHost } from '../../../../server/src/hosts/embedded/startEmbeddedHost';
 import type { EntraAuthSettings } from '../../../../server/src/hosts/embedded/entraAuth';
-import {
-  embeddedHostSettingsFromEnv,
-  SettingsError,
-} from '../../../../server/src/hosts/embedded/hostSettings';
 import { httpStatus, httpsRequest, initializeBody, post, request } from '../../../support/rawHttp';
 
 const tenantId = '11111111-2222-3333-4444-555555555555';
 const apiClientId = '99999999-8888-7777-6666-555555555555';
 const audience = `api://${apiClientId}`;
 const scope = `${audience}/user_impersonation`;
-// The catalogue's names are pinned in test/unit/serverContract.test.ts; here the host must serve them all.
+// The catalogue's names are pinned in test/server/tools/catalogue.unit.test.ts; here the host must
+// serve them all.
 const toolNames = catalogue.map((tool) => tool.name).sort();
 
 let environment: ToolEnvironment;
@@ -306,73 +303,4 @@ test('when the signing keys cannot be fetched: 503, not invalid_token, and the l
   } finally {
     await broken.close();
   }
-});
-
-describe('settings from the environment', () => {
-  const full = {
-    MCP_AUTH_ISSUER: `https://login.microsoftonline.com/${tenantId}/v2.0`,
-    MCP_AUTH_AUDIENCE: `${apiClientId}, ${audience}`,
-    MCP_AUTH_JWKS_URL: `https://login.microsoftonline.com/${tenantId}/discovery/v2.0/keys`,
-  };
-
-  test('all three set: Entra mode, the scope named after the identifier URI', () => {
-    const settings = embeddedHostSettingsFromEnv(full);
-    assert.deepEqual(settings.auth, {
-      issuer: full.MCP_AUTH_ISSUER,
-      audiences: [apiClientId, audience],
-      jwksUrl: full.MCP_AUTH_JWKS_URL,
-      scopes: [scope],
-      trustForwardedProto: false,
-    });
-    assert.equal(settings.key, undefined);
-  });
-
-  test('MCP_AUTH_SCOPES and MCP_TRUST_PROXY', () => {
-    const settings = embeddedHostSettingsFromEnv({
-      ...full,
-      MCP_AUTH_SCOPES: 'api://a/one, api://a/two',
-      MCP_TRUST_PROXY: '1',
-    });
-    assert.deepEqual(settings.auth?.scopes, ['api://a/one', 'api://a/two']);
-    assert.equal(settings.auth?.trustForwardedProto, true);
-  });
-
-  test('none set: no auth', () => {
-    assert.equal(embeddedHostSettingsFromEnv({}).auth, undefined);
-    assert.equal('auth' in embeddedHostSettingsFromEnv({ MCP_KEY: 'k' }), false);
-  });
-
-  test('a partial configuration names the missing variables', () => {
-    assert.throws(
-      () => embeddedHostSettingsFromEnv({ MCP_AUTH_ISSUER: full.MCP_AUTH_ISSUER }),
-      (error: unknown) =>
-        error instanceof SettingsError &&
-        /MCP_AUTH_AUDIENCE and MCP_AUTH_JWKS_URL are not set/.test(error.message),
-    );
-    assert.throws(
-      () => embeddedHostSettingsFromEnv({ ...full, MCP_AUTH_JWKS_URL: ' ' }),
-      (error: unknown) =>
-        error instanceof SettingsError && /MCP_AUTH_JWKS_URL is not set/.test(error.message),
-    );
-    assert.throws(
-      () => embeddedHostSettingsFromEnv({ MCP_AUTH_SCOPES: 'x' }),
-      (error: unknown) => error instanceof SettingsError && /MCP_AUTH_ISSUER/.test(error.message),
-    );
-  });
-
-  test('MCP_KEY with MCP_AUTH_* is refused: pick one', () => {
-    assert.throws(
-      () => embeddedHostSettingsFromEnv({ ...full, MCP_KEY: 'k' }),
-      (error: unknown) =>
-        error instanceof SettingsError && /MCP_KEY and MCP_AUTH_\* are both set/.test(error.message),
-    );
-  });
-
-  test('URLs must be http(s) URLs', () => {
-    assert.throws(
-      () => embeddedHostSettingsFromEnv({ ...full, MCP_AUTH_JWKS_URL: 'keys.json' }),
-      (error: unknown) =>
-        error instanceof SettingsError && /MCP_AUTH_JWKS_URL must be an http\(s\) URL/.test(error.message),
-    );
-  });
 });
