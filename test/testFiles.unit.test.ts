@@ -15,7 +15,7 @@ describe('the files the runner finds', () => {
     'extension/statusView/statusView.vscode.test.ts',
     'extension/activation.unit.test.ts',
     'fakes/entra.selftest.test.ts',
-    'infra/infra.integration.test.ts',
+    'infra/bicep.integration.test.ts',
     'unit/oldName.test.ts',
     'server/snippets/snippets.intergration.test.ts',
     'support/ports.ts',
@@ -36,7 +36,7 @@ describe('the files the runner finds', () => {
       'extension/statusView/serverNodes.unit.test.ts',
       'server/weather/openMeteo.unit.test.ts',
       'fakes/entra.selftest.test.ts',
-      'infra/infra.integration.test.ts',
+      'infra/bicep.integration.test.ts',
       'server/weather/getWeather.integration.test.ts',
     ]);
   });

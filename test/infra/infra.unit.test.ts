@@ -1,5 +1,5 @@
 // Static checks of infra/ and azure.yaml that need no Bicep compiler. The compiler itself runs in
-// test/infra/infra.integration.test.ts (build, lint, and what a deployment would create); what stays here
+// test/infra/bicep.integration.test.ts (build, lint, and what a deployment would create); what stays here
 // is what it cannot check offline: the Microsoft Graph resources of app/entra.bicep, whose types come
 // from an OCI artifact (bicepconfig.json's microsoftGraphV1) that cannot be restored without
 // internet access, read with a small Bicep reader; the azd variable each parameter comes from; and
