@@ -1,23 +1,14 @@
-// The whole test suite: plain-Node unit and integration tests through node's test runner, then the
-// suite inside a real VS Code. Prints one closing line, "N passed, N failed", over all of them.
+// The whole test suite: plain-Node unit, integration and self-tests through node's test runner, then
+// the suite inside a real VS Code. Prints one closing line, "N passed, N failed", over all of them.
+// Arguments narrow the node tests to the files whose path contains one of them.
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
-import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { runExtensionSuite } from './vscode/runExtensionSuite';
+import { TIER_RULE, findTestFiles } from './testFiles';
 
 const root = path.resolve(__dirname, '..');
-
-function testFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((entry) => {
-      const full = path.join(dir, entry);
-      if (statSync(full).isDirectory()) return testFiles(full);
-      return entry.endsWith('.test.ts') ? [full] : [];
-    });
-}
 
 interface Counts {
   passed: number;
@@ -44,11 +35,13 @@ async function runNodeTests(files: string[]): Promise<Counts> {
 
 async function main(): Promise<void> {
   const filter = process.argv.slice(2);
-  const files = [
-    ...testFiles(path.join(root, 'test/unit')),
-    ...testFiles(path.join(root, 'test/integration')),
-  ].filter((file) => filter.length === 0 || filter.some((f) => file.includes(f)));
-  const total = await runNodeTests(files);
+  const selected = (file: string) => filter.length === 0 || filter.some((f) => file.includes(f));
+  const { nodeFiles, misnamed } = findTestFiles(path.join(root, 'test'));
+  const total = await runNodeTests(nodeFiles.filter(selected));
+  // A file no tier claims would never run and never fail; it fails here instead, by name.
+  const unrunnable = misnamed.filter(selected);
+  for (const file of unrunnable) console.log(`✖ ${path.relative(root, file)} never runs: ${TIER_RULE}`);
+  total.failed += unrunnable.length;
   // The real VS Code suite runs with the full suite, or when asked for by name (`test/run.ts vscode`).
   if (filter.length === 0 || filter.includes('vscode')) {
     const vscode = await runExtensionSuite((line) => console.log(line)).catch((error: unknown) => {

@@ -313,7 +313,7 @@ export async function compileInfra(bin: string, infraDir: string): Promise<Compi
       reason:
         'the Microsoft Graph Bicep extension (microsoftGraphV1 in infra/bicepconfig.json) is an OCI artifact ' +
         'that cannot be restored offline, so its resources in infra/app/entra.bicep were compiled as untyped ' +
-        'objects; the static checks in test/unit/infra.test.ts cover them. To compile them for real, run ' +
+        'objects; the static checks in test/infra/infra.unit.test.ts cover them. To compile them for real, run ' +
         '`bicep restore infra/app/entra.bicep` once with internet access.',
     };
   }

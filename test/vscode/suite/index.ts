@@ -1,5 +1,6 @@
 // The suite's entry inside VS Code's extension host (extensionTestsPath). Test files are imported
-// lazily: their describe/it run only once mocha has set up its globals.
+// lazily: their describe/it run only once mocha has set up its globals. Each sits beside the code
+// it tests, named *.vscode.test.ts; test/testFiles.unit.test.ts checks that every one is imported here.
 import { runMochaInHost } from '../harness/mochaInHost';
 
 export function run(): Promise<void> {
@@ -8,14 +9,14 @@ export function run(): Promise<void> {
     // REMOTE_MCP_TEST_GREP narrows a local run to matching tests while working on them.
     grep: process.env.REMOTE_MCP_TEST_GREP,
     load: async () => {
-      await import('./activation.test');
-      await import('./localServer.test');
-      await import('./analysisTools.test');
-      await import('./remote.test');
-      await import('./entra.test');
-      await import('./statusView.test');
-      await import('./funcHost.test');
-      await import('./secrets.test');
+      await import('../../extension/activation.vscode.test');
+      await import('../../extension/localServer/localServer.vscode.test');
+      await import('../../server/azureAnalysis/analysisTools.vscode.test');
+      await import('../../extension/remote/remote.vscode.test');
+      await import('../../extension/auth/entra.vscode.test');
+      await import('../../extension/statusView/statusView.vscode.test');
+      await import('../../extension/localServer/funcHost.vscode.test');
+      await import('../../extension/secrets.vscode.test');
     },
   });
 }
