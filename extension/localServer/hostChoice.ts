@@ -4,7 +4,7 @@ import {
   isSupportedCoreToolsVersion,
   minimumCoreToolsVersion,
   parseCoreToolsVersion,
-} from '../../server/dev/coreTools';
+} from '../../shared/coreTools';
 import type { HostSetting } from './settings';
 
 export type FuncProbe =

@@ -1,6 +1,6 @@
 import { UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
-import { hostIsRunning, isPortFree, waitForReady } from '../common/net';
+import { hostIsRunning, isPortFree, waitForReady } from '../../shared/net';
 import type { ManagedProcess } from '../common/processes';
 import type { ProgressReporter } from '../common/ui';
 import type { StorageStatus } from './azurite';

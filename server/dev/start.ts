@@ -7,9 +7,9 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { isSupportedCoreToolsVersion, minimumCoreToolsVersion, parseCoreToolsVersion } from './coreTools';
-import { azuriteApiVersionWarning, azuriteConnectionString } from '../src/snippets/developmentStorage';
-import { answersTcp, hostIsRunning, waitForReady } from '../../extension/common/net';
+import { isSupportedCoreToolsVersion, minimumCoreToolsVersion, parseCoreToolsVersion } from '../../shared/coreTools';
+import { azuriteApiVersionWarning, azuriteConnectionString } from '../../shared/developmentStorage';
+import { answersTcp, hostIsRunning, waitForReady } from '../../shared/net';
 
 const root = path.resolve(__dirname, '../..');
 const serverDir = path.join(root, 'server');

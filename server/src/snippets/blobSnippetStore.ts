@@ -2,7 +2,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import { ToolError } from '../toolkit/tool';
 import type { ToolLogger } from '../toolkit/dependencies';
 import { isRestError } from '../toolkit/upstreamWording';
-import { STORAGE_API_VERSION, unsupportedApiVersionMessage } from './developmentStorage';
+import { STORAGE_API_VERSION, unsupportedApiVersionMessage } from '../../../shared/developmentStorage';
 import type { SnippetStore, SnippetSummary } from './snippetStore';
 
 /**
