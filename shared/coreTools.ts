@@ -1,17 +1,14 @@
+import semver from 'semver';
+
 /** The first Azure Functions Core Tools release whose host loads the MCP extension. */
 export const minimumCoreToolsVersion = '4.0.7030';
 
-/** Parses what `func --version` prints (e.g. "4.0.7030" or "4.0.7030+abc") into comparable numbers. */
-export function parseCoreToolsVersion(output: string): number[] | undefined {
+/** Reads the version from what `func --version` prints (e.g. "4.0.7030" or "4.0.7030+abc"): "4.0.7030". */
+export function parseCoreToolsVersion(output: string): string | undefined {
   const match = /(\d+)\.(\d+)\.(\d+)/.exec(output);
-  return match ? match.slice(1).map(Number) : undefined;
+  return match ? match.slice(1).map(Number).join('.') : undefined;
 }
 
-export function isSupportedCoreToolsVersion(version: readonly number[]): boolean {
-  const minimum = parseCoreToolsVersion(minimumCoreToolsVersion) ?? [];
-  for (let i = 0; i < minimum.length; i++) {
-    const difference = (version[i] ?? 0) - (minimum[i] ?? 0);
-    if (difference !== 0) return difference > 0;
-  }
-  return true;
+export function isSupportedCoreToolsVersion(version: string): boolean {
+  return semver.gte(version, minimumCoreToolsVersion);
 }

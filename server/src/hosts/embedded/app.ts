@@ -13,14 +13,7 @@ import {
 import type { EmbeddedHostSettings } from './hostSettings';
 import { entraBearerGuard, protectedResourceMetadataHandler, protectedResourcePaths } from './entraAuth';
 import type { ToolLogger } from '../../toolkit/dependencies';
-
-/** The routes of the Azure Functions MCP extension, so clients cannot tell the two hosts apart. */
-export const mcpRoutes = {
-  streamableHttp: '/runtime/webhooks/mcp',
-  sse: '/runtime/webhooks/mcp/sse',
-  sseMessage: '/runtime/webhooks/mcp/message',
-  hostStatus: '/admin/host/status',
-} as const;
+import { mcpRoutes } from '../../../../shared/mcpRoutes';
 
 export interface EmbeddedApp {
   app: Express;

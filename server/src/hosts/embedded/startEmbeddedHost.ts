@@ -1,6 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEmbeddedApp, mcpRoutes } from './app';
+import { createEmbeddedApp } from './app';
+import { mcpRoutes } from '../../../../shared/mcpRoutes';
 import type { EmbeddedHostSettings } from './hostSettings';
 import { mcpServerFactory } from './mcpServer';
 import type { ToolDefinition } from '../../toolkit/tool';
