@@ -12,7 +12,7 @@ import {
 } from './requestGuards';
 import type { EmbeddedHostSettings } from './hostSettings';
 import { entraBearerGuard, protectedResourceMetadataHandler, protectedResourcePaths } from './entraAuth';
-import type { ToolLogger } from '../../toolkit/dependencies';
+import type { ToolLogger } from '../../toolkit/toolLogger';
 import { mcpRoutes } from '../../../../shared/mcpRoutes';
 
 export interface EmbeddedApp {

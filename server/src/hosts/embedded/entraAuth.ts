@@ -12,7 +12,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { mcpRoutes } from '../../../../shared/mcpRoutes';
 import { sendJsonRpcError } from './requestGuards';
-import type { ToolLogger } from '../../toolkit/dependencies';
+import type { ToolLogger } from '../../toolkit/toolLogger';
 
 /** The MCP_AUTH_* settings. With them set, MCP_KEY is not allowed: Entra replaces the key. */
 export interface EntraAuthSettings {
