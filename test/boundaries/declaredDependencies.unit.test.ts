@@ -1,27 +1,18 @@
 // Every package a source file imports is declared by the package that owns the file:
 // server/package.json for server/src (the Functions app that azd builds and deploys on its own), the
 // root package.json for extension/, shared/, test/ and server/dev (the `npm start` and sample-invoice
-// tooling: run and bundled from the root, and left out of the deployment by server/.funcignore). npm hoists one workspace's dependencies where the other
-// can reach them, so an undeclared import works here and breaks wherever the other is not installed.
+// tooling: run and bundled from the root, and left out of the deployment by server/.funcignore).
+// npm hoists one workspace's dependencies where the other can reach them, so an undeclared import
+// works here and breaks wherever the other is not installed.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
-import ts from 'typescript';
+import { importSpecifiers, sourceFiles } from '../support/sourceImports';
 
 const root = path.resolve(__dirname, '../..');
 const scannedFolders = ['extension', 'server', 'shared', 'test'];
-const skippedFolders = new Set(['node_modules', 'dist', '.cache']);
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return skippedFolders.has(entry.name) ? [] : sourceFiles(full);
-    return /\.(ts|mts|cts|mjs|cjs|js)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [full] : [];
-  });
-}
-
 /** The package a bare specifier names: `@scope/name` or `name`, without the path inside it. */
 function packageOf(specifier: string): string | undefined {
   if (specifier.startsWith('.') || specifier.startsWith('/') || isBuiltin(specifier)) return undefined;
@@ -30,34 +21,10 @@ function packageOf(specifier: string): string | undefined {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
-/**
- * Static, dynamic and `require` imports, type-only ones included, and files found with
- * `require.resolve` (or a `createRequire` function): all need the package installed.
- */
 function importedPackages(source: string): string[] {
-  const specifiers: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) {
-      if (ts.isStringLiteral(node.moduleSpecifier)) specifiers.push(node.moduleSpecifier.text);
-    } else if (ts.isCallExpression(node) && isImportOrRequire(node.expression)) {
-      // A second argument (`{ paths }`) resolves from another package's folder, which declares it.
-      const [first, options] = node.arguments;
-      if (first && ts.isStringLiteralLike(first) && !options) specifiers.push(first.text);
-    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
-      if (ts.isStringLiteral(node.argument.literal)) specifiers.push(node.argument.literal.text);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(ts.createSourceFile('scanned.ts', source, ts.ScriptTarget.Latest));
-  return specifiers.map(packageOf).filter((name) => name !== undefined);
-}
-
-/** `import(…)`, `require(…)`, `require.resolve(…)`, and the same through a `createRequire` function. */
-function isImportOrRequire(callee: ts.Expression): boolean {
-  if (callee.kind === ts.SyntaxKind.ImportKeyword) return true;
-  const target =
-    ts.isPropertyAccessExpression(callee) && callee.name.text === 'resolve' ? callee.expression : callee;
-  return ts.isIdentifier(target) && /^require/.test(target.text);
+  return importSpecifiers(source)
+    .map(packageOf)
+    .filter((name) => name !== undefined);
 }
 
 function declared(manifest: string): Set<string> {
