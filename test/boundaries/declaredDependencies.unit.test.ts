@@ -36,13 +36,14 @@ function declared(manifest: string): Set<string> {
 }
 
 const owners = { server: 'server/package.json', other: 'package.json' } as const;
+type Manifest = (typeof owners)[keyof typeof owners];
 
-function ownerOf(relativeFile: string): string {
+function ownerOf(relativeFile: string): Manifest {
   return relativeFile.startsWith('server/src/') ? owners.server : owners.other;
 }
 
 function undeclaredImports(): string[] {
-  const declarations = new Map([
+  const declarations = new Map<Manifest, Set<string>>([
     [owners.server, declared(owners.server)],
     [owners.other, declared(owners.other)],
   ]);
