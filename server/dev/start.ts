@@ -7,7 +7,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { isSupportedCoreToolsVersion, minimumCoreToolsVersion, parseCoreToolsVersion } from '../../shared/coreTools';
+import {
+  isSupportedCoreToolsVersion,
+  minimumCoreToolsVersion,
+  parseCoreToolsVersion,
+} from '../../shared/coreTools';
 import { azuriteApiVersionWarning, azuriteConnectionString } from '../../shared/developmentStorage';
 import { answersTcp, hostIsRunning, waitForReady } from '../../shared/net';
 import { mcpRoutes } from '../../shared/mcpRoutes';
