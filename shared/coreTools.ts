@@ -1,4 +1,4 @@
-import semver from 'semver';
+import gte from 'semver/functions/gte';
 
 /** The first Azure Functions Core Tools release whose host loads the MCP extension. */
 export const minimumCoreToolsVersion = '4.0.7030';
@@ -10,5 +10,5 @@ export function parseCoreToolsVersion(output: string): string | undefined {
 }
 
 export function isSupportedCoreToolsVersion(version: string): boolean {
-  return semver.gte(version, minimumCoreToolsVersion);
+  return gte(version, minimumCoreToolsVersion);
 }
