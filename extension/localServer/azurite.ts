@@ -1,7 +1,7 @@
-import { answersTcp, waitForReady } from '../common/net';
+import { answersTcp, waitForReady } from '../../shared/net';
 import { startProcess, type ManagedProcess } from '../common/processes';
 import type { Logger } from '../common/log';
-import { azuriteApiVersionWarning } from '../../server/src/snippets/developmentStorage';
+import { azuriteApiVersionWarning } from '../../shared/developmentStorage';
 
 export type StorageStatus =
   | {

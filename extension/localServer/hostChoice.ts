@@ -4,7 +4,7 @@ import {
   isSupportedCoreToolsVersion,
   minimumCoreToolsVersion,
   parseCoreToolsVersion,
-} from '../../server/dev/coreTools';
+} from '../../shared/coreTools';
 import type { HostSetting } from './settings';
 
 export type FuncProbe =
@@ -21,10 +21,9 @@ export async function probeFunc(funcPath: string): Promise<FuncProbe> {
     if (result.exitCode !== 0 || !version) {
       return { status: 'broken', detail: (result.stderr || result.stdout).trim().split('\n').pop() ?? '' };
     }
-    const text = version.join('.');
     return isSupportedCoreToolsVersion(version)
-      ? { status: 'supported', version: text }
-      : { status: 'too-old', version: text };
+      ? { status: 'supported', version }
+      : { status: 'too-old', version };
   } catch (error) {
     if (error instanceof CliNotFoundError) return { status: 'missing' };
     return { status: 'broken', detail: error instanceof Error ? error.message : String(error) };

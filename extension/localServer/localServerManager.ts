@@ -1,6 +1,7 @@
 import { UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
-import { hostIsRunning, isPortFree, waitForReady } from '../common/net';
+import { hostIsRunning, isPortFree, waitForReady } from '../../shared/net';
+import { mcpRoutes } from '../../shared/mcpRoutes';
 import type { ManagedProcess } from '../common/processes';
 import type { ProgressReporter } from '../common/ui';
 import type { StorageStatus } from './azurite';
@@ -162,7 +163,7 @@ export class LocalServerManager {
         throw await this.startFailure(outcome.reason, host, settings);
       }
 
-      const url = `http://127.0.0.1:${settings.port}/runtime/webhooks/mcp`;
+      const url = `http://127.0.0.1:${settings.port}${mcpRoutes.streamableHttp}`;
       this.starts += 1;
       const running: LocalServerState = {
         status: 'running',

@@ -1,4 +1,4 @@
-import { azuriteConnectionString } from '../../server/src/snippets/developmentStorage';
+import { azuriteConnectionString } from '../../shared/developmentStorage';
 import type { ServerProject } from './serverProject';
 
 /**

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { hostIsRunning } from '../common/net';
+import { hostIsRunning } from '../../shared/net';
 import type { Logger } from '../common/log';
 import type { UserInterface } from '../common/ui';
 import type { LocalServerManager, LocalServerState } from '../localServer/localServerManager';

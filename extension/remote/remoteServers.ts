@@ -1,3 +1,4 @@
+import { mcpRoutes } from '../../shared/mcpRoutes';
 import { Listeners } from '../common/listeners';
 
 /** A deployed MCP server this workspace knows about. */
@@ -45,7 +46,7 @@ export interface StateStore {
 const stateKey = 'remoteMcp.remoteServers';
 
 export function mcpEndpoint(hostName: string): string {
-  return `https://${hostName}/runtime/webhooks/mcp`;
+  return `https://${hostName}${mcpRoutes.streamableHttp}`;
 }
 
 export function isRemoteServer(value: unknown): value is RemoteServer {

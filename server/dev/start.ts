@@ -7,9 +7,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { isSupportedCoreToolsVersion, minimumCoreToolsVersion, parseCoreToolsVersion } from './coreTools';
-import { azuriteApiVersionWarning, azuriteConnectionString } from '../src/snippets/developmentStorage';
-import { answersTcp, hostIsRunning, waitForReady } from '../../extension/common/net';
+import {
+  isSupportedCoreToolsVersion,
+  minimumCoreToolsVersion,
+  parseCoreToolsVersion,
+} from '../../shared/coreTools';
+import { azuriteApiVersionWarning, azuriteConnectionString } from '../../shared/developmentStorage';
+import { answersTcp, hostIsRunning, waitForReady } from '../../shared/net';
+import { mcpRoutes } from '../../shared/mcpRoutes';
 
 const root = path.resolve(__dirname, '../..');
 const serverDir = path.join(root, 'server');
@@ -105,7 +110,7 @@ async function startFunc(): Promise<string> {
     'func start',
   );
   await waitFor((timeoutMs) => hostIsRunning(port, timeoutMs), child, 'func start', 120_000);
-  return `http://127.0.0.1:${port}/runtime/webhooks/mcp`;
+  return `http://127.0.0.1:${port}${mcpRoutes.streamableHttp}`;
 }
 
 function track(child: ChildProcess, name: string): ChildProcess {

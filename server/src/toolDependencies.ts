@@ -1,24 +1,24 @@
-import path from 'node:path';
-import type { ToolDependencies, ToolLogger } from './toolkit/dependencies';
-import { snippetStoreFromEnv } from './snippets/storageConnection';
-import { weatherSettingsFromEnv } from './weather/openMeteo';
-import { invoiceSettingsFromEnv } from './invoices/invoiceSettings';
-import { azureAnalysis } from './azureAnalysis/azureAnalysis';
-import { azureAnalysisSettingsFromEnv } from './azureAnalysis/analysisSettings';
+import type { SnippetStore } from './snippets/snippetStore';
+import type { WeatherSettings } from './weather/openMeteo';
+import type { InvoiceSettings } from './invoices/invoiceSettings';
+import type { AzureAnalysis } from './azureAnalysis/azureAnalysis';
+import { toolDefiner, type ToolDefinition } from './toolkit/tool';
+import type { ToolLogger } from './toolkit/toolLogger';
 
-/** Builds what tools need from the host's environment (app settings in Azure, the shell locally). */
-export function toolDependenciesFromEnv(env: NodeJS.ProcessEnv, log: ToolLogger): ToolDependencies {
-  return {
-    snippets: snippetStoreFromEnv(env, log),
-    weather: weatherSettingsFromEnv(env),
-    // The bundles run from server/dist and this file from server/src: either way the samples are in server/data.
-    invoices: invoiceSettingsFromEnv(env, path.join(__dirname, '..', 'data')),
-    azureAnalysis: azureAnalysis(azureAnalysisSettingsFromEnv(env), log),
-    log,
-  };
+/**
+ * Everything this server's tools need from the outside world, built once per host from its
+ * environment (dependenciesFromEnv.ts). The toolkit is generic over it, so it names no domain type.
+ */
+export interface ToolDependencies {
+  readonly snippets: SnippetStore;
+  readonly weather: WeatherSettings;
+  readonly invoices: InvoiceSettings;
+  /** Resource Graph and Log Analytics, for the infrastructure-analysis tools. */
+  readonly azureAnalysis: AzureAnalysis;
+  readonly log: ToolLogger;
 }
 
-export const consoleLogger: ToolLogger = {
-  warn: (message) => console.warn(message),
-  error: (message) => console.error(message),
-};
+/** One of this server's tools. */
+export type ServerTool = ToolDefinition<ToolDependencies>;
+
+export const defineTool = toolDefiner<ToolDependencies>();

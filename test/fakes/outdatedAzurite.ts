@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { azuriteConnectionString } from '../../server/src/snippets/developmentStorage';
+import { azuriteConnectionString } from '../../shared/developmentStorage';
 
 export interface OutdatedAzurite {
   port: number;

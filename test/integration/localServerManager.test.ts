@@ -6,7 +6,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { UserFacingError, type MessageAction } from '../../extension/common/errors';
-import { isPortFree } from '../../extension/common/net';
+import { isPortFree } from '../../shared/net';
 import { ensureAzurite } from '../../extension/localServer/azurite';
 import { probeFunc } from '../../extension/localServer/hostChoice';
 import { embeddedLauncher } from '../../extension/localServer/launchers';
@@ -16,7 +16,7 @@ import { findServerProject, type ServerProject } from '../../extension/localServ
 import { probeMcpServer } from '../../extension/probe/mcpProbe';
 import { startAzurite, type RunningAzurite } from '../support/azurite';
 import { localServerNodes } from '../../extension/statusView/serverNodes';
-import { STORAGE_API_VERSION } from '../../server/src/snippets/developmentStorage';
+import { STORAGE_API_VERSION } from '../../shared/developmentStorage';
 import { startOutdatedAzurite } from '../fakes/outdatedAzurite';
 import { connectClient, firstText } from '../support/mcpClients';
 import { freePort } from '../support/processes';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { azureAnalysis, type AzureAnalysis } from '../../server/src/azureAnalysis/azureAnalysis';
 import type { AzureAnalysisSettings } from '../../server/src/azureAnalysis/analysisSettings';
 import { azureCredentialDescription, azureCredentialFromEnv } from '../../server/src/azure/credential';
-import type { ToolLogger } from '../../server/src/toolkit/dependencies';
+import type { ToolLogger } from '../../server/src/toolkit/toolLogger';
 import { startFakeLogAnalytics, type FakeLogAnalytics } from '../fakes/logAnalytics';
 import {
   startFakeResourceGraph,

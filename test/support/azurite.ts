@@ -9,8 +9,8 @@ import path from 'node:path';
 import {
   developmentAccountKey as devAccountKey,
   developmentAccountName as devAccountName,
-} from '../../server/src/snippets/developmentStorage';
-import { answersTcp, waitForReady } from '../../extension/common/net';
+} from '../../shared/developmentStorage';
+import { answersTcp, waitForReady } from '../../shared/net';
 import { freePort } from './processes';
 
 export { devAccountKey, freePort };

@@ -5,7 +5,7 @@ import {
 import type { EmbeddedHostSettings } from '../../server/src/hosts/embedded/hostSettings';
 import type { FakeEntra } from '../fakes/entra';
 import { catalogue } from '../../server/src/tools';
-import type { ToolDependencies } from '../../server/src/toolkit/dependencies';
+import type { ToolDependencies } from '../../server/src/toolDependencies';
 
 /** The embedded host in this process on a free loopback port, serving the real catalogue. */
 export function startTestHost(

@@ -1,4 +1,5 @@
-import type { ToolDependencies, ToolLogger } from '../../server/src/toolkit/dependencies';
+import type { ToolDependencies } from '../../server/src/toolDependencies';
+import type { ToolLogger } from '../../server/src/toolkit/toolLogger';
 
 /** A logger that keeps what tools logged, so tests can assert on it (and that secrets stay out). */
 export function recordingLogger(): ToolLogger & { lines: string[] } {

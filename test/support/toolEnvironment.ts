@@ -5,7 +5,7 @@ import { FAKE_CU_API_KEY, startFakeContentUnderstanding } from '../fakes/content
 import { startAzureAnalysisFakes } from './azureAnalysisFakes';
 import { recordingLogger, testDependencies } from './testDependencies';
 import { snippetStoreFromEnv } from '../../server/src/snippets/storageConnection';
-import type { ToolDependencies } from '../../server/src/toolkit/dependencies';
+import type { ToolDependencies } from '../../server/src/toolDependencies';
 
 export interface ToolEnvironment {
   deps: ToolDependencies;

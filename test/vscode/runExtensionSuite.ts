@@ -13,7 +13,7 @@ import { startRemoteFixtures } from './remoteFixtures';
 import { startAnalysisFixtures } from './analysisFixtures';
 import { FAKE_CU_API_KEY, startFakeContentUnderstanding } from '../fakes/contentUnderstanding';
 import { freePort } from '../support/processes';
-import { isPortFree, waitForReady } from '../../extension/common/net';
+import { isPortFree, waitForReady } from '../../shared/net';
 
 const root = path.resolve(__dirname, '../..');
 const vsixPath = path.join(root, 'dist/remote-mcp-functions.vsix');

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ToolDependencies } from '../toolkit/dependencies';
+import type { ToolDependencies } from '../toolDependencies';
 import type { ToolOutput } from '../toolkit/tool';
 import type { LogAnalyticsQuery } from './logAnalytics';
 import { LOG_ANALYTICS } from './logAnalytics';

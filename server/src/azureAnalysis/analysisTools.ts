@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool, type ToolDefinition } from '../toolkit/tool';
+import { defineTool, type ServerTool } from '../toolDependencies';
 import {
   subscriptionIdsSchema,
   timespanSchema,
@@ -30,9 +30,7 @@ export interface ResourceGraphToolSpec<Schema extends z.ZodType> extends Omit<
 }
 
 /** A tool taking `subscription_ids` and answering from one Resource Graph query. */
-export function resourceGraphTool<Schema extends z.ZodType>(
-  spec: ResourceGraphToolSpec<Schema>,
-): ToolDefinition {
+export function resourceGraphTool<Schema extends z.ZodType>(spec: ResourceGraphToolSpec<Schema>): ServerTool {
   const { name, description, resultKey, ...report } = spec;
   return defineTool({
     name,
@@ -63,9 +61,7 @@ export interface LogAnalyticsToolSpec<Schema extends z.ZodType> extends ReportPa
 }
 
 /** A tool taking `workspace_id` and `timespan` and answering from one Log Analytics query. */
-export function logAnalyticsTool<Schema extends z.ZodType>(
-  spec: LogAnalyticsToolSpec<Schema>,
-): ToolDefinition {
+export function logAnalyticsTool<Schema extends z.ZodType>(spec: LogAnalyticsToolSpec<Schema>): ServerTool {
   const { name, description, resultKey, timespan, query, emptyHint, method, extra, ...report } = spec;
   return defineTool({
     name,

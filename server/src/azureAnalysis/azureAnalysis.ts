@@ -1,4 +1,4 @@
-import type { ToolLogger } from '../toolkit/dependencies';
+import type { ToolLogger } from '../toolkit/toolLogger';
 import type { AzureAnalysisSettings } from './analysisSettings';
 import { AzureServiceFailure } from './azureFailures';
 import { logAnalyticsQueries, type LogAnalyticsQuery, type LogAnalyticsRows } from './logAnalytics';

@@ -7,7 +7,7 @@
 // speaks; plain fetch with the token from the credential does the same over https.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import type { ToolLogger } from '../toolkit/dependencies';
+import type { ToolLogger } from '../toolkit/toolLogger';
 import { ToolError } from '../toolkit/tool';
 import { describeDuration, networkProblem, oneLine } from '../toolkit/upstreamWording';
 import type { ContentUnderstandingSettings } from './invoiceSettings';

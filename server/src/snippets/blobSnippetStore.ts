@@ -1,8 +1,8 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import { ToolError } from '../toolkit/tool';
-import type { ToolLogger } from '../toolkit/dependencies';
+import type { ToolLogger } from '../toolkit/toolLogger';
 import { isRestError } from '../toolkit/upstreamWording';
-import { STORAGE_API_VERSION, unsupportedApiVersionMessage } from './developmentStorage';
+import { STORAGE_API_VERSION, unsupportedApiVersionMessage } from '../../../shared/developmentStorage';
 import type { SnippetStore, SnippetSummary } from './snippetStore';
 
 /**

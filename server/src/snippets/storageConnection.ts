@@ -1,6 +1,6 @@
 import { BlobServiceClient, type StoragePipelineOptions } from '@azure/storage-blob';
 import { ToolError } from '../toolkit/tool';
-import type { ToolLogger } from '../toolkit/dependencies';
+import type { ToolLogger } from '../toolkit/toolLogger';
 import { BlobSnippetStore, redactSecrets } from './blobSnippetStore';
 import type { SnippetStore, SnippetSummary } from './snippetStore';
 

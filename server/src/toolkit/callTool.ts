@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ToolError, type ToolDefinition } from './tool';
-import type { ToolDependencies } from './dependencies';
+import type { ToolLogger } from './toolLogger';
 import {
   argumentsTooDeepMessage,
   describeValidationError,
@@ -13,10 +13,10 @@ import {
  * this, which is what makes their answers identical: bad input and tool failures become
  * `isError` results with a readable message, never a thrown error or a stack trace.
  */
-export async function callTool(
-  tool: ToolDefinition,
+export async function callTool<Dependencies extends { readonly log: ToolLogger }>(
+  tool: ToolDefinition<Dependencies>,
   rawArgs: unknown,
-  deps: ToolDependencies,
+  deps: Dependencies,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<CallToolResult> {
   if (nestedTooDeep(rawArgs)) return errorResult(argumentsTooDeepMessage(tool.name));

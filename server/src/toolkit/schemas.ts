@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { McpToolProperty } from '@azure/functions';
 import type { ToolDefinition } from './tool';
 
+/** What the schemas are made from: the tool's name and arguments, whatever it runs with. */
+type ToolArguments = Pick<ToolDefinition<unknown>, 'name' | 'input'>;
+
 /** The JSON Schema of a tool's arguments, as `tools/list` publishes it. */
 export interface ObjectJsonSchema {
   type: 'object';
@@ -17,7 +20,7 @@ interface PropertyJsonSchema {
   [keyword: string]: unknown;
 }
 
-export function inputJsonSchema(tool: ToolDefinition): ObjectJsonSchema {
+export function inputJsonSchema(tool: ToolArguments): ObjectJsonSchema {
   // draft-07 is what most MCP clients validate with; `$schema` is dropped because some clients reject it.
   const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.input, { target: 'draft-07', io: 'input' });
   return {
@@ -33,7 +36,7 @@ const functionsPropertyTypes = new Set(['string', 'number', 'integer', 'boolean'
  * The Functions MCP extension describes arguments as a flat list of typed properties, derived
  * here from the same zod schema so the two hosts can never disagree about a tool's inputs.
  */
-export function functionsToolProperties(tool: ToolDefinition): McpToolProperty[] {
+export function functionsToolProperties(tool: ToolArguments): McpToolProperty[] {
   const schema = inputJsonSchema(tool);
   const required = new Set(schema.required ?? []);
   return Object.entries(schema.properties).map(([propertyName, property]) => {

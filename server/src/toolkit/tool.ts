@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { ToolDependencies } from './dependencies';
 
 /** What a tool hands back on success: readable text, and optionally the same facts as structured data. */
 export interface ToolOutput {
@@ -11,17 +10,22 @@ export interface ToolOutput {
  * A host-neutral MCP tool. The Functions host and the embedded host are two thin loops over a
  * list of these, so a tool never knows which host runs it.
  */
-export interface ToolDefinition<Input extends z.ZodObject = z.ZodObject> {
+export interface ToolDefinition<Dependencies, Input extends z.ZodObject = z.ZodObject> {
   readonly name: string;
   readonly description: string;
   /** The single source of truth for arguments: validation, JSON Schema and Functions toolProperties. */
   readonly input: Input;
-  run(args: z.infer<Input>, deps: ToolDependencies, signal: AbortSignal): Promise<ToolOutput>;
+  run(args: z.infer<Input>, deps: Dependencies, signal: AbortSignal): Promise<ToolOutput>;
 }
 
-/** Keeps each tool's `run` typed by its own schema while the catalogue holds them side by side. */
-export function defineTool<Input extends z.ZodObject>(tool: ToolDefinition<Input>): ToolDefinition {
-  return tool;
+/**
+ * Returns `defineTool` for tools that run with `Dependencies`: it keeps each tool's `run` typed by its
+ * own schema while the catalogue holds them side by side.
+ */
+export function toolDefiner<Dependencies>() {
+  return <Input extends z.ZodObject>(
+    tool: ToolDefinition<Dependencies, Input>,
+  ): ToolDefinition<Dependencies> => tool;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineTool, ToolError } from '../toolkit/tool';
+import { ToolError } from '../toolkit/tool';
+import { defineTool } from '../toolDependencies';
 import { analyzeDocument } from '../invoices/contentUnderstanding';
 import {
   dataPathSchema,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineTool, ToolError } from '../toolkit/tool';
+import { ToolError } from '../toolkit/tool';
+import { defineTool } from '../toolDependencies';
 import { snippetNameSchema } from '../snippets/snippetName';
 
 const name = 'get_snippet';

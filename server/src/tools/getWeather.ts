@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../toolkit/tool';
+import { defineTool } from '../toolDependencies';
 import {
   describeWeatherCode,
   openMeteoClient,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../toolkit/tool';
+import { defineTool } from '../toolDependencies';
 
 const name = 'hello_mcp';
 const description = 'Hello world: answers with a greeting. Use it to check that the MCP server is reachable.';

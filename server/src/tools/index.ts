@@ -1,4 +1,4 @@
-import type { ToolDefinition } from '../toolkit/tool';
+import type { ServerTool } from '../toolDependencies';
 import { helloMcp } from './helloMcp';
 import { saveSnippet } from './saveSnippet';
 import { getSnippet } from './getSnippet';
@@ -12,7 +12,7 @@ import { getSqlBpAssessment } from './getSqlBpAssessment';
 import { getAnomalies } from './getAnomalies';
 
 /** Every tool this server offers; both hosts serve exactly this list. */
-export const catalogue: readonly ToolDefinition[] = [
+export const catalogue: readonly ServerTool[] = [
   helloMcp,
   saveSnippet,
   getSnippet,

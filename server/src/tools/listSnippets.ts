@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../toolkit/tool';
+import { defineTool } from '../toolDependencies';
 import { snippetPrefixSchema } from '../snippets/snippetName';
 import { LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from '../snippets/storageConnection';
 

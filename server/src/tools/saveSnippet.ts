@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineTool } from '../toolkit/tool';
+import { defineTool } from '../toolDependencies';
 import { snippetNameSchema } from '../snippets/snippetName';
 import { SNIPPET_MAX_BYTES, SNIPPET_NAME_MAX_LENGTH } from '../snippets/storageConnection';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ToolError } from '../toolkit/tool';
-import type { ToolLogger } from '../toolkit/dependencies';
+import type { ToolLogger } from '../toolkit/toolLogger';
 import { describeDuration, networkProblem, oneLine } from '../toolkit/upstreamWording';
 import { configured, millisecondsFromEnv } from '../envSettings';
 

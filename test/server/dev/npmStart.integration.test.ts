@@ -7,10 +7,10 @@ import { catalogue } from '../../../server/src/tools';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isPortFree } from '../../../extension/common/net';
+import { isPortFree } from '../../../shared/net';
 import { connectClient, firstText } from '../../support/mcpClients';
 import { freePort, startNodeProcess, type StartedProcess } from '../../support/processes';
-import { STORAGE_API_VERSION } from '../../../server/src/snippets/developmentStorage';
+import { STORAGE_API_VERSION } from '../../../shared/developmentStorage';
 import { startOutdatedAzurite } from '../../fakes/outdatedAzurite';
 
 const repo = path.resolve(__dirname, '../../..');

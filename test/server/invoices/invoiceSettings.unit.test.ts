@@ -6,7 +6,7 @@ import {
   type ContentUnderstandingSettings,
   type InvoiceSettings,
 } from '../../../server/src/invoices/invoiceSettings';
-import { toolDependenciesFromEnv } from '../../../server/src/toolDependencies';
+import { toolDependenciesFromEnv } from '../../../server/src/dependenciesFromEnv';
 import { recordingLogger } from '../../support/testDependencies';
 
 const endpoint = 'https://contoso-ai.services.ai.azure.com';
@@ -170,7 +170,7 @@ describe('invoiceSettingsFromEnv', () => {
   });
 
   test('the hosts look for the shipped samples in server/data, next to their bundle folder', () => {
-    // toolDependencies.ts sits in server/src as the bundles sit in server/dist: both are one level below server/.
+    // dependenciesFromEnv.ts sits in server/src as the bundles sit in server/dist: both are one level below server/.
     const deps = toolDependenciesFromEnv({}, recordingLogger());
     assert.equal(deps.invoices.dataDir, path.resolve(__dirname, '../../../server/data'));
   });

@@ -8,7 +8,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { registerFunctionsTools } from '../../../server/src/hosts/functions/registerTools';
 import type { RunningEmbeddedHost } from '../../../server/src/hosts/embedded/startEmbeddedHost';
 import { snippetStoreFromEnv } from '../../../server/src/snippets/storageConnection';
-import { STORAGE_API_VERSION } from '../../../server/src/snippets/developmentStorage';
+import { STORAGE_API_VERSION } from '../../../shared/developmentStorage';
 import { catalogue } from '../../../server/src/tools';
 import { startAzurite, type RunningAzurite } from '../../support/azurite';
 import { startTestHost } from '../../support/embeddedHost';

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { BlobServiceClient } from '@azure/storage-blob';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { callTool } from '../../../server/src/toolkit/callTool';
-import type { ToolDefinition } from '../../../server/src/toolkit/tool';
-import type { ToolDependencies } from '../../../server/src/toolkit/dependencies';
+import type { ServerTool, ToolDependencies } from '../../../server/src/toolDependencies';
 import { snippetStoreFromEnv, SNIPPET_MAX_BYTES } from '../../../server/src/snippets/storageConnection';
 import { saveSnippet } from '../../../server/src/tools/saveSnippet';
 import { getSnippet } from '../../../server/src/tools/getSnippet';
@@ -31,7 +30,7 @@ function text(result: CallToolResult): string {
   return result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
 }
 
-async function ok(tool: ToolDefinition, args: unknown): Promise<CallToolResult> {
+async function ok(tool: ServerTool, args: unknown): Promise<CallToolResult> {
   const result = await callTool(tool, args, deps);
   assert.notEqual(result.isError, true, `${tool.name} failed: ${text(result)}`);
   return result;
@@ -229,20 +228,20 @@ describe('bad input is refused with the field and the rule, before storage is to
     ],
   ];
 
-  const cases: [ToolDefinition, string, Record<string, unknown>, RegExp][] = [
-    ...nameRules.map(([label, value, rule]): [ToolDefinition, string, Record<string, unknown>, RegExp] => [
+  const cases: [ServerTool, string, Record<string, unknown>, RegExp][] = [
+    ...nameRules.map(([label, value, rule]): [ServerTool, string, Record<string, unknown>, RegExp] => [
       saveSnippet,
       `snippetname ${label}`,
       { snippetname: value, snippet: 'x' },
       rule,
     ]),
-    ...nameRules.map(([label, value, rule]): [ToolDefinition, string, Record<string, unknown>, RegExp] => [
+    ...nameRules.map(([label, value, rule]): [ServerTool, string, Record<string, unknown>, RegExp] => [
       getSnippet,
       `snippetname ${label}`,
       { snippetname: value },
       rule,
     ]),
-    ...contentRules.map(([label, value, rule]): [ToolDefinition, string, Record<string, unknown>, RegExp] => [
+    ...contentRules.map(([label, value, rule]): [ServerTool, string, Record<string, unknown>, RegExp] => [
       saveSnippet,
       `snippet ${label}`,
       { snippetname: 'ok', snippet: value },

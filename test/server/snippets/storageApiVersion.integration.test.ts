@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { STORAGE_API_VERSION } from '../../../server/src/snippets/developmentStorage';
+import { STORAGE_API_VERSION } from '../../../shared/developmentStorage';
 import { startOutdatedAzurite } from '../../fakes/outdatedAzurite';
 
 // azurite has no "exports" map and no type declarations, so its blob constants are loaded by path; the
@@ -46,7 +46,7 @@ test('STORAGE_API_VERSION is the x-ms-version the installed @azure/storage-blob 
     sent,
     STORAGE_API_VERSION,
     `@azure/storage-blob ${storageBlobVersion} sends x-ms-version ${sent}, but STORAGE_API_VERSION in ` +
-      `server/src/snippets/developmentStorage.ts says ${STORAGE_API_VERSION}: the extension checks Azurite ` +
+      `shared/developmentStorage.ts says ${STORAGE_API_VERSION}: the extension checks Azurite ` +
       `against that constant, so set it to ${sent} (and see the next test).`,
   );
 });

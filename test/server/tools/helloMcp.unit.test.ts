@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { callTool } from '../../../server/src/toolkit/callTool';
 import { helloMcp } from '../../../server/src/tools/helloMcp';
-import type { ToolDependencies } from '../../../server/src/toolkit/dependencies';
+import type { ToolDependencies } from '../../../server/src/toolDependencies';
 
 const deps = {} as ToolDependencies;
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { callTool } from '../../../server/src/toolkit/callTool';
-import type { ToolDependencies } from '../../../server/src/toolkit/dependencies';
+import type { ToolDependencies } from '../../../server/src/toolDependencies';
 import { inputJsonSchema } from '../../../server/src/toolkit/schemas';
 import { getWeather } from '../../../server/src/tools/getWeather';
 import type { WeatherSettings } from '../../../server/src/weather/openMeteo';

@@ -12,15 +12,8 @@ import {
 } from './requestGuards';
 import type { EmbeddedHostSettings } from './hostSettings';
 import { entraBearerGuard, protectedResourceMetadataHandler, protectedResourcePaths } from './entraAuth';
-import type { ToolLogger } from '../../toolkit/dependencies';
-
-/** The routes of the Azure Functions MCP extension, so clients cannot tell the two hosts apart. */
-export const mcpRoutes = {
-  streamableHttp: '/runtime/webhooks/mcp',
-  sse: '/runtime/webhooks/mcp/sse',
-  sseMessage: '/runtime/webhooks/mcp/message',
-  hostStatus: '/admin/host/status',
-} as const;
+import type { ToolLogger } from '../../toolkit/toolLogger';
+import { mcpRoutes } from '../../../../shared/mcpRoutes';
 
 export interface EmbeddedApp {
   app: Express;

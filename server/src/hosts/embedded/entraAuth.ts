@@ -10,8 +10,9 @@
 // configuration, at <issuer>/.well-known/openid-configuration.
 import type { Request, RequestHandler, Response } from 'express';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { mcpRoutes } from '../../../../shared/mcpRoutes';
 import { sendJsonRpcError } from './requestGuards';
-import type { ToolLogger } from '../../toolkit/dependencies';
+import type { ToolLogger } from '../../toolkit/toolLogger';
 
 /** The MCP_AUTH_* settings. With them set, MCP_KEY is not allowed: Entra replaces the key. */
 export interface EntraAuthSettings {
@@ -32,11 +33,10 @@ export interface EntraAuthSettings {
 
 export const protectedResourcePaths = {
   /** RFC 9728 §3.1: the well-known segment inserted before the resource's path. */
-  pathSuffixed: '/.well-known/oauth-protected-resource/runtime/webhooks/mcp',
+  pathSuffixed: `/.well-known/oauth-protected-resource${mcpRoutes.streamableHttp}`,
   root: '/.well-known/oauth-protected-resource',
 } as const;
 
-const mcpPath = '/runtime/webhooks/mcp';
 /** Enough for clocks a little apart, small enough that an expired token is refused promptly. */
 const clockToleranceSeconds = 30;
 
@@ -56,7 +56,7 @@ export function protectedResourceMetadata(
   settings: Pick<EntraAuthSettings, 'issuer' | 'scopes'>,
 ): Record<string, unknown> {
   return {
-    resource: `${origin}${mcpPath}`,
+    resource: `${origin}${mcpRoutes.streamableHttp}`,
     authorization_servers: [settings.issuer],
     scopes_supported: settings.scopes,
     bearer_methods_supported: ['header'],

@@ -1,7 +1,7 @@
 // Entry point of the embedded host (server/dist/embedded.js): the tool catalogue over the MCP SDK,
 // on the Functions MCP extension's routes, with no Azure Functions Core Tools needed.
 import { catalogue } from '../../tools';
-import { consoleLogger, toolDependenciesFromEnv } from '../../toolDependencies';
+import { consoleLogger, toolDependenciesFromEnv } from '../../dependenciesFromEnv';
 import { embeddedHostSettingsFromEnv } from './hostSettings';
 import { readyLinePrefix, startEmbeddedHost } from './startEmbeddedHost';
 

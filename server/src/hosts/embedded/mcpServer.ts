@@ -3,9 +3,8 @@ import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv
 import { ErrorCode, ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { callTool } from '../../toolkit/callTool';
 import { argumentsTooDeepMessage, describeValue, nestedTooDeep } from '../../toolkit/validationMessages';
-import type { ToolDependencies } from '../../toolkit/dependencies';
+import type { ServerTool, ToolDependencies } from '../../toolDependencies';
 import { inputJsonSchema } from '../../toolkit/schemas';
-import type { ToolDefinition } from '../../toolkit/tool';
 import { serverInfo } from '../../serverInfo';
 
 /**
@@ -13,7 +12,7 @@ import { serverInfo } from '../../serverInfo';
  * because validation belongs to `callTool`, which the Functions host shares: the two hosts then
  * word every error identically.
  */
-export function mcpServerFactory(tools: readonly ToolDefinition[], deps: ToolDependencies): () => Server {
+export function mcpServerFactory(tools: readonly ServerTool[], deps: ToolDependencies): () => Server {
   const listing: Tool[] = tools.map((tool) => ({
     name: tool.name,
     description: tool.description,
@@ -48,8 +47,8 @@ export function mcpServerFactory(tools: readonly ToolDefinition[], deps: ToolDep
 /** The tool and arguments a tools/call names, or -32602 Invalid params saying what is wrong. */
 function toolCall(
   params: unknown,
-  byName: ReadonlyMap<string, ToolDefinition>,
-): { tool: ToolDefinition; args: unknown } {
+  byName: ReadonlyMap<string, ServerTool>,
+): { tool: ServerTool; args: unknown } {
   const invalid = (message: string) => new JsonRpcError(ErrorCode.InvalidParams, message);
   const { name, arguments: args } = (typeof params === 'object' && params !== null ? params : {}) as {
     name?: unknown;

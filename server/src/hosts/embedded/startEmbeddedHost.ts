@@ -1,10 +1,10 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEmbeddedApp, mcpRoutes } from './app';
+import { createEmbeddedApp } from './app';
+import { mcpRoutes } from '../../../../shared/mcpRoutes';
 import type { EmbeddedHostSettings } from './hostSettings';
 import { mcpServerFactory } from './mcpServer';
-import type { ToolDefinition } from '../../toolkit/tool';
-import type { ToolDependencies } from '../../toolkit/dependencies';
+import type { ServerTool, ToolDependencies } from '../../toolDependencies';
 
 /** Printed once the host listens; the extension and `npm start` wait for it, so keep its wording stable. */
 export const readyLinePrefix = 'Remote MCP embedded host ready:';
@@ -23,7 +23,7 @@ export class PortInUseError extends Error {
 /** Starts the embedded host; resolves once it listens, so callers can print a ready line. */
 export async function startEmbeddedHost(
   settings: EmbeddedHostSettings,
-  tools: readonly ToolDefinition[],
+  tools: readonly ServerTool[],
   deps: ToolDependencies,
 ): Promise<RunningEmbeddedHost> {
   const { app, closeSseSessions } = createEmbeddedApp(settings, mcpServerFactory(tools, deps), deps.log);

@@ -6,9 +6,8 @@ import {
 } from '@azure/functions';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { callTool } from '../../toolkit/callTool';
-import type { ToolDependencies } from '../../toolkit/dependencies';
+import type { ServerTool, ToolDependencies } from '../../toolDependencies';
 import { functionsToolProperties } from '../../toolkit/schemas';
-import type { ToolDefinition } from '../../toolkit/tool';
 
 /** The part of `@azure/functions`' `app` this host uses; tests pass a recorder instead. */
 export interface McpToolRegistrar {
@@ -18,7 +17,7 @@ export interface McpToolRegistrar {
 /** Registers every catalogue tool as an MCP tool trigger of the Functions app. */
 export function registerFunctionsTools(
   app: McpToolRegistrar,
-  tools: readonly ToolDefinition[],
+  tools: readonly ServerTool[],
   deps: ToolDependencies,
 ): void {
   for (const tool of tools) {

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { mcpRoutes } from './mcpRoutes';
 
 /** True when nothing listens on the port at that address, so a server we start there can bind. */
 export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
@@ -63,7 +64,7 @@ export async function waitForReady(
 /** Answers true when the Functions host status route (served by both hosts) says Running. */
 export async function hostIsRunning(port: number, timeoutMs: number): Promise<boolean> {
   try {
-    const response = await fetch(`http://127.0.0.1:${port}/admin/host/status`, {
+    const response = await fetch(`http://127.0.0.1:${port}${mcpRoutes.hostStatus}`, {
       signal: AbortSignal.timeout(timeoutMs),
     });
     if (!response.ok) return false;
