@@ -22,7 +22,8 @@ import {
 import { z } from 'zod';
 import type { ToolLogger } from '../toolkit/dependencies';
 import { ToolError } from '../toolkit/tool';
-import { describeDuration, describeNetworkError, oneLine } from '../toolkit/upstreamWording';
+import { describeNetworkError, oneLine } from '../toolkit/upstreamWording';
+import { FailureWording, serviceError, UpstreamFailure } from './contentUnderstandingFailures';
 import type { ContentUnderstandingSettings } from './invoiceSettings';
 
 /** Entra ID scope of Cognitive Services data-plane APIs, Content Understanding among them. */
@@ -64,35 +65,6 @@ const contentField: z.ZodType<ContentField> = z.lazy(() =>
   }),
 );
 
-interface ServiceError {
-  code?: string | undefined;
-  message?: string | undefined;
-  innererror?: ServiceInnerError | undefined;
-  details?: ServiceError[] | undefined;
-}
-
-interface ServiceInnerError {
-  code?: string | undefined;
-  message?: string | undefined;
-  innererror?: ServiceInnerError | undefined;
-}
-
-const innerError: z.ZodType<ServiceInnerError> = z.lazy(() =>
-  z.object({
-    code: z.string().optional(),
-    message: z.string().optional(),
-    innererror: innerError.optional(),
-  }),
-);
-const serviceError: z.ZodType<ServiceError> = z.lazy(() =>
-  z.object({
-    code: z.string().optional(),
-    message: z.string().optional(),
-    innererror: innerError.optional(),
-    details: z.array(serviceError).optional(),
-  }),
-);
-
 const operationStatus = z.object({
   status: z.string(),
   error: serviceError.optional(),
@@ -115,9 +87,6 @@ const operationStatuses = new Set(['NotStarted', 'Running', 'Succeeded', 'Failed
 
 // One client for every analysis, so connections to the service are reused.
 const httpClient = createDefaultHttpClient();
-
-/** A failure of the service or the way to it, as opposed to of the caller's request. */
-class UpstreamFailure extends ToolError {}
 
 /**
  * Sends the document to the analyzer and waits for the result: the fields of the first content
@@ -145,6 +114,7 @@ class Analysis {
   /** Aborts every request and wait: the caller cancelled, or the time budget is spent. */
   private readonly stop: AbortSignal;
   private readonly pipeline = createEmptyPipeline();
+  private readonly wording: FailureWording;
   private lastStatus = 'not started';
   /** Requests sent for the current call, retries included, for the throttling message. */
   private attempts = 0;
@@ -154,6 +124,7 @@ class Analysis {
     private readonly request: AnalyzeDocumentRequest,
     private readonly signal: AbortSignal,
   ) {
+    this.wording = new FailureWording(settings, request);
     // One budget for the upload, the waits and every poll: what the user waits for in total.
     this.deadline = Date.now() + settings.pollTimeoutMs;
     this.outOfTime = AbortSignal.timeout(settings.pollTimeoutMs);
@@ -172,7 +143,7 @@ class Analysis {
       return await this.analyze();
     } catch (error) {
       if (this.signal.aborted) throw new ToolError('The invoice analysis was cancelled.');
-      if (this.outOfTime.aborted) throw new UpstreamFailure(this.timeoutMessage());
+      if (this.outOfTime.aborted) throw new UpstreamFailure(this.wording.timeout(this.lastStatus));
       throw error;
     }
   }
@@ -195,7 +166,7 @@ class Analysis {
     await sleep(this.settings.pollIntervalMs, undefined, { signal: this.stop });
     const operation = await poller.pollUntilDone({ abortSignal: this.stop });
     if (operation.status === 'Succeeded') return this.fields(operation);
-    throw new UpstreamFailure(this.failureMessage(operation));
+    throw new UpstreamFailure(this.wording.operationFailed(operation));
   }
 
   private async submit(): Promise<OperationResponse> {
@@ -206,7 +177,7 @@ class Analysis {
     analyzeUrl.searchParams.set('api-version', apiVersion);
     const accepted = await this.send('POST', analyzeUrl, this.request.bytes);
     if (accepted.status !== 202)
-      throw this.unexpected(`answered HTTP ${accepted.status} instead of 202 Accepted`);
+      throw this.wording.unexpected(`answered HTTP ${accepted.status} instead of 202 Accepted`);
     const operationUrl = this.operationUrl(accepted.headers.get('operation-location'));
     return {
       flatResponse: undefined,
@@ -221,12 +192,15 @@ class Analysis {
 
   private async poll(location: string): Promise<OperationResponse<OperationStatus>> {
     const polled = await this.send('GET', new URL(location));
-    if (polled.status !== 200) throw this.unexpected(`answered HTTP ${polled.status} to a status request`);
+    if (polled.status !== 200)
+      throw this.wording.unexpected(`answered HTTP ${polled.status} to a status request`);
     const operation = this.parse(operationStatus, polled.bodyAsText ?? '', 'the operation status');
     this.lastStatus = operation.status;
     // The poller would take any other word for "still running" and ask until the time-out.
     if (!operationStatuses.has(operation.status))
-      throw this.unexpected(`reported the unknown operation status "${oneLine(operation.status, 40)}"`);
+      throw this.wording.unexpected(
+        `reported the unknown operation status "${oneLine(operation.status, 40)}"`,
+      );
     return {
       flatResponse: operation,
       // No headers: the interval stays CONTENT_UNDERSTANDING_POLL_INTERVAL_SECONDS and the location
@@ -242,22 +216,25 @@ class Analysis {
 
   /** The service says where to poll; only a URL on the configured endpoint gets the key or token. */
   private operationUrl(location: string | undefined): URL {
-    if (!location) throw this.unexpected('accepted the document but sent no Operation-Location header');
+    if (!location)
+      throw this.wording.unexpected('accepted the document but sent no Operation-Location header');
     let url: URL;
     try {
       url = new URL(location, this.settings.endpoint);
     } catch {
-      throw this.unexpected('sent an Operation-Location that is not a URL');
+      throw this.wording.unexpected('sent an Operation-Location that is not a URL');
     }
     if (url.origin !== new URL(this.settings.endpoint).origin) {
-      throw this.unexpected(`sent an Operation-Location on another host (${url.host}); it is not polled`);
+      throw this.wording.unexpected(
+        `sent an Operation-Location on another host (${url.host}); it is not polled`,
+      );
     }
     return url;
   }
 
   private fields(operation: OperationStatus): Record<string, ContentField> {
     const content = operation.result?.contents[0];
-    if (!content) throw this.unexpected('reported success without any analyzed content');
+    if (!content) throw this.wording.unexpected('reported success without any analyzed content');
     if (!content.fields) {
       throw new UpstreamFailure(
         `Analyzer "${this.request.analyzerId}" returned no fields for ${this.request.label}: it only extracts text. ` +
@@ -295,7 +272,7 @@ class Analysis {
     }
     if (response.status >= 400)
       throw new UpstreamFailure(
-        this.httpFailureMessage(response.status, response.bodyAsText ?? '', this.attempts),
+        this.wording.httpFailure(response.status, response.bodyAsText ?? '', this.attempts),
       );
     return response;
   }
@@ -355,88 +332,19 @@ class Analysis {
     return { authorization: `Bearer ${token.token}` };
   }
 
-  private timeoutMessage(): string {
-    const seconds = this.settings.pollTimeoutMs / 1000;
-    return (
-      `Content Understanding had not finished analyzing ${this.request.label} after ` +
-      `${describeDuration(this.settings.pollTimeoutMs)} (last status: ${this.lastStatus}). Try again later, or raise ` +
-      `CONTENT_UNDERSTANDING_POLL_TIMEOUT_SECONDS (now ${seconds}) for long documents.`
-    );
-  }
-
   private parse<T>(schema: z.ZodType<T>, text: string, what: string): T {
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      throw this.unexpected(`sent ${what} that is not JSON`);
+      throw this.wording.unexpected(`sent ${what} that is not JSON`);
     }
     const parsed = schema.safeParse(body);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
     const where =
       issue && issue.path.length > 0 ? ` (${issue.path.map(String).join('.')}: ${issue.message})` : '';
-    throw this.unexpected(`sent ${what} in an unexpected shape${where}`);
-  }
-
-  private unexpected(what: string): UpstreamFailure {
-    return new UpstreamFailure(
-      `Content Understanding ${what}. Try again later; if it persists, check CONTENT_UNDERSTANDING_ENDPOINT and ` +
-        'CONTENT_UNDERSTANDING_API_VERSION.',
-    );
-  }
-
-  private failureMessage(operation: OperationStatus): string {
-    const error = operation.error ?? {};
-    if (hasCode(error, 'MissingModelDeploymentMapping')) return this.missingDeploymentsMessage();
-    const detail = describeServiceError(error);
-    const verb = operation.status === 'Canceled' ? 'was cancelled while analyzing' : 'could not analyze';
-    return `Content Understanding ${verb} ${this.request.label}${detail ? `: ${detail}` : ''}.`;
-  }
-
-  private httpFailureMessage(status: number, text: string, attempts = 1): string {
-    const error = serviceErrorIn(text);
-    if (error && hasCode(error, 'MissingModelDeploymentMapping')) return this.missingDeploymentsMessage();
-    const detail = error ? describeServiceError(error) : undefined;
-    const answered = `Content Understanding answered HTTP ${status}${detail ? ` (${detail})` : ''}`;
-    const { auth } = this.settings;
-    switch (status) {
-      case 401:
-        return auth.kind === 'apiKey'
-          ? `${answered}: the API key was not accepted. Set CONTENT_UNDERSTANDING_API_KEY to Key 1 or Key 2 from the ` +
-              `resource's "Keys and Endpoint" page, or leave it empty to sign in with an identity.`
-          : `${answered}: the token from ${auth.description} was not accepted. Check that CONTENT_UNDERSTANDING_ENDPOINT ` +
-              'is a Microsoft Foundry (AI Services) resource in the tenant you signed in to.';
-      case 403:
-        return auth.kind === 'apiKey'
-          ? `${answered}: access was refused. Check the resource's networking settings (firewall, private endpoints).`
-          : `${answered}: ${auth.description} may not use the resource. Grant it the "Cognitive Services User" ` +
-              'role on the Content Understanding resource (role assignments take a few minutes to apply).';
-      case 404:
-        return (
-          `${answered}: there is no analyzer "${this.request.analyzerId}" there. Check the analyzerId argument or ` +
-          "CONTENT_UNDERSTANDING_ANALYZER_ID, and that CONTENT_UNDERSTANDING_ENDPOINT is the resource's endpoint."
-        );
-      case 429:
-        return (
-          `${answered}${attempts > 1 ? ` to ${attempts} attempts in a row` : ''}: the resource is throttling ` +
-          'requests. Wait a minute and try again, or raise its rate limit in the Azure portal.'
-        );
-      default:
-        if (status >= 500) return `${answered}: the service is having trouble. Try again later.`;
-        return `${answered} for ${this.request.label}.`;
-    }
-  }
-
-  private missingDeploymentsMessage(): string {
-    return (
-      `Content Understanding cannot run analyzer "${this.request.analyzerId}" yet (MissingModelDeploymentMapping): ` +
-      'the resource has no default model deployments. Prebuilt analyzers use generative models deployed in your ' +
-      'Microsoft Foundry resource: deploy the models they need (such as gpt-4.1, gpt-4.1-mini and ' +
-      'text-embedding-3-large), then set them as the default model deployments for Content Understanding, on its ' +
-      'settings page in the Foundry portal or with PATCH {endpoint}/contentunderstanding/defaults and ' +
-      '"modelDeployments". See https://aka.ms/cudoc-quickstart-rest.'
-    );
+    throw this.wording.unexpected(`sent ${what} in an unexpected shape${where}`);
   }
 }
 
@@ -449,26 +357,4 @@ function retryDelayMs(retryAfter: string | undefined, retryCount: number): numbe
   }
   ms ??= 500 * 2 ** retryCount;
   return ms > maxRetryAfterMs ? undefined : ms;
-}
-
-function serviceErrorIn(text: string): ServiceError | undefined {
-  try {
-    const parsed = z.object({ error: serviceError }).safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data.error : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The service puts its specific code in the error, its inner errors or its details, depending on the failure. */
-function hasCode(error: ServiceError | ServiceInnerError, code: string): boolean {
-  const wanted = code.toLowerCase();
-  if (error.code?.toLowerCase() === wanted) return true;
-  if (error.innererror && hasCode(error.innererror, code)) return true;
-  return 'details' in error && (error.details ?? []).some((detail) => hasCode(detail, code));
-}
-
-function describeServiceError(error: ServiceError): string | undefined {
-  const parts = [error.code, error.message ? oneLine(error.message) : undefined].filter(Boolean);
-  return parts.length > 0 ? parts.join(': ') : undefined;
 }
