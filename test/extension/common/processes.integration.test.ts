@@ -15,9 +15,15 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 
 const ignoreSigterm = "process.on('SIGTERM', () => console.log('ignoring SIGTERM'));";
 
-/** A Node script that starts a Node grandchild, prints "grandchild <pid>" and waits. */
+/** A Node script that starts a Node grandchild, prints "grandchild <pid>" once both listen, and waits. */
 function treeScript(options: { parentIgnoresSigterm: boolean; grandchildIgnoresSigterm: boolean }): string {
-  const grandchild = `${options.grandchildIgnoresSigterm ? ignoreSigterm : ''} setInterval(() => {}, 1000);`;
+  // The grandchild says "ready" once its handler is in place, so a SIGTERM cannot come before it;
+  // its handler stays silent, since writing to a parent that is gone would end it with EPIPE.
+  const grandchild = [
+    options.grandchildIgnoresSigterm ? "process.on('SIGTERM', () => undefined);" : '',
+    "console.log('ready');",
+    'setInterval(() => {}, 1000);',
+  ].join(' ');
   const file = path.join(
     scratch,
     `tree-${String(options.parentIgnoresSigterm)}-${String(options.grandchildIgnoresSigterm)}.js`,
@@ -27,9 +33,8 @@ function treeScript(options: { parentIgnoresSigterm: boolean; grandchildIgnoresS
     [
       "const { spawn } = require('node:child_process');",
       options.parentIgnoresSigterm ? ignoreSigterm : '',
-      `const grandchild = spawn(process.execPath, ['-e', ${JSON.stringify(grandchild)}], { stdio: 'ignore' });`,
-      // Printed once the grandchild runs its handler too, so a SIGTERM cannot arrive before it listens.
-      "setTimeout(() => console.log('grandchild ' + grandchild.pid), 200);",
+      `const grandchild = spawn(process.execPath, ['-e', ${JSON.stringify(grandchild)}], { stdio: ['ignore', 'pipe', 'ignore'] });`,
+      "grandchild.stdout.once('data', () => console.log('grandchild ' + grandchild.pid));",
       'setInterval(() => {}, 1000);',
     ].join('\n'),
   );
