@@ -11,7 +11,12 @@ import { startProcess, type ManagedProcess } from '../../../extension/common/pro
 import { recordingLog } from '../../support/recordingUi';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-processes-'));
-after(() => rmSync(scratch, { recursive: true, force: true }));
+/** Every grandchild seen, killed at the end whatever the tests found, so a failure leaves none behind. */
+const grandchildren: number[] = [];
+after(() => {
+  for (const pid of grandchildren) if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
+  rmSync(scratch, { recursive: true, force: true });
+});
 
 const ignoreSigterm = "process.on('SIGTERM', () => console.log('ignoring SIGTERM'));";
 
@@ -57,7 +62,9 @@ function grandchildPid(child: ManagedProcess): Promise<number> {
   return new Promise((resolve) =>
     child.onLine((line) => {
       const pid = /^grandchild (\d+)$/.exec(line)?.[1];
-      if (pid) resolve(Number(pid));
+      if (!pid) return;
+      grandchildren.push(Number(pid));
+      resolve(Number(pid));
     }),
   );
 }
@@ -144,8 +151,9 @@ describe('stop() stops the process and everything it started', () => {
     const pid = await grandchild;
     const started = Date.now();
     assert.deepEqual(await child.stop(300), { code: null, signal: 'SIGTERM' });
-    assert.ok(Date.now() - started >= 300, 'the grandchild had the grace period to finish');
+    const elapsed = Date.now() - started;
     await assertGone(pid, 'the grandchild');
+    assert.ok(elapsed >= 300, 'the grandchild had the grace period to finish');
   });
 
   test('kill() (VS Code shutting down) sends SIGTERM to the grandchild too', async () => {
@@ -181,6 +189,7 @@ describe('stop() stops the process and everything it started', () => {
     const code = await new Promise((resolve) => hostProcess.once('exit', resolve));
     assert.equal(code, 0);
     const pid = Number(/^grandchild (\d+)$/m.exec(output)?.[1]);
+    grandchildren.push(pid);
     assert.ok(pid > 0, `the host printed the grandchild's pid: ${output}`);
     await assertGone(pid, 'the grandchild of an exited host');
   });
