@@ -6,6 +6,13 @@
  *
  * Items may also arrive while it runs (`feed`), so a producer (an Azure scan) and the consumers
  * (probes) overlap instead of waiting for each other.
+ *
+ * Hand-written on purpose. A maintained limiter (p-limit 7, https://github.com/sindresorhus/p-limit)
+ * would replace only the count of running workers and the queue's shift, a few lines here. What the
+ * status view relies on it does not do: `limit.map` is `Promise.all`, so one failed probe would fail
+ * the refresh instead of being that server's result; `clearQueue` leaves the cleared promises pending
+ * (or, with `rejectOnClear`, rejects them with its own AbortError instead of the signal's reason), and
+ * no signal reaches the running workers; and it has no `close`/`done` for a stream of items.
  */
 export interface BoundedPool<T, R> {
   /** Adds an item; its result comes at the same index in `done()`'s array. */

@@ -2,14 +2,28 @@
 // its REST reference (azure-rest-api-specs, specification/ai/data-plane/ContentUnderstanding/stable/
 // 2025-11-01): POST {endpoint}/contentunderstanding/analyzers/{analyzerId}:analyzeBinary with the
 // file as the body answers 202 and an Operation-Location, which is polled until the operation
-// Succeeded, Failed or was Canceled. There is no Content Understanding SDK for JavaScript on npm,
-// and the Azure SDK pipelines refuse bearer tokens over http, which the local stand-in in the tests
-// speaks; plain fetch with the token from the credential does the same over https.
+// Succeeded, Failed or was Canceled. There is no Content Understanding SDK for JavaScript on npm, so
+// it is built from the parts Azure SDK clients are built from: @azure/core-rest-pipeline sends and
+// retries, @azure/core-lro follows the Operation-Location. What is hand-written is this service's
+// rule for retries and its contract for statuses, each with its reason where it is.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createHttpPoller, type OperationResponse, type OperationState } from '@azure/core-lro';
+import {
+  createDefaultHttpClient,
+  createEmptyPipeline,
+  createHttpHeaders,
+  createPipelineRequest,
+  isRestError,
+  retryPolicy,
+  type PipelinePolicy,
+  type PipelineResponse,
+  type RetryStrategy,
+} from '@azure/core-rest-pipeline';
 import { z } from 'zod';
 import type { ToolLogger } from '../toolkit/toolLogger';
 import { ToolError } from '../toolkit/tool';
-import { describeDuration, networkProblem, oneLine } from '../toolkit/upstreamWording';
+import { describeNetworkError, oneLine } from '../toolkit/upstreamWording';
+import { FailureWording, serviceError, UpstreamFailure } from './contentUnderstandingFailures';
 import type { ContentUnderstandingSettings } from './invoiceSettings';
 
 /** Entra ID scope of Cognitive Services data-plane APIs, Content Understanding among them. */
@@ -51,35 +65,6 @@ const contentField: z.ZodType<ContentField> = z.lazy(() =>
   }),
 );
 
-interface ServiceError {
-  code?: string | undefined;
-  message?: string | undefined;
-  innererror?: ServiceInnerError | undefined;
-  details?: ServiceError[] | undefined;
-}
-
-interface ServiceInnerError {
-  code?: string | undefined;
-  message?: string | undefined;
-  innererror?: ServiceInnerError | undefined;
-}
-
-const innerError: z.ZodType<ServiceInnerError> = z.lazy(() =>
-  z.object({
-    code: z.string().optional(),
-    message: z.string().optional(),
-    innererror: innerError.optional(),
-  }),
-);
-const serviceError: z.ZodType<ServiceError> = z.lazy(() =>
-  z.object({
-    code: z.string().optional(),
-    message: z.string().optional(),
-    innererror: innerError.optional(),
-    details: z.array(serviceError).optional(),
-  }),
-);
-
 const operationStatus = z.object({
   status: z.string(),
   error: serviceError.optional(),
@@ -97,9 +82,11 @@ const transientStatuses = new Set([429, 500, 502, 503, 504]);
 const maxAttempts = 4;
 // A Retry-After this long means the quota is gone for a while; waiting it out helps nobody.
 const maxRetryAfterMs = 60_000;
+// The statuses of an analyze operation; another one is a contract this client does not know.
+const operationStatuses = new Set(['NotStarted', 'Running', 'Succeeded', 'Failed', 'Canceled']);
 
-/** A failure of the service or the way to it, as opposed to of the caller's request. */
-class UpstreamFailure extends ToolError {}
+// One client for every analysis, so connections to the service are reused.
+const httpClient = createDefaultHttpClient();
 
 /**
  * Sends the document to the analyzer and waits for the result: the fields of the first content
@@ -122,18 +109,67 @@ export async function analyzeDocument(
 
 class Analysis {
   private readonly deadline: number;
+  /** Aborts when the time budget is spent. */
+  private readonly outOfTime: AbortSignal;
+  /** Aborts every request and wait: the caller cancelled, or the time budget is spent. */
+  private readonly stop: AbortSignal;
+  private readonly pipeline = createEmptyPipeline();
+  private readonly wording: FailureWording;
   private lastStatus = 'not started';
+  /** Requests sent for the current call, retries included, for the throttling message. */
+  private attempts = 0;
 
   constructor(
     private readonly settings: ContentUnderstandingSettings,
     private readonly request: AnalyzeDocumentRequest,
     private readonly signal: AbortSignal,
   ) {
+    this.wording = new FailureWording(settings, request);
     // One budget for the upload, the waits and every poll: what the user waits for in total.
     this.deadline = Date.now() + settings.pollTimeoutMs;
+    this.outOfTime = AbortSignal.timeout(settings.pollTimeoutMs);
+    this.stop = AbortSignal.any([signal, this.outOfTime]);
+    // Only these two policies: no redirect policy, since a redirect would carry the key header to
+    // wherever it points (the service never redirects), and the credential is applied by hand
+    // because the SDK's bearer policy refuses http, which the loopback stand-in in the tests speaks.
+    this.pipeline.addPolicy(retryPolicy([this.retryStrategy()], { maxRetries: maxAttempts - 1 }), {
+      phase: 'Retry',
+    });
+    this.pipeline.addPolicy(this.signPolicy(), { phase: 'Sign' });
   }
 
   async run(): Promise<Record<string, ContentField>> {
+    try {
+      return await this.analyze();
+    } catch (error) {
+      if (this.signal.aborted) throw new ToolError('The invoice analysis was cancelled.');
+      if (this.outOfTime.aborted) throw new UpstreamFailure(this.wording.timeout(this.lastStatus));
+      throw error;
+    }
+  }
+
+  private async analyze(): Promise<Record<string, ContentField>> {
+    const poller = createHttpPoller<OperationStatus, OperationState<OperationStatus>>(
+      { sendInitialRequest: () => this.submit(), sendPollRequest: (location) => this.poll(location) },
+      {
+        intervalInMs: this.settings.pollIntervalMs,
+        // Failed and Canceled come back as the operation status, whose error the messages below explain.
+        resolveOnUnsuccessful: true,
+        // The result is in the operation status itself; there is no resource to GET afterwards.
+        skipFinalGet: true,
+      },
+    );
+    await poller.submitted();
+    this.lastStatus = 'accepted';
+    // The poller asks at once after the upload; the service has barely started by then, so the
+    // first status request waits one interval too, as every later one does.
+    await sleep(this.settings.pollIntervalMs, undefined, { signal: this.stop });
+    const operation = await poller.pollUntilDone({ abortSignal: this.stop });
+    if (operation.status === 'Succeeded') return this.fields(operation);
+    throw new UpstreamFailure(this.wording.operationFailed(operation));
+  }
+
+  private async submit(): Promise<OperationResponse> {
     const { endpoint, apiVersion } = this.settings;
     const analyzeUrl = new URL(
       `${endpoint}/contentunderstanding/analyzers/${encodeURIComponent(this.request.analyzerId)}:analyzeBinary`,
@@ -141,49 +177,64 @@ class Analysis {
     analyzeUrl.searchParams.set('api-version', apiVersion);
     const accepted = await this.send('POST', analyzeUrl, this.request.bytes);
     if (accepted.status !== 202)
-      throw this.unexpected(`answered HTTP ${accepted.status} instead of 202 Accepted`);
+      throw this.wording.unexpected(`answered HTTP ${accepted.status} instead of 202 Accepted`);
     const operationUrl = this.operationUrl(accepted.headers.get('operation-location'));
-    this.lastStatus = 'accepted';
+    return {
+      flatResponse: undefined,
+      rawResponse: {
+        statusCode: accepted.status,
+        request: { method: 'POST', url: analyzeUrl.href },
+        // Only the checked location: the poller follows whatever Operation-Location it is given.
+        headers: { 'operation-location': operationUrl.href },
+      },
+    };
+  }
 
-    for (;;) {
-      await this.pause(this.settings.pollIntervalMs);
-      const polled = await this.send('GET', operationUrl);
-      if (polled.status !== 200) throw this.unexpected(`answered HTTP ${polled.status} to a status request`);
-      const operation = this.parse(operationStatus, polled.text, 'the operation status');
-      this.lastStatus = operation.status;
-      switch (operation.status) {
-        case 'NotStarted':
-        case 'Running':
-          continue;
-        case 'Succeeded':
-          return this.fields(operation);
-        case 'Failed':
-        case 'Canceled':
-          throw new UpstreamFailure(this.failureMessage(operation));
-        default:
-          throw this.unexpected(`reported the unknown operation status "${oneLine(operation.status, 40)}"`);
-      }
-    }
+  private async poll(location: string): Promise<OperationResponse<OperationStatus>> {
+    const polled = await this.send('GET', new URL(location));
+    if (polled.status !== 200)
+      throw this.wording.unexpected(`answered HTTP ${polled.status} to a status request`);
+    const operation = this.parse(operationStatus, polled.bodyAsText ?? '', 'the operation status');
+    this.lastStatus = operation.status;
+    // The poller would take any other word for "still running" and ask until the time-out.
+    if (!operationStatuses.has(operation.status))
+      throw this.wording.unexpected(
+        `reported the unknown operation status "${oneLine(operation.status, 40)}"`,
+      );
+    return {
+      flatResponse: operation,
+      // No headers: the interval stays CONTENT_UNDERSTANDING_POLL_INTERVAL_SECONDS and the location
+      // the checked one, where the poller would follow a Retry-After or a new Operation-Location.
+      rawResponse: {
+        statusCode: polled.status,
+        request: { method: 'GET', url: location },
+        headers: {},
+        body: operation,
+      },
+    };
   }
 
   /** The service says where to poll; only a URL on the configured endpoint gets the key or token. */
-  private operationUrl(location: string | null): URL {
-    if (!location) throw this.unexpected('accepted the document but sent no Operation-Location header');
+  private operationUrl(location: string | undefined): URL {
+    if (!location)
+      throw this.wording.unexpected('accepted the document but sent no Operation-Location header');
     let url: URL;
     try {
       url = new URL(location, this.settings.endpoint);
     } catch {
-      throw this.unexpected('sent an Operation-Location that is not a URL');
+      throw this.wording.unexpected('sent an Operation-Location that is not a URL');
     }
     if (url.origin !== new URL(this.settings.endpoint).origin) {
-      throw this.unexpected(`sent an Operation-Location on another host (${url.host}); it is not polled`);
+      throw this.wording.unexpected(
+        `sent an Operation-Location on another host (${url.host}); it is not polled`,
+      );
     }
     return url;
   }
 
   private fields(operation: OperationStatus): Record<string, ContentField> {
     const content = operation.result?.contents[0];
-    if (!content) throw this.unexpected('reported success without any analyzed content');
+    if (!content) throw this.wording.unexpected('reported success without any analyzed content');
     if (!content.fields) {
       throw new UpstreamFailure(
         `Analyzer "${this.request.analyzerId}" returned no fields for ${this.request.label}: it only extracts text. ` +
@@ -193,54 +244,68 @@ class Analysis {
     return content.fields;
   }
 
-  /** One request, retried while the service says "not now" and the time budget allows. */
-  private async send(
-    method: 'GET' | 'POST',
-    url: URL,
-    body?: Buffer,
-  ): Promise<{ status: number; headers: Headers; text: string }> {
-    for (let attempt = 1; ; attempt++) {
-      const response = await this.fetchOnce(method, url, body);
-      if (!transientStatuses.has(response.status)) {
-        if (response.status >= 400)
-          throw new UpstreamFailure(this.httpFailureMessage(response.status, response.text));
-        return response;
-      }
-      const wait = retryDelayMs(response.headers, attempt);
-      if (attempt >= maxAttempts || wait === undefined || Date.now() + wait >= this.deadline) {
-        throw new UpstreamFailure(this.httpFailureMessage(response.status, response.text, attempt));
-      }
-      await this.pause(wait);
-    }
-  }
-
-  private async fetchOnce(
-    method: 'GET' | 'POST',
-    url: URL,
-    body?: Buffer,
-  ): Promise<{ status: number; headers: Headers; text: string }> {
-    const headers: Record<string, string> = { ...(await this.authHeaders()), accept: 'application/json' };
-    if (body) headers['content-type'] = this.request.contentType;
-    const timeout = AbortSignal.timeout(Math.max(1, this.deadline - Date.now()));
+  /** One request through the pipeline, which retries while the service says "not now". */
+  private async send(method: 'GET' | 'POST', url: URL, body?: Buffer): Promise<PipelineResponse> {
+    this.attempts = 0;
+    const request = createPipelineRequest({
+      url: url.href,
+      method,
+      headers: createHttpHeaders({
+        accept: 'application/json',
+        ...(body ? { 'content-type': this.request.contentType } : {}),
+      }),
+      ...(body ? { body } : {}),
+      // The time budget covers reading the body too: a service that stalls mid-answer is as slow as a silent one.
+      abortSignal: this.stop,
+      // The service is https; the client refuses http unless told, and the loopback stand-in speaks it.
+      allowInsecureConnection: url.protocol === 'http:',
+    });
+    let response: PipelineResponse;
     try {
-      // The time-out covers reading the body too: a service that stalls mid-answer is as slow as a silent one.
-      const response = await fetch(url, {
-        method,
-        headers,
-        // A redirect would carry the key header to wherever it points; the service never redirects.
-        redirect: 'manual',
-        ...(body ? { body } : {}),
-        signal: AbortSignal.any([this.signal, timeout]),
-      });
-      return { status: response.status, headers: response.headers, text: await response.text() };
+      response = await this.pipeline.sendRequest(httpClient, request);
     } catch (error) {
-      if (this.signal.aborted) throw new ToolError('The invoice analysis was cancelled.');
-      if (timeout.aborted) throw new UpstreamFailure(this.timeoutMessage());
+      if (error instanceof ToolError || this.stop.aborted) throw error;
       throw new UpstreamFailure(
-        `Could not reach Content Understanding at ${url.host}: ${networkProblem(error)}. ` +
+        `Could not reach Content Understanding at ${url.host}: ${describeNetworkError(isRestError(error) ? error.code : undefined)}. ` +
           'Check CONTENT_UNDERSTANDING_ENDPOINT and the network connection.',
       );
     }
+    if (response.status >= 400)
+      throw new UpstreamFailure(
+        this.wording.httpFailure(response.status, response.bodyAsText ?? '', this.attempts),
+      );
+    return response;
+  }
+
+  /**
+   * The pipeline's retry loop with this service's rule. Neither of the pipeline's own strategies
+   * fits: the throttling one waits out any Retry-After, even past the time budget or for an hour,
+   * and retries only 429 and 503; the exponential one skips 429 and knows no budget either. Both
+   * would end in a time-out where the service's own answer (429, 503) says more.
+   */
+  private retryStrategy(): RetryStrategy {
+    return {
+      name: 'contentUnderstandingRetry',
+      retry: ({ retryCount, response }) => {
+        if (!response || !transientStatuses.has(response.status)) return { skipStrategy: true };
+        const wait = retryDelayMs(response.headers.get('retry-after'), retryCount);
+        if (wait === undefined || Date.now() + wait >= this.deadline) return { skipStrategy: true };
+        return { retryAfterInMs: wait };
+      },
+    };
+  }
+
+  /** Every attempt, retries too, carries the key or a token fresh from the credential. */
+  private signPolicy(): PipelinePolicy {
+    return {
+      name: 'contentUnderstandingSign',
+      sendRequest: async (request, next) => {
+        this.attempts++;
+        for (const [name, value] of Object.entries(await this.authHeaders()))
+          request.headers.set(name, value);
+        return next(request);
+      },
+    };
   }
 
   private async authHeaders(): Promise<Record<string, string>> {
@@ -267,133 +332,29 @@ class Analysis {
     return { authorization: `Bearer ${token.token}` };
   }
 
-  /** Waits, unless cancelled, and never past the deadline. */
-  private async pause(ms: number): Promise<void> {
-    const left = this.deadline - Date.now();
-    if (left <= 0) throw new UpstreamFailure(this.timeoutMessage());
-    try {
-      await sleep(Math.min(ms, left), undefined, { signal: this.signal });
-    } catch {
-      throw new ToolError('The invoice analysis was cancelled.');
-    }
-    if (ms >= left) throw new UpstreamFailure(this.timeoutMessage());
-  }
-
-  private timeoutMessage(): string {
-    const seconds = this.settings.pollTimeoutMs / 1000;
-    return (
-      `Content Understanding had not finished analyzing ${this.request.label} after ` +
-      `${describeDuration(this.settings.pollTimeoutMs)} (last status: ${this.lastStatus}). Try again later, or raise ` +
-      `CONTENT_UNDERSTANDING_POLL_TIMEOUT_SECONDS (now ${seconds}) for long documents.`
-    );
-  }
-
   private parse<T>(schema: z.ZodType<T>, text: string, what: string): T {
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      throw this.unexpected(`sent ${what} that is not JSON`);
+      throw this.wording.unexpected(`sent ${what} that is not JSON`);
     }
     const parsed = schema.safeParse(body);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
     const where =
       issue && issue.path.length > 0 ? ` (${issue.path.map(String).join('.')}: ${issue.message})` : '';
-    throw this.unexpected(`sent ${what} in an unexpected shape${where}`);
-  }
-
-  private unexpected(what: string): UpstreamFailure {
-    return new UpstreamFailure(
-      `Content Understanding ${what}. Try again later; if it persists, check CONTENT_UNDERSTANDING_ENDPOINT and ` +
-        'CONTENT_UNDERSTANDING_API_VERSION.',
-    );
-  }
-
-  private failureMessage(operation: OperationStatus): string {
-    const error = operation.error ?? {};
-    if (hasCode(error, 'MissingModelDeploymentMapping')) return this.missingDeploymentsMessage();
-    const detail = describeServiceError(error);
-    const verb = operation.status === 'Canceled' ? 'was cancelled while analyzing' : 'could not analyze';
-    return `Content Understanding ${verb} ${this.request.label}${detail ? `: ${detail}` : ''}.`;
-  }
-
-  private httpFailureMessage(status: number, text: string, attempts = 1): string {
-    const error = serviceErrorIn(text);
-    if (error && hasCode(error, 'MissingModelDeploymentMapping')) return this.missingDeploymentsMessage();
-    const detail = error ? describeServiceError(error) : undefined;
-    const answered = `Content Understanding answered HTTP ${status}${detail ? ` (${detail})` : ''}`;
-    const { auth } = this.settings;
-    switch (status) {
-      case 401:
-        return auth.kind === 'apiKey'
-          ? `${answered}: the API key was not accepted. Set CONTENT_UNDERSTANDING_API_KEY to Key 1 or Key 2 from the ` +
-              `resource's "Keys and Endpoint" page, or leave it empty to sign in with an identity.`
-          : `${answered}: the token from ${auth.description} was not accepted. Check that CONTENT_UNDERSTANDING_ENDPOINT ` +
-              'is a Microsoft Foundry (AI Services) resource in the tenant you signed in to.';
-      case 403:
-        return auth.kind === 'apiKey'
-          ? `${answered}: access was refused. Check the resource's networking settings (firewall, private endpoints).`
-          : `${answered}: ${auth.description} may not use the resource. Grant it the "Cognitive Services User" ` +
-              'role on the Content Understanding resource (role assignments take a few minutes to apply).';
-      case 404:
-        return (
-          `${answered}: there is no analyzer "${this.request.analyzerId}" there. Check the analyzerId argument or ` +
-          "CONTENT_UNDERSTANDING_ANALYZER_ID, and that CONTENT_UNDERSTANDING_ENDPOINT is the resource's endpoint."
-        );
-      case 429:
-        return (
-          `${answered}${attempts > 1 ? ` to ${attempts} attempts in a row` : ''}: the resource is throttling ` +
-          'requests. Wait a minute and try again, or raise its rate limit in the Azure portal.'
-        );
-      default:
-        if (status >= 500) return `${answered}: the service is having trouble. Try again later.`;
-        return `${answered} for ${this.request.label}.`;
-    }
-  }
-
-  private missingDeploymentsMessage(): string {
-    return (
-      `Content Understanding cannot run analyzer "${this.request.analyzerId}" yet (MissingModelDeploymentMapping): ` +
-      'the resource has no default model deployments. Prebuilt analyzers use generative models deployed in your ' +
-      'Microsoft Foundry resource: deploy the models they need (such as gpt-4.1, gpt-4.1-mini and ' +
-      'text-embedding-3-large), then set them as the default model deployments for Content Understanding, on its ' +
-      'settings page in the Foundry portal or with PATCH {endpoint}/contentunderstanding/defaults and ' +
-      '"modelDeployments". See https://aka.ms/cudoc-quickstart-rest.'
-    );
+    throw this.wording.unexpected(`sent ${what} in an unexpected shape${where}`);
   }
 }
 
 /** The delay Retry-After (seconds or a date) asks for, or a growing default; undefined if too long to wait. */
-function retryDelayMs(headers: Headers, attempt: number): number | undefined {
-  const retryAfter = headers.get('retry-after');
+function retryDelayMs(retryAfter: string | undefined, retryCount: number): number | undefined {
   let ms: number | undefined;
-  if (retryAfter !== null) {
+  if (retryAfter !== undefined) {
     if (/^\d+$/.test(retryAfter.trim())) ms = Number(retryAfter.trim()) * 1000;
     else if (!Number.isNaN(Date.parse(retryAfter))) ms = Math.max(0, Date.parse(retryAfter) - Date.now());
   }
-  ms ??= 500 * 2 ** (attempt - 1);
+  ms ??= 500 * 2 ** retryCount;
   return ms > maxRetryAfterMs ? undefined : ms;
-}
-
-function serviceErrorIn(text: string): ServiceError | undefined {
-  try {
-    const parsed = z.object({ error: serviceError }).safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data.error : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The service puts its specific code in the error, its inner errors or its details, depending on the failure. */
-function hasCode(error: ServiceError | ServiceInnerError, code: string): boolean {
-  const wanted = code.toLowerCase();
-  if (error.code?.toLowerCase() === wanted) return true;
-  if (error.innererror && hasCode(error.innererror, code)) return true;
-  return 'details' in error && (error.details ?? []).some((detail) => hasCode(detail, code));
-}
-
-function describeServiceError(error: ServiceError): string | undefined {
-  const parts = [error.code, error.message ? oneLine(error.message) : undefined].filter(Boolean);
-  return parts.length > 0 ? parts.join(': ') : undefined;
 }

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { boundedPool, mapBounded } from '../../extension/common/boundedPool';
+import { boundedPool, mapBounded } from '../../../extension/common/boundedPool';
 
 const tick = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
