@@ -1,6 +1,7 @@
 // Composition root: builds the services, registers them with VS Code, and owns their disposal.
 import * as vscode from 'vscode';
 import path from 'node:path';
+import { entraAccess } from './auth/entraAccess';
 import { entraCommands } from './auth/entraCommands';
 import { vscodeEntraTokens } from './auth/entraToken';
 import { createAzureAccess, readAzureAccessSettings } from './azure/azureAccess';
@@ -172,7 +173,7 @@ export function activate(context: vscode.ExtensionContext) {
         ...entraCommands({
           registry,
           keyStore,
-          azure,
+          entra: entraAccess(azure),
           tokens,
           ui,
           log,

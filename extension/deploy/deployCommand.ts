@@ -1,3 +1,4 @@
+import { isGuid } from '../auth/entra';
 import { runCommand } from '../common/commandErrors';
 import { UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
@@ -228,9 +229,7 @@ export function deployCommand(services: DeployServices) {
       prompt: 'The id of the subscription to deploy to (a GUID; `az account show` or the portal shows it).',
       value: process.env.AZURE_SUBSCRIPTION_ID,
       validate: (value) =>
-        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.trim())
-          ? undefined
-          : 'A subscription id looks like 00000000-0000-0000-0000-000000000000.',
+        isGuid(value) ? undefined : 'A subscription id looks like 00000000-0000-0000-0000-000000000000.',
     });
     const location = await ui.pick(
       'Azure region',
