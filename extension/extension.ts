@@ -9,7 +9,7 @@ import { registerCommands } from './commands';
 import type { MessageAction } from './common/errors';
 import { maskedLogger, SecretMasker } from './common/log';
 import { VsCodeUserInterface } from './common/vscodeUi';
-import { listAzdEnvironments } from './deploy/azdCli';
+import { listAzdEnvironments } from './deploy/azdEnvironments';
 import { prepareBundledProject, workspaceAzdProjects } from './deploy/azdProject';
 import { runAzdAsTask } from './deploy/azdTask';
 import { deployCommand, remoteServerFromEnvValues } from './deploy/deployCommand';

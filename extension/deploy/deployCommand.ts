@@ -6,18 +6,10 @@ import { runCli } from '../common/processes';
 import type { UserInterface } from '../common/ui';
 import { mcpEndpoint, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
 import type { AzdProject } from './azdProject';
-import {
-  azdDeployArgs,
-  azdEnvValues,
-  azdNewEnvArgs,
-  azdSignInStatus,
-  deploymentOutputs,
-  interpretAzdOutput,
-  listAzdEnvironments,
-  MIN_AZD_VERSION,
-  probeAzd,
-  type DeploymentOutputs,
-} from './azdCli';
+import { azdDeployArgs, azdNewEnvArgs, azdSignInStatus, MIN_AZD_VERSION, probeAzd } from './azdCli';
+import { azdEnvValues, listAzdEnvironments } from './azdEnvironments';
+import { deploymentOutputs, type DeploymentOutputs } from './azdOutputs';
+import { interpretAzdOutput } from './azdRunOutput';
 import type { AzdRun } from './azdTask';
 
 export interface DeployServices {
