@@ -1,4 +1,5 @@
-// extension/deploy/azdCli.ts against the fake azd (test/fakes/azd, built to dist/test/fakeAzd.js by
+// extension/deploy/azdCli.ts, azdEnvironments.ts, azdRunOutput.ts (with azdRemedies.ts) and azdOutputs.ts,
+// and extension/azure/credentials.ts's azdCredential, against the fake azd (test/fakes/azd, built to dist/test/fakeAzd.js by
 // `node esbuild.mjs --only=test`), which keeps azd's files and prints azd's text.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,24 +7,22 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import os from 'node:os';
 import path from 'node:path';
 import { AzureDeveloperCliCredential } from '@azure/identity';
-import { azdCredential } from '../../extension/azure/azureApi';
-import type { Logger } from '../../extension/common/log';
-import { UserFacingError } from '../../extension/common/errors';
-import { runCli } from '../../extension/common/processes';
+import { azdCredential } from '../../../extension/azure/credentials';
+import type { Logger } from '../../../extension/common/log';
+import { UserFacingError } from '../../../extension/common/errors';
+import { runCli, startProcess } from '../../../extension/common/processes';
 import {
   azdDeployArgs,
-  azdEnvValues,
   azdNewEnvArgs,
   azdSignInStatus,
-  compareVersions,
-  deploymentOutputs,
-  interpretAzdOutput,
-  listAzdEnvironments,
+  isOlderThanMinimum,
   probeAzd,
-  startAzd,
-} from '../../extension/deploy/azdCli';
+} from '../../../extension/deploy/azdCli';
+import { azdEnvValues, listAzdEnvironments } from '../../../extension/deploy/azdEnvironments';
+import { deploymentOutputs } from '../../../extension/deploy/azdOutputs';
+import { interpretAzdOutput } from '../../../extension/deploy/azdRunOutput';
 
-const fakeAzd = path.resolve(__dirname, '../fakes/azd/azd');
+const fakeAzd = path.resolve(__dirname, '../../fakes/azd/azd');
 const fakeDir = path.dirname(fakeAzd);
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-azd-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -76,7 +75,7 @@ const quietLog: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error()
 
 /** Runs a long azd command the way the extension does and collects every line it printed. */
 async function runAzd(args: string[], env: NodeJS.ProcessEnv, cwd: string) {
-  const child = startAzd(fakeAzd, args, { cwd, env, log: quietLog });
+  const child = startProcess({ name: 'azd', command: fakeAzd, args, cwd, env, log: quietLog });
   const lines: string[] = [];
   child.onLine((line) => lines.push(line));
   const exit = await child.exited;
@@ -121,11 +120,13 @@ describe('probing azd', () => {
     );
   });
 
-  test('versions compare on major.minor.patch; a beta counts as its release', () => {
-    assert.equal(compareVersions('1.10.0', '1.9.6'), 1);
-    assert.equal(compareVersions('1.9.6', '1.10.0'), -1);
-    assert.equal(compareVersions('1.10.0-beta.1', '1.10.0'), 0);
-    assert.equal(compareVersions('2.0.0', '1.99.99'), 1);
+  test('versions compare on major.minor.patch against 1.10.0; a beta counts as its release', () => {
+    assert.equal(isOlderThanMinimum('1.10.0'), false);
+    assert.equal(isOlderThanMinimum('1.9.6'), true);
+    assert.equal(isOlderThanMinimum('1.10.0-beta.1'), false);
+    assert.equal(isOlderThanMinimum('1.9.99-beta.1'), true);
+    assert.equal(isOlderThanMinimum('2.0.0'), false);
+    assert.equal(isOlderThanMinimum('1.99.99'), false);
   });
 });
 
@@ -426,7 +427,10 @@ describe('cancelling', () => {
     const dir = newProject();
     const env = fakeEnv({ delayMs: 2000 });
     await newEnvironment(dir, env);
-    const child = startAzd(fakeAzd, azdDeployArgs({ first: true, env: 'dev', projectDir: dir }), {
+    const child = startProcess({
+      name: 'azd',
+      command: fakeAzd,
+      args: azdDeployArgs({ first: true, env: 'dev', projectDir: dir }),
       cwd: dir,
       env,
       log: quietLog,
