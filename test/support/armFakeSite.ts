@@ -35,12 +35,12 @@ export function testCredential(): TokenCredential & { calls: string[][] } {
 
 export interface ArmFakeSite {
   /** The fake, started before the suite. */
-  arm(): FakeArm;
+  arm: () => FakeArm;
   ref: SiteRef;
-  client(credential?: TokenCredential): ReturnType<typeof createArmClient>;
+  client: (credential?: TokenCredential) => ReturnType<typeof createArmClient>;
   /** The error `run` rejects with; its message is kept for the leak check. */
-  catchError(run: () => Promise<unknown>): Promise<Error>;
-  requestsTo(suffix: string): FakeArm['requests'];
+  catchError: (run: () => Promise<unknown>) => Promise<Error>;
+  requestsTo: (suffix: string) => FakeArm['requests'];
 }
 
 /** Call at the top of a describe: starts the fake with one app (func-mcp-abc in rg-mcp) for the suite. */

@@ -7,7 +7,7 @@ import { useArmFakeSite } from '../../support/armFakeSite';
 
 describe('app settings through ARM', () => {
   const fake = useArmFakeSite();
-  const { ref, client, catchError, requestsTo } = fake;
+  const { ref, client } = fake;
 
   test('app settings: read, merge, write keeps the settings it was not told about', async () => {
     const site = fake.arm().site(ref.name);

@@ -20,7 +20,7 @@ const sub = DEFAULT_SUBSCRIPTION_ID;
 
 describe('ARM through the real WebSiteManagementClient against the fake', () => {
   const fake = useArmFakeSite();
-  const { ref, client, catchError, requestsTo } = fake;
+  const { ref, client, requestsTo } = fake;
 
   test('the bearer token arrives with the ARM scope of the endpoint, and api-version on every request', async () => {
     const credential = testCredential();

@@ -9,7 +9,7 @@ import { useArmFakeSite } from '../../support/armFakeSite';
 
 describe('ARM errors become messages that say what to do', () => {
   const fake = useArmFakeSite();
-  const { ref, client, catchError, requestsTo } = fake;
+  const { ref, client, catchError } = fake;
 
   test('an unknown app is a SiteNotFoundError naming the app and the resource group', async () => {
     const missing = { ...ref, name: 'func-gone' };
