@@ -4,26 +4,15 @@ import { after } from 'node:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+// Type only: importing the fake's module itself would run it.
+import type { FakeAzdConfig } from '../fakes/azd/fakeAzd';
 
 export const fakeAzd = path.resolve(__dirname, '../fakes/azd/azd');
 export const fakeAzdSubscriptionId = '11111111-2222-3333-4444-555555555555';
 export const fakeAzdTenantId = '99999999-8888-7777-6666-555555555555';
 
-export interface FakeConfig {
-  signedIn?: boolean;
-  subscriptionId?: string;
-  tenantId?: string;
-  location?: string;
-  resourceGroup?: string;
-  siteName?: string;
-  defaultHostName?: string;
-  siteResourceId?: string;
-  failure?: 'provider-not-registered' | 'transient-tag' | 'transient-tag-once' | 'none';
-  token?: string;
-  delayMs?: number;
-  ansi?: boolean;
-  omitOutputs?: string[];
-}
+/** What a test sets of the fake's configuration; fakeEnv fills in the rest. */
+export type FakeConfig = Partial<FakeAzdConfig>;
 
 // Made when a test file imports this module, and removed after that file's tests: an `after` hook
 // registered from inside a test would run as soon as that one test ends.
