@@ -49,7 +49,7 @@ const groups = {
     },
     {
       // The Azure SDK (ARM, credentials), loaded on first use (extension/azure/loadAzure.ts).
-      entryPoints: ['extension/azure/azureApi.ts'],
+      entryPoints: ['extension/azure/azureBundle.ts'],
       outfile: 'dist/azure.js',
     },
   ],

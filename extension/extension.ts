@@ -1,6 +1,7 @@
 // Composition root: builds the services, registers them with VS Code, and owns their disposal.
 import * as vscode from 'vscode';
 import path from 'node:path';
+import { entraAccess } from './auth/entraAccess';
 import { entraCommands } from './auth/entraCommands';
 import { vscodeEntraTokens } from './auth/entraToken';
 import { createAzureAccess, readAzureAccessSettings } from './azure/azureAccess';
@@ -8,7 +9,7 @@ import { registerCommands } from './commands';
 import type { MessageAction } from './common/errors';
 import { maskedLogger, SecretMasker } from './common/log';
 import { VsCodeUserInterface } from './common/vscodeUi';
-import { listAzdEnvironments } from './deploy/azdCli';
+import { listAzdEnvironments } from './deploy/azdEnvironments';
 import { prepareBundledProject, workspaceAzdProjects } from './deploy/azdProject';
 import { runAzdAsTask } from './deploy/azdTask';
 import { deployCommand, remoteServerFromEnvValues } from './deploy/deployCommand';
@@ -172,7 +173,7 @@ export function activate(context: vscode.ExtensionContext) {
         ...entraCommands({
           registry,
           keyStore,
-          azure,
+          entra: entraAccess(azure),
           tokens,
           ui,
           log,

@@ -1,84 +1,26 @@
 // What Microsoft Entra authentication of a function app looks like in ARM, and how to read it back:
 // the authsettingsV2 `properties` (App Service built-in authentication) and the app settings that go
-// with them. Pure functions over plain objects, no I/O and no `vscode`: extension/azure/azureApi.ts
+// with them. Pure functions over plain objects, no I/O and no `vscode`: extension/auth/entraAccess.ts
 // reads and writes these through ARM, the diagnostics only read them, and infra/app/api.bicep writes
-// the same values at provision time. Contract: shared/reference/azure-contracts.md (beside the repository),
-// "authsettingsV2 for Microsoft Entra".
-
-/** VS Code's own client id (its built-in `microsoft` authentication provider): it asks for the tokens. */
-export const VSCODE_CLIENT_ID = 'aebc6443-996d-45c2-90f0-388ff96faa56';
-
-/** Overrides host.json's `extensions.mcp.system.webhookAuthorizationLevel` without a redeploy. */
-export const WEBHOOK_LEVEL_SETTING =
-  'AzureFunctionsJobHost__extensions__mcp__system__webhookAuthorizationLevel';
-
-/** Makes App Service serve `/.well-known/oauth-protected-resource` with these scopes (comma-separated). */
-export const PRM_SCOPES_SETTING = 'WEBSITE_AUTH_PRM_DEFAULT_WITH_SCOPES';
-
-/**
- * The client id of the managed identity that signs in as the app registration through a federated
- * credential. authsettingsV2 names this setting as the registration's "client secret" setting.
- */
-export const MI_CLIENT_ID_SETTING = 'OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID';
-
-export const ALLOWED_TENANTS_SETTING = 'WEBSITE_AUTH_AAD_ALLOWED_TENANTS';
-
-/** Every app setting the Entra mode adds; removing them all is key mode again. */
-export const ENTRA_APP_SETTINGS = [
-  PRM_SCOPES_SETTING,
-  MI_CLIENT_ID_SETTING,
+// the same values at provision time. The settings are App Service's:
+// https://learn.microsoft.com/azure/app-service/configure-authentication-provider-aad and the
+// authsettingsV2 schema, https://learn.microsoft.com/azure/templates/microsoft.web/sites/config-authsettingsv2
+import type { AuthSettingsV2Properties, EntraProviderSettings } from '../azure/authSettings';
+import {
   ALLOWED_TENANTS_SETTING,
+  DEFAULT_LOGIN_ENDPOINT,
+  ENTRA_APP_SETTINGS,
+  isGuid,
+  MI_CLIENT_ID_SETTING,
+  PRM_SCOPES_SETTING,
+  tenantFromIssuer,
+  VSCODE_CLIENT_ID,
   WEBHOOK_LEVEL_SETTING,
-] as const;
-
-export const DEFAULT_LOGIN_ENDPOINT = 'https://login.microsoftonline.com';
+  type AuthMode,
+} from './entra';
 
 /** The MCP extension's webhook route; built-in authentication must not exclude it. */
 const MCP_WEBHOOK_PATH = '/runtime/webhooks/mcp';
-
-export type UnauthenticatedClientAction =
-  'RedirectToLoginPage' | 'AllowAnonymous' | 'Return401' | 'Return403';
-
-export interface EntraProviderSettings {
-  enabled?: boolean;
-  registration?: {
-    openIdIssuer?: string;
-    clientId?: string;
-    clientSecretSettingName?: string;
-    clientSecretCertificateThumbprint?: string;
-    clientSecretCertificateSubjectAlternativeName?: string;
-    clientSecretCertificateIssuer?: string;
-  };
-  login?: { loginParameters?: string[]; disableWWWAuthenticate?: boolean };
-  validation?: {
-    jwtClaimChecks?: { allowedGroups?: string[]; allowedClientApplications?: string[] };
-    allowedAudiences?: string[];
-    defaultAuthorizationPolicy?: {
-      allowedPrincipals?: { groups?: string[]; identities?: string[] };
-      allowedApplications?: string[];
-    };
-  };
-  isAutoProvisioned?: boolean;
-}
-
-/** The `properties` of `{site}/config/authsettingsV2`, as far as this module reads or writes them. */
-export interface AuthSettingsV2Properties {
-  platform?: { enabled?: boolean; runtimeVersion?: string; configFilePath?: string };
-  globalValidation?: {
-    requireAuthentication?: boolean;
-    unauthenticatedClientAction?: UnauthenticatedClientAction;
-    redirectToProvider?: string;
-    excludedPaths?: string[];
-  };
-  /** Microsoft Entra is `azureActiveDirectory`; the others (gitHub, google, …) are kept as they are. */
-  identityProviders?: { azureActiveDirectory?: EntraProviderSettings; [provider: string]: unknown };
-  login?: { tokenStore?: { enabled?: boolean; [key: string]: unknown }; [key: string]: unknown };
-  httpSettings?: {
-    requireHttps?: boolean;
-    routes?: { apiPrefix?: string };
-    [key: string]: unknown;
-  };
-}
 
 /** An app registration given by the user, or made by infra/app/entra.bicep. */
 export interface EntraRegistration {
@@ -97,11 +39,9 @@ export class InvalidEntraRegistrationError extends Error {
   override name = 'InvalidEntraRegistrationError';
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function checkedGuid(value: string, what: string): string {
   const trimmed = value.trim();
-  if (!GUID.test(trimmed)) {
+  if (!isGuid(trimmed)) {
     throw new InvalidEntraRegistrationError(
       `"${value}" is not ${what}: expected a GUID such as 00000000-0000-0000-0000-000000000000.`,
     );
@@ -325,8 +265,6 @@ export function withoutEntraAuth(current: AuthSettingsV2Properties | undefined):
   return next;
 }
 
-export type AuthMode = 'entra' | 'key' | 'anonymous' | 'unknown';
-
 export interface AuthState {
   /**
    * How a caller gets in: `entra` (a Microsoft Entra token), `key` (the mcp_extension system key),
@@ -349,17 +287,6 @@ export interface AuthState {
   prmScopes: string[];
   /** Inconsistencies that make calls fail or leave the server open, each a sentence for users. */
   problems: string[];
-}
-
-/** `https://login.microsoftonline.com/<tenant>/v2.0` (or the v1 `https://sts.windows.net/<tenant>/`) → `<tenant>`. */
-export function tenantFromIssuer(issuer: string | undefined): string | undefined {
-  if (!issuer) return undefined;
-  try {
-    const segments = new URL(issuer).pathname.split('/').filter(Boolean);
-    return segments[0] || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function webhookLevel(appSettings: Record<string, string> | undefined): string {

@@ -2,11 +2,13 @@ import { UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
 import { runCli } from '../common/processes';
 import type { UserInterface } from '../common/ui';
-import type { AzureAccess } from '../azure/azureAccess';
-import { azdEnvValues, interpretAzdOutput } from '../deploy/azdCli';
+import { azdEnvValues } from '../deploy/azdEnvironments';
+import { interpretAzdOutput } from '../deploy/azdRunOutput';
 import type { AzdRun } from '../deploy/azdTask';
 import type { FunctionKeyStore } from '../remote/keyStore';
 import { remoteServerArgument, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
+import { isGuid } from './entra';
+import type { EntraAccess } from './entraAccess';
 import type { EntraTokenSource } from './entraToken';
 import type { SignInCheckInput, SignInConsistency, SignInStep } from './signInCheck/model';
 import { renderSignInReport, signInReportLines } from './signInCheck/report';
@@ -14,7 +16,7 @@ import { renderSignInReport, signInReportLines } from './signInCheck/report';
 export interface EntraCommandServices {
   registry: RemoteServerRegistry;
   keyStore: FunctionKeyStore;
-  azure: AzureAccess;
+  entra: EntraAccess;
   tokens: EntraTokenSource;
   ui: UserInterface;
   log: Logger;
@@ -26,8 +28,6 @@ export interface EntraCommandServices {
   checkSignIn(input: SignInCheckInput): Promise<{ steps: SignInStep[] }>;
   checkSignInAction(server: RemoteServer): MessageAction;
 }
-
-const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Enable / Disable Entra sign-in for a deployed server, and the sign-in diagnosis. */
 export function entraCommands(services: EntraCommandServices) {
@@ -111,9 +111,7 @@ export function entraCommands(services: EntraCommandServices) {
           prompt:
             'The application (client) ID of the Microsoft Entra app registration that protects this server.',
           validate: (value) =>
-            guid.test(value.trim())
-              ? undefined
-              : 'An application ID looks like 00000000-0000-0000-0000-000000000000.',
+            isGuid(value) ? undefined : 'An application ID looks like 00000000-0000-0000-0000-000000000000.',
         });
         const identifierUri = await ui.input('Application ID URI', {
           prompt:
@@ -128,10 +126,10 @@ export function entraCommands(services: EntraCommandServices) {
           server.tenantId ??
           (await ui.input('Tenant', {
             prompt: 'The directory (tenant) ID of the app registration.',
-            validate: (value) => (guid.test(value.trim()) ? undefined : 'A tenant ID is a GUID.'),
+            validate: (value) => (isGuid(value) ? undefined : 'A tenant ID is a GUID.'),
           }));
         await ui.withProgress(`Enabling Entra sign-in on ${server.name}`, () =>
-          services.azure.enableEntra(server, {
+          services.entra.enableEntra(server, {
             clientId: clientId.trim(),
             tenantId: tenantId.trim(),
             identifierUri: identifierUri.trim(),
@@ -162,7 +160,7 @@ export function entraCommands(services: EntraCommandServices) {
       if (projectDir) await provisionWithAuth(server, projectDir, false);
       else
         await ui.withProgress(`Disabling Entra sign-in on ${server.name}`, () =>
-          services.azure.disableEntra(server),
+          services.entra.disableEntra(server),
         );
       const updated: RemoteServer = { ...server, auth: { mode: 'key' } };
       await registry.upsert(updated);
@@ -178,7 +176,7 @@ export function entraCommands(services: EntraCommandServices) {
         keyStored: (await services.keyStore.get(server.resourceId)) !== undefined,
       };
       try {
-        const state = await services.azure.readAuthState(server);
+        const state = await services.entra.readAuthState(server);
         Object.assign(consistency, {
           entraEnabled: state.entraEnabled,
           webhookAuthorizationLevel: state.webhookAuthorizationLevel,

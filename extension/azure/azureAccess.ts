@@ -1,9 +1,10 @@
+import type { WebSiteManagementClient } from '@azure/arm-appservice';
 import * as vscode from 'vscode';
 import { UserFacingError } from '../common/errors';
-import type { AuthState } from '../auth/entraAppConfig';
 import type { KeyFetcher } from '../remote/keyService';
 import type { RemoteServer } from '../remote/remoteServers';
 import { loadAzure, type AzureApi } from './loadAzure';
+import type { SiteRef } from './resourceIds';
 
 export interface AzureAccessSettings {
   credential: 'vscode' | 'azd';
@@ -11,15 +12,21 @@ export interface AzureAccessSettings {
   keyWaitMs: number;
 }
 
-/** What the extension does in Azure for a server: its key and its sign-in settings. */
+/** A server's function app in ARM: the loaded Azure bundle, a client signed in for it, and where it is. */
+export interface ArmSite {
+  azure: AzureApi;
+  client: WebSiteManagementClient;
+  ref: SiteRef;
+}
+
+/**
+ * What the extension does in Azure for a server: its key, and any other ARM work on its app (the
+ * Entra settings: extension/auth/entraAccess.ts), with the Azure module's errors passed on as
+ * user-facing ones.
+ */
 export interface AzureAccess {
   fetchKey: KeyFetcher;
-  enableEntra(
-    server: RemoteServer,
-    registration: { clientId: string; tenantId: string; identifierUri: string },
-  ): Promise<AuthState>;
-  disableEntra(server: RemoteServer): Promise<AuthState>;
-  readAuthState(server: RemoteServer): Promise<AuthState>;
+  onSite<T>(server: RemoteServer, run: (site: ArmSite) => Promise<T>): Promise<T>;
 }
 
 /** No account is signed in, and the caller asked not to prompt for one. */
@@ -54,7 +61,7 @@ export function armCredential(
  * the VS Code Microsoft account by default, or azd's sign-in when the user says so.
  */
 export function createAzureAccess(settings: () => AzureAccessSettings, azdPath: () => string): AzureAccess {
-  const connect = (server: RemoteServer) => {
+  const connect = (server: RemoteServer): ArmSite & { keyWaitMs: number } => {
     const azure = loadAzure();
     const { credential: kind, armEndpoint, keyWaitMs } = settings();
     const credential = armCredential(azure, {
@@ -72,9 +79,9 @@ export function createAzureAccess(settings: () => AzureAccessSettings, azdPath: 
   };
   // The Azure module's own errors are written for users; pass them on as such.
   const userFacing = async <T>(
-    run: (arm: ReturnType<typeof connect>) => Promise<T>,
     server: RemoteServer,
-  ) => {
+    run: (arm: ReturnType<typeof connect>) => Promise<T>,
+  ): Promise<T> => {
     const arm = connect(server);
     try {
       return await run(arm);
@@ -85,17 +92,10 @@ export function createAzureAccess(settings: () => AzureAccessSettings, azdPath: 
   };
   return {
     fetchKey: (server, { signal, onWaiting }) =>
-      userFacing(
-        ({ azure, client, ref, keyWaitMs }) =>
-          azure.fetchMcpExtensionKey(client, ref, { signal, limitMs: keyWaitMs, onWaiting }),
-        server,
+      userFacing(server, ({ azure, client, ref, keyWaitMs }) =>
+        azure.fetchMcpExtensionKey(client, ref, { signal, limitMs: keyWaitMs, onWaiting }),
       ),
-    enableEntra: (server, registration) =>
-      userFacing(({ azure, client, ref }) => azure.enableEntraAuth(client, ref, registration), server),
-    disableEntra: (server) =>
-      userFacing(({ azure, client, ref }) => azure.disableEntraAuth(client, ref), server),
-    readAuthState: (server) =>
-      userFacing(({ azure, client, ref }) => azure.readAppAuthState(client, ref), server),
+    onSite: userFacing,
   };
 }
 

@@ -13,6 +13,7 @@ import { isRestError } from '@azure/arm-appservice';
 import type { TokenCredential } from '@azure/identity';
 import { mapBounded } from '../common/boundedPool';
 import { createArmClient, createSubscriptionClient } from './armClient';
+import { siteRefOf } from './resourceIds';
 
 /** How an app showed it serves MCP; `false` when it does not (or could not be checked). */
 export type McpEvidence = 'trigger' | 'systemKey' | false;
@@ -60,8 +61,6 @@ export interface McpScanResult {
   /** What could not be read, each a sentence for users. */
   problems: string[];
 }
-
-const SITE_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)\//i;
 
 function reason(error: unknown): string {
   if (isRestError(error)) {
@@ -132,7 +131,7 @@ export async function scanForMcpApps(options: McpAppScanOptions): Promise<McpSca
           resourceId: site.id,
           name: site.name,
           subscriptionId: sub.subscriptionId,
-          resourceGroup: site.resourceGroup ?? SITE_ID.exec(site.id)?.[1] ?? '',
+          resourceGroup: site.resourceGroup ?? siteRefOf(site.id)?.resourceGroup ?? '',
           defaultHostName: site.defaultHostName,
           state: site.state,
           location: site.location,

@@ -1,3 +1,4 @@
+import { isGuid } from '../auth/entra';
 import { runCommand } from '../common/commandErrors';
 import { UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
@@ -5,18 +6,10 @@ import { runCli } from '../common/processes';
 import type { UserInterface } from '../common/ui';
 import { mcpEndpoint, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
 import type { AzdProject } from './azdProject';
-import {
-  azdDeployArgs,
-  azdEnvValues,
-  azdNewEnvArgs,
-  azdSignInStatus,
-  deploymentOutputs,
-  interpretAzdOutput,
-  listAzdEnvironments,
-  MIN_AZD_VERSION,
-  probeAzd,
-  type DeploymentOutputs,
-} from './azdCli';
+import { azdDeployArgs, azdNewEnvArgs, azdSignInStatus, MIN_AZD_VERSION, probeAzd } from './azdCli';
+import { azdEnvValues, listAzdEnvironments } from './azdEnvironments';
+import { deploymentOutputs, type DeploymentOutputs } from './azdOutputs';
+import { interpretAzdOutput } from './azdRunOutput';
 import type { AzdRun } from './azdTask';
 
 export interface DeployServices {
@@ -228,9 +221,7 @@ export function deployCommand(services: DeployServices) {
       prompt: 'The id of the subscription to deploy to (a GUID; `az account show` or the portal shows it).',
       value: process.env.AZURE_SUBSCRIPTION_ID,
       validate: (value) =>
-        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.trim())
-          ? undefined
-          : 'A subscription id looks like 00000000-0000-0000-0000-000000000000.',
+        isGuid(value) ? undefined : 'A subscription id looks like 00000000-0000-0000-0000-000000000000.',
     });
     const location = await ui.pick(
       'Azure region',

@@ -3,6 +3,7 @@
 // is testable with the error shapes alone: the SDK's StreamableHTTPError (`code` = HTTP status),
 // McpError (-32001 request timeout), and fetch's TypeError("fetch failed") whose `cause` carries the
 // system error code (ENOTFOUND, ECONNREFUSED, a certificate error...).
+import { bearerChallenge } from '../auth/signInCheck/wwwAuthenticate';
 
 export type ProbeFailureKind =
   | 'unauthorized'
@@ -70,11 +71,11 @@ export function classifyProbeFailure(
   const status =
     typeof mcpCode === 'number' && mcpCode >= 100 && mcpCode < 600 ? mcpCode : context.lastResponse?.status;
   if (status !== undefined && status >= 400) {
-    const challenge = context.lastResponse?.wwwAuthenticate ?? '';
-    const bearerChallenge = /^\s*Bearer\b/i.test(challenge);
+    // A header may list several challenges (`Basic realm="x", Bearer resource_metadata="…"`).
+    const wantsBearer = bearerChallenge(context.lastResponse?.wwwAuthenticate) !== undefined;
     const base = { status, detail: `HTTP ${status}: ${shortMessage(error)}` };
-    if (status === 401) return { kind: 'unauthorized', bearerChallenge, ...base };
-    if (status === 403) return { kind: 'forbidden', bearerChallenge, ...base };
+    if (status === 401) return { kind: 'unauthorized', bearerChallenge: wantsBearer, ...base };
+    if (status === 403) return { kind: 'forbidden', bearerChallenge: wantsBearer, ...base };
     if (status === 404) return { kind: 'notFound', ...base };
     return { kind: 'httpError', ...base };
   }

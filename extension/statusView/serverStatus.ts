@@ -23,7 +23,8 @@ export type SubscriptionScanner = (options: {
   onApp: (app: ScannedApp) => void;
 }) => Promise<McpScanResult>;
 
-export type AuthMode = 'key' | 'entra' | 'anonymous' | 'unknown';
+import type { AuthMode } from '../auth/entra';
+export type { AuthMode };
 
 export interface ProbeRecord {
   at: number;

@@ -1,7 +1,9 @@
 // A loopback fake of Azure Resource Manager for the App Service (Microsoft.Web/sites) calls the
 // extension makes through @azure/arm-appservice 19.x (WebSiteManagementClient, default api-version
-// 2025-05-01). Contract: shared/reference/azure-contracts.md (beside the repository), "ARM through @azure/arm-appservice
-// 19.x", and the REST paths in the SDK's dist/commonjs/api/webApps/operations.js:
+// 2025-05-01). Contract: the Web Apps REST API, https://learn.microsoft.com/rest/api/appservice/web-apps,
+// its specification in Azure/azure-rest-api-specs (specification/web/resource-manager/Microsoft.Web),
+// and the REST paths in the SDK's dist/commonjs/api/webApps/operations.js (Azure/azure-sdk-for-js,
+// sdk/appservice/arm-appservice):
 //   GET  /subscriptions/{sub}/providers/Microsoft.Web/sites                      webApps.list (paged)
 //   GET  /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Web/sites  webApps.listByResourceGroup (paged)
 //   GET  {site}                                   webApps.get

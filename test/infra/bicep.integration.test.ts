@@ -25,11 +25,8 @@ import {
   snapshot,
 } from './bicepCli';
 import { azureYaml, yamlMap } from './azureYaml';
-import {
-  ENTRA_APP_SETTINGS,
-  entraAppSettingChanges,
-  entraAuthSettingsV2,
-} from '../../extension/auth/entraAppConfig';
+import { ENTRA_APP_SETTINGS } from '../../extension/auth/entra';
+import { entraAppSettingChanges, entraAuthSettingsV2 } from '../../extension/auth/entraAppConfig';
 import { DEFAULT_CONTAINER, snippetStorageSettings } from '../../server/src/snippets/storageConnection';
 import { invoiceSettingsFromEnv } from '../../server/src/invoices/invoiceSettings';
 import { RESOURCE_MANAGER_ENDPOINT_VARIABLE } from '../../server/src/azureAnalysis/analysisSettings';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseJsonc } from 'jsonc-parser';
-import { VSCODE_CLIENT_ID } from '../../extension/auth/entraAppConfig';
+import { VSCODE_CLIENT_ID } from '../../extension/auth/entra';
 import { GRAPH_MODULE, bicepFiles } from './bicepCli';
 import { azureYaml, yamlMap } from './azureYaml';
 

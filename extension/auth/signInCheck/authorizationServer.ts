@@ -4,6 +4,7 @@
 import { discoverAuthorizationServerMetadata } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { tenantFromIssuer } from '../entra';
 import { established, type SignInContext } from './context';
 import type { StepResult } from './runner';
 import { code } from './text';
@@ -45,18 +46,4 @@ export async function checkAuthorizationServer(context: SignInContext): Promise<
     };
   }
   return { status: 'pass', detail: `Found at ${code(foundAt)} (${kind}). Tried: ${tried.summary}.` };
-}
-
-/** The tenant in an Entra issuer: https://login.microsoftonline.com/<tenant>/v2.0 or https://sts.windows.net/<tenant>/. */
-export function tenantFromIssuer(issuer: string): string | undefined {
-  let pathname: string;
-  try {
-    pathname = new URL(issuer).pathname;
-  } catch {
-    return undefined;
-  }
-  return (
-    /^\/([^/]+)\/v2\.0\/?$/.exec(pathname)?.[1] ??
-    /^\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i.exec(pathname)?.[1]
-  );
 }

@@ -2,7 +2,8 @@
 // allowed applications, audiences and tenants. Each rule reads what the chain found and the
 // settings the command read from Azure; a rule without what it needs is skipped.
 import type { SignInContext } from './context';
-import { enableEntraFix, VSCODE_CLIENT_ID, type ConsistencyStepId } from './model';
+import { VSCODE_CLIENT_ID } from '../entra';
+import { enableEntraFix, type ConsistencyStepId } from './model';
 import type { StepResult } from './runner';
 import { scopeResource } from './scopes';
 import { unique } from './text';

@@ -24,7 +24,6 @@ import { checkToken } from './token';
 
 export * from './model';
 export { renderSignInReport, signInReportLines } from './report';
-export { tenantFromIssuer } from './authorizationServer';
 export { parseWwwAuthenticate, type AuthChallenge } from './wwwAuthenticate';
 
 const chain: ChainStep<SignInContext>[] = [

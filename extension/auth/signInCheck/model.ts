@@ -1,11 +1,6 @@
 // What the sign-in check takes and gives: its input, the steps of the report and their titles.
 // Plain types and constants, no MCP SDK, so the command (in the activation bundle) can name them.
-
-/** The client id VS Code's built-in Microsoft authentication provider signs in with. */
-export const VSCODE_CLIENT_ID = 'aebc6443-996d-45c2-90f0-388ff96faa56';
-/** The app setting that overrides host.json's extensions.mcp.system.webhookAuthorizationLevel. */
-export const WEBHOOK_LEVEL_APP_SETTING =
-  'AzureFunctionsJobHost__extensions__mcp__system__webhookAuthorizationLevel';
+import { WEBHOOK_LEVEL_SETTING } from '../entra';
 
 export type SignInStepStatus = 'pass' | 'fail' | 'skip' | 'warn';
 
@@ -86,5 +81,5 @@ export const signInStepTitles: Record<SignInStepId, string> = {
 
 /** The fix for a webhook level that still asks for the system key once Entra checks the token. */
 export const enableEntraFix =
-  `Set the app setting \`${WEBHOOK_LEVEL_APP_SETTING}=Anonymous\` (Easy Auth already checks the token), ` +
+  `Set the app setting \`${WEBHOOK_LEVEL_SETTING}=Anonymous\` (Easy Auth already checks the token), ` +
   'or run "Remote MCP: Enable Entra Sign-in", which does it for you.';

@@ -2,7 +2,7 @@
 // the report (never the token): they are what the consistency rules compare with Azure's settings.
 import { decodeJwt } from 'jose';
 import { established, type SignInContext } from './context';
-import { VSCODE_CLIENT_ID } from './model';
+import { VSCODE_CLIENT_ID } from '../entra';
 import type { StepResult } from './runner';
 import { errorMessage } from './text';
 

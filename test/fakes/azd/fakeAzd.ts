@@ -50,7 +50,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import path from 'node:path';
 
 /** What the test says about the account and what provisioning produces. */
-interface FakeAzdConfig {
+export interface FakeAzdConfig {
   signedIn: boolean;
   /** Used when the environment has no AZURE_SUBSCRIPTION_ID (like azd's `defaults.subscription`); '' = none. */
   subscriptionId: string;

@@ -1,68 +1,31 @@
-// extension/deploy/azdCli.ts against the fake azd (test/fakes/azd, built to dist/test/fakeAzd.js by
+// extension/deploy/azdCli.ts, azdEnvironments.ts, azdRunOutput.ts (with azdRemedies.ts) and azdOutputs.ts,
+// against the fake azd (test/fakes/azd, built to dist/test/fakeAzd.js by
 // `node esbuild.mjs --only=test`), which keeps azd's files and prints azd's text.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AzureDeveloperCliCredential } from '@azure/identity';
-import { azdCredential } from '../../extension/azure/azureApi';
-import type { Logger } from '../../extension/common/log';
-import { UserFacingError } from '../../extension/common/errors';
-import { runCli } from '../../extension/common/processes';
+import type { Logger } from '../../../extension/common/log';
+import { UserFacingError } from '../../../extension/common/errors';
+import { runCli, startProcess } from '../../../extension/common/processes';
 import {
   azdDeployArgs,
-  azdEnvValues,
   azdNewEnvArgs,
   azdSignInStatus,
-  compareVersions,
-  deploymentOutputs,
-  interpretAzdOutput,
-  listAzdEnvironments,
+  isOlderThanMinimum,
   probeAzd,
-  startAzd,
-} from '../../extension/deploy/azdCli';
+} from '../../../extension/deploy/azdCli';
+import { azdEnvValues, listAzdEnvironments } from '../../../extension/deploy/azdEnvironments';
+import { deploymentOutputs } from '../../../extension/deploy/azdOutputs';
+import { interpretAzdOutput } from '../../../extension/deploy/azdRunOutput';
+import { fakeAzd, fakeAzdSubscriptionId, fakeAzdTenantId, fakeEnv } from '../../support/fakeAzdConfig';
 
-const fakeAzd = path.resolve(__dirname, '../fakes/azd/azd');
-const fakeDir = path.dirname(fakeAzd);
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-azd-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-const subscriptionId = '11111111-2222-3333-4444-555555555555';
-const tenantId = '99999999-8888-7777-6666-555555555555';
-
-interface FakeConfig {
-  signedIn?: boolean;
-  subscriptionId?: string;
-  tenantId?: string;
-  location?: string;
-  resourceGroup?: string;
-  siteName?: string;
-  defaultHostName?: string;
-  siteResourceId?: string;
-  failure?: 'provider-not-registered' | 'transient-tag' | 'transient-tag-once' | 'none';
-  token?: string;
-  delayMs?: number;
-  ansi?: boolean;
-  omitOutputs?: string[];
-}
-
-let configCount = 0;
-/** The process environment for a fake azd configured this way. */
-function fakeEnv(config: FakeConfig = {}, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const file = path.join(scratch, `config-${++configCount}.json`);
-  const full = {
-    signedIn: true,
-    subscriptionId,
-    tenantId,
-    location: 'eastus2',
-    defaultHostName: '127.0.0.1:8443',
-    delayMs: 5,
-    ...config,
-  };
-  writeFileSync(file, JSON.stringify(full));
-  return { ...process.env, FAKE_AZD_CONFIG: file, ...extra };
-}
+const subscriptionId = fakeAzdSubscriptionId;
+const tenantId = fakeAzdTenantId;
 
 let projectCount = 0;
 function newProject(): string {
@@ -76,7 +39,7 @@ const quietLog: Logger = { trace() {}, debug() {}, info() {}, warn() {}, error()
 
 /** Runs a long azd command the way the extension does and collects every line it printed. */
 async function runAzd(args: string[], env: NodeJS.ProcessEnv, cwd: string) {
-  const child = startAzd(fakeAzd, args, { cwd, env, log: quietLog });
+  const child = startProcess({ name: 'azd', command: fakeAzd, args, cwd, env, log: quietLog });
   const lines: string[] = [];
   child.onLine((line) => lines.push(line));
   const exit = await child.exited;
@@ -121,11 +84,13 @@ describe('probing azd', () => {
     );
   });
 
-  test('versions compare on major.minor.patch; a beta counts as its release', () => {
-    assert.equal(compareVersions('1.10.0', '1.9.6'), 1);
-    assert.equal(compareVersions('1.9.6', '1.10.0'), -1);
-    assert.equal(compareVersions('1.10.0-beta.1', '1.10.0'), 0);
-    assert.equal(compareVersions('2.0.0', '1.99.99'), 1);
+  test('versions compare on major.minor.patch against 1.10.0; a beta counts as its release', () => {
+    assert.equal(isOlderThanMinimum('1.10.0'), false);
+    assert.equal(isOlderThanMinimum('1.9.6'), true);
+    assert.equal(isOlderThanMinimum('1.10.0-beta.1'), false);
+    assert.equal(isOlderThanMinimum('1.9.99-beta.1'), true);
+    assert.equal(isOlderThanMinimum('2.0.0'), false);
+    assert.equal(isOlderThanMinimum('1.99.99'), false);
   });
 });
 
@@ -426,7 +391,10 @@ describe('cancelling', () => {
     const dir = newProject();
     const env = fakeEnv({ delayMs: 2000 });
     await newEnvironment(dir, env);
-    const child = startAzd(fakeAzd, azdDeployArgs({ first: true, env: 'dev', projectDir: dir }), {
+    const child = startProcess({
+      name: 'azd',
+      command: fakeAzd,
+      args: azdDeployArgs({ first: true, env: 'dev', projectDir: dir }),
       cwd: dir,
       env,
       log: quietLog,
@@ -531,116 +499,6 @@ describe('deployment outputs', () => {
     assert.throws(
       () => deploymentOutputs({ ...complete, SERVICE_API_RESOURCE_ID: '/subscriptions/x/whatever' }),
       /not a function app's resource id/,
-    );
-  });
-});
-
-describe("@azure/identity's AzureDeveloperCliCredential", () => {
-  async function withFakeOnPath<T>(config: FakeConfig, run: () => Promise<T>): Promise<T> {
-    const saved = { PATH: process.env.PATH, FAKE_AZD_CONFIG: process.env.FAKE_AZD_CONFIG };
-    // The credential spawns `azd` from PATH, reading process.env when it is called.
-    const env = fakeEnv(config);
-    process.env.PATH = `${fakeDir}${path.delimiter}${saved.PATH ?? ''}`;
-    process.env.FAKE_AZD_CONFIG = env.FAKE_AZD_CONFIG;
-    try {
-      return await run();
-    } finally {
-      for (const [key, value] of Object.entries(saved)) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
-    }
-  }
-
-  test('gets the token from `azd auth token` on PATH', async () => {
-    const before = Date.now();
-    const token = await withFakeOnPath({ token: 'fake-token-value-for-tests' }, () =>
-      new AzureDeveloperCliCredential().getToken('https://management.azure.com/.default'),
-    );
-    assert.equal(token.token, 'fake-token-value-for-tests');
-    assert.equal(token.tokenType, 'Bearer');
-    // expiresOn is RFC 3339 to the second, an hour ahead.
-    assert.ok(token.expiresOnTimestamp > before + 3590_000 && token.expiresOnTimestamp < before + 3610_000);
-  });
-
-  test('a minted token is a JWT for the tenant asked for', async () => {
-    const token = await withFakeOnPath({}, () =>
-      new AzureDeveloperCliCredential({ tenantId }).getToken('https://management.azure.com/.default'),
-    );
-    const payload = JSON.parse(Buffer.from(token.token.split('.')[1]!, 'base64url').toString()) as {
-      aud: string;
-      tid: string;
-      exp: number;
-    };
-    assert.equal(payload.aud, 'https://management.azure.com');
-    assert.equal(payload.tid, tenantId);
-    assert.equal(payload.exp * 1000, token.expiresOnTimestamp);
-  });
-
-  test('not signed in: the credential reports that azd needs `azd auth login`', async () => {
-    await withFakeOnPath({ signedIn: false }, () =>
-      assert.rejects(
-        new AzureDeveloperCliCredential().getToken('https://management.azure.com/.default'),
-        (error: Error) => error.name === 'CredentialUnavailableError' && /azd auth login/.test(error.message),
-      ),
-    );
-    assert.ok(
-      !existsSync(path.join('/bin', '.azure')),
-      'the credential runs azd in /bin; the fake wrote nothing there',
-    );
-  });
-});
-
-describe("the extension's azd credential (runs the azd of remoteMcp.azdPath, not PATH's)", () => {
-  async function withConfig<T>(config: FakeConfig, run: () => Promise<T>): Promise<T> {
-    const saved = process.env.FAKE_AZD_CONFIG;
-    process.env.FAKE_AZD_CONFIG = fakeEnv(config).FAKE_AZD_CONFIG;
-    try {
-      return await run();
-    } finally {
-      if (saved === undefined) delete process.env.FAKE_AZD_CONFIG;
-      else process.env.FAKE_AZD_CONFIG = saved;
-    }
-  }
-
-  test('gets the same token @azure/identity would, from the azd at the given path', async () => {
-    const before = Date.now();
-    const token = await withConfig({ token: 'fake-token-value-for-tests' }, () =>
-      azdCredential(fakeAzd).getToken('https://management.azure.com/.default'),
-    );
-    assert.equal(token?.token, 'fake-token-value-for-tests');
-    assert.ok(
-      token && token.expiresOnTimestamp > before + 3590_000 && token.expiresOnTimestamp < before + 3610_000,
-    );
-  });
-
-  test('passes the tenant on', async () => {
-    const token = await withConfig({}, () =>
-      azdCredential(fakeAzd, tenantId).getToken('https://management.azure.com/.default'),
-    );
-    const payload = JSON.parse(Buffer.from(token!.token.split('.')[1]!, 'base64url').toString()) as {
-      tid: string;
-    };
-    assert.equal(payload.tid, tenantId);
-  });
-
-  test('not signed in: an access error that says to run azd auth login', async () => {
-    await withConfig({ signedIn: false }, () =>
-      assert.rejects(
-        azdCredential(fakeAzd).getToken('https://management.azure.com/.default'),
-        (error: Error) =>
-          error.name === 'AzureAccessError' &&
-          /azd is not signed in to Azure: run "azd auth login"/.test(error.message),
-      ),
-    );
-  });
-
-  test('a missing azd is an access error naming the path', async () => {
-    await assert.rejects(
-      azdCredential('/nonexistent/azd').getToken('https://management.azure.com/.default'),
-      (error: Error) =>
-        error.name === 'AzureAccessError' &&
-        /azd could not get an Azure token: \/nonexistent\/azd was not found/.test(error.message),
     );
   });
 });

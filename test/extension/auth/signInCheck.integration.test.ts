@@ -2,26 +2,25 @@
 // fake identity platform, and against tiny servers that each break one link.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { catalogue } from '../../server/src/tools';
+import { catalogue } from '../../../server/src/tools';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildDiscoveryUrls } from '@modelcontextprotocol/sdk/client/auth.js';
-import { startTestHost } from '../support/embeddedHost';
-import { startToolEnvironment, type ToolEnvironment } from '../support/toolEnvironment';
-import { startFakeEntra, VSCODE_CLIENT_ID, type FakeEntra } from '../fakes/entra';
-import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
+import { startTestHost } from '../../support/embeddedHost';
+import { startToolEnvironment, type ToolEnvironment } from '../../support/toolEnvironment';
+import { startFakeEntra, VSCODE_CLIENT_ID, type FakeEntra } from '../../fakes/entra';
+import type { RunningEmbeddedHost } from '../../../server/src/hosts/embedded/startEmbeddedHost';
 import {
   checkSignIn,
   parseWwwAuthenticate,
   renderSignInReport,
   signInReportLines,
   signInStepTitles,
-  tenantFromIssuer,
-  WEBHOOK_LEVEL_APP_SETTING,
   type SignInCheckInput,
   type SignInStep,
   type SignInStepId,
-} from '../../extension/auth/signInCheck';
+} from '../../../extension/auth/signInCheck';
+import { WEBHOOK_LEVEL_SETTING } from '../../../extension/auth/entra';
 
 const tenantId = '11111111-2222-3333-4444-555555555555';
 const apiClientId = '99999999-8888-7777-6666-555555555555';
@@ -195,7 +194,7 @@ describe('against the embedded host in Entra mode', () => {
     });
     const level = step(steps, 'webhookLevel');
     assert.equal(level.status, 'fail');
-    assert.match(level.fix ?? '', new RegExp(`${WEBHOOK_LEVEL_APP_SETTING}=Anonymous`));
+    assert.match(level.fix ?? '', new RegExp(`${WEBHOOK_LEVEL_SETTING}=Anonymous`));
     assert.match(level.fix ?? '', /Remote MCP: Enable Entra Sign-in/);
     const key = step(steps, 'storedKey');
     assert.equal(key.status, 'warn');
@@ -437,7 +436,7 @@ describe('against servers that break one link', () => {
       assert.equal(init.status, 'fail');
       assert.match(init.detail, /^403 with a valid token/);
       assert.match(init.detail, /webhook level is still System/);
-      assert.match(init.fix ?? '', new RegExp(`${WEBHOOK_LEVEL_APP_SETTING}=Anonymous`));
+      assert.match(init.fix ?? '', new RegExp(`${WEBHOOK_LEVEL_SETTING}=Anonymous`));
       assert.equal(step(steps, 'toolsList').status, 'skip');
     } finally {
       await app.close();
@@ -587,14 +586,6 @@ describe('helpers', () => {
     ]);
     assert.deepEqual(parseWwwAuthenticate(''), []);
     assert.deepEqual(parseWwwAuthenticate('Bearer'), [{ scheme: 'Bearer', params: {} }]);
-  });
-
-  test('tenantFromIssuer', () => {
-    assert.equal(tenantFromIssuer(`https://login.microsoftonline.com/${tenantId}/v2.0`), tenantId);
-    assert.equal(tenantFromIssuer(`http://127.0.0.1:1234/${tenantId}/v2.0/`), tenantId);
-    assert.equal(tenantFromIssuer(`https://sts.windows.net/${tenantId}/`), tenantId);
-    assert.equal(tenantFromIssuer('https://auth.example.com'), undefined);
-    assert.equal(tenantFromIssuer('not a url'), undefined);
   });
 });
 

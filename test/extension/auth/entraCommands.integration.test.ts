@@ -1,31 +1,31 @@
 // Remote MCP: Enable / Disable Entra Sign-in and Check Sign-in (extension/auth/entraCommands.ts), the
 // real commands with the fake azd (test/fakes/azd, through `azd env set` + `azd provision`), a fake
-// AzureAccess for the ARM path, and the embedded host in Entra mode with the fake identity platform
+// EntraAccess for the ARM path, and the embedded host in Entra mode with the fake identity platform
 // (test/fakes/entra.ts) for the sign-in diagnosis.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AuthState } from '../../extension/auth/entraAppConfig';
-import { entraCommands } from '../../extension/auth/entraCommands';
-import { checkSignIn } from '../../extension/auth/signInCheck';
-import type { AzureAccess } from '../../extension/azure/azureAccess';
-import { SecretMasker } from '../../extension/common/log';
-import { runCli, startProcess } from '../../extension/common/processes';
-import { azdEnvValues } from '../../extension/deploy/azdCli';
-import { remoteServerFromEnvValues } from '../../extension/deploy/deployCommand';
-import { FunctionKeyStore } from '../../extension/remote/keyStore';
-import { RemoteServerRegistry, type RemoteServer } from '../../extension/remote/remoteServers';
-import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
-import { startFakeEntra, VSCODE_CLIENT_ID, type FakeEntra } from '../fakes/entra';
-import { startTestHost } from '../support/embeddedHost';
-import { RecordingUi, recordingLog, type ScriptedAnswer } from '../support/recordingUi';
-import { startToolEnvironment, type ToolEnvironment } from '../support/toolEnvironment';
-import { memorySecrets, memoryState } from '../support/memoryStores';
+import type { EntraAccess } from '../../../extension/auth/entraAccess';
+import type { AuthState } from '../../../extension/auth/entraAppConfig';
+import { entraCommands } from '../../../extension/auth/entraCommands';
+import { checkSignIn } from '../../../extension/auth/signInCheck';
+import { SecretMasker } from '../../../extension/common/log';
+import { runCli, startProcess } from '../../../extension/common/processes';
+import { azdEnvValues } from '../../../extension/deploy/azdEnvironments';
+import { remoteServerFromEnvValues } from '../../../extension/deploy/deployCommand';
+import { FunctionKeyStore } from '../../../extension/remote/keyStore';
+import { RemoteServerRegistry, type RemoteServer } from '../../../extension/remote/remoteServers';
+import type { RunningEmbeddedHost } from '../../../server/src/hosts/embedded/startEmbeddedHost';
+import { startFakeEntra, VSCODE_CLIENT_ID, type FakeEntra } from '../../fakes/entra';
+import { startTestHost } from '../../support/embeddedHost';
+import { RecordingUi, recordingLog, type ScriptedAnswer } from '../../support/recordingUi';
+import { startToolEnvironment, type ToolEnvironment } from '../../support/toolEnvironment';
+import { memorySecrets, memoryState } from '../../support/memoryStores';
 
-const fakeAzd = path.resolve(__dirname, '../fakes/azd/azd');
-const repoAzureYaml = path.resolve(__dirname, '../../azure.yaml');
+const fakeAzd = path.resolve(__dirname, '../../fakes/azd/azd');
+const repoAzureYaml = path.resolve(__dirname, '../../../azure.yaml');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-entra-'));
 
 const subscriptionId = '11111111-2222-3333-4444-555555555555';
@@ -62,11 +62,10 @@ function authState(overrides: Partial<AuthState> = {}): AuthState {
   };
 }
 
-/** An AzureAccess that records what the commands asked of Azure. */
-function fakeAzure(readAuthState: () => Promise<AuthState> = () => Promise.resolve(authState())) {
+/** An EntraAccess that records what the commands asked of Azure. */
+function fakeEntraAccess(readAuthState: () => Promise<AuthState> = () => Promise.resolve(authState())) {
   const calls: { method: string; server: string; registration?: unknown }[] = [];
-  const azure: AzureAccess = {
-    fetchKey: () => Promise.reject(new Error('The Entra commands should not fetch keys.')),
+  const entra: EntraAccess = {
     enableEntra: (server, registration) => {
       calls.push({ method: 'enableEntra', server: server.resourceId, registration });
       return Promise.resolve(authState());
@@ -80,7 +79,7 @@ function fakeAzure(readAuthState: () => Promise<AuthState> = () => Promise.resol
       return readAuthState();
     },
   };
-  return { azure, calls };
+  return { entra, calls };
 }
 
 let projectCount = 0;
@@ -111,13 +110,13 @@ function harness(options: HarnessOptions = {}) {
   const registry = new RemoteServerRegistry(memoryState());
   const secrets = memorySecrets();
   const keyStore = new FunctionKeyStore(secrets, new SecretMasker());
-  const { azure, calls } = fakeAzure(options.readAuthState);
+  const { entra, calls } = fakeEntraAccess(options.readAuthState);
   const azdRuns: string[][] = [];
   const tokenCalls: { scopes: string[]; tenantId: string | undefined; interactive: boolean }[] = [];
   const commands = entraCommands({
     registry,
     keyStore,
-    azure,
+    entra,
     tokens: (scopes, tenant, interactive) => {
       tokenCalls.push({ scopes, tenantId: tenant, interactive });
       return options.tokens

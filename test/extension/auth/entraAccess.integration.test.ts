@@ -1,29 +1,20 @@
-// Microsoft Entra authentication of any function app through ARM (extension/azure/azureApi.ts):
+// Microsoft Entra authentication of any function app through ARM (extension/auth/entraAccess.ts):
 // enableEntraAuth / disableEntraAuth / readAppAuthState with the REAL WebSiteManagementClient of
 // @azure/arm-appservice 19 against the loopback ARM fake (test/fakes/arm.ts). What the app already
 // had (app settings, another identity provider) survives both ways; the writes come in the order
 // that never leaves the app open; ARM errors become the module's error classes; no secret leaks.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  createArmClient,
-  disableEntraAuth,
-  enableEntraAuth,
-  getAuthSettingsV2,
-  readAppAuthState,
-  siteResourceId,
-  updateAuthSettingsV2,
-  type SiteRef,
-  type TokenCredential,
-} from '../../extension/azure/azureApi';
-import {
-  InvalidEntraRegistrationError,
-  VSCODE_CLIENT_ID,
-  WEBHOOK_LEVEL_SETTING,
-  entraAuthSettingsV2,
-} from '../../extension/auth/entraAppConfig';
-import { DEFAULT_SUBSCRIPTION_ID, startFakeArm, type FakeArm } from '../fakes/arm';
-import { allHostKeys, assertNoSecretLeaked, captureSdkLog } from '../support/leakWatch';
+import type { TokenCredential } from '@azure/identity';
+import { VSCODE_CLIENT_ID, WEBHOOK_LEVEL_SETTING } from '../../../extension/auth/entra';
+import { disableEntraAuth, enableEntraAuth, readAppAuthState } from '../../../extension/auth/entraAccess';
+import { InvalidEntraRegistrationError, entraAuthSettingsV2 } from '../../../extension/auth/entraAppConfig';
+import { createArmClient } from '../../../extension/azure/armClient';
+import { getAuthSettingsV2, updateAuthSettingsV2 } from '../../../extension/azure/authSettings';
+import * as azureBundle from '../../../extension/azure/azureBundle';
+import { siteResourceId, type SiteRef } from '../../../extension/azure/resourceIds';
+import { DEFAULT_SUBSCRIPTION_ID, startFakeArm, type FakeArm } from '../../fakes/arm';
+import { allHostKeys, assertNoSecretLeaked, captureSdkLog } from '../../support/leakWatch';
 
 process.env.NO_PROXY = [process.env.NO_PROXY, '127.0.0.1', 'localhost'].filter(Boolean).join(',');
 
@@ -67,6 +58,8 @@ describe('Entra authentication of any function app, through the real SDK client 
   const client = () =>
     createArmClient({ endpoint: arm.endpoint, credential, subscriptionId: sub, tlsCa: arm.caPem });
   const site = (ref: SiteRef) => arm.site(ref.name);
+  /** The app as entraAccess gets it from AzureAccess.onSite: the Azure bundle, a client, the ref. */
+  const onSite = (ref: SiteRef) => ({ azure: azureBundle, client: client(), ref });
   const calls = (ref: SiteRef, from: number) =>
     arm.requests
       .slice(from)
@@ -111,13 +104,13 @@ describe('Entra authentication of any function app, through the real SDK client 
   });
 
   test('before: an app with only GitHub sign-in (not required) is in key mode; so is a never-configured app', async () => {
-    const state = await readAppAuthState(client(), withGithub);
+    const state = await readAppAuthState(onSite(withGithub));
     assert.equal(state.mode, 'key');
     assert.equal(state.entraEnabled, false);
     assert.equal(state.webhookAuthorizationLevel, 'System');
     assert.deepEqual(state.problems, []);
     // ARM lists every provider of a never-configured app as enabled with an empty registration.
-    const freshState = await readAppAuthState(client(), fresh);
+    const freshState = await readAppAuthState(onSite(fresh));
     assert.equal(freshState.mode, 'key');
     assert.equal(freshState.clientId, undefined);
     assert.deepEqual(freshState.problems, []);
@@ -131,7 +124,7 @@ describe('Entra authentication of any function app, through the real SDK client 
 
   test('enable: authentication first, then app settings; GitHub and the other settings are kept', async () => {
     const from = arm.requests.length;
-    const state = await enableEntraAuth(client(), withGithub, registration);
+    const state = await enableEntraAuth(onSite(withGithub), registration);
     assert.deepEqual(calls(withGithub, from), [
       'GET /config/authsettingsV2/list',
       'PUT /config/authsettingsV2',
@@ -165,12 +158,12 @@ describe('Entra authentication of any function app, through the real SDK client 
       OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID: managedIdentityClientId,
       AzureFunctionsJobHost__extensions__mcp__system__webhookAuthorizationLevel: 'Anonymous',
     });
-    assert.deepEqual(await readAppAuthState(client(), withGithub), state);
+    assert.deepEqual(await readAppAuthState(onSite(withGithub)), state);
   });
 
   test('disable: app settings first (the key is asked for again), then authentication; back to what was there', async () => {
     const from = arm.requests.length;
-    const state = await disableEntraAuth(client(), withGithub);
+    const state = await disableEntraAuth(onSite(withGithub));
     assert.deepEqual(calls(withGithub, from), [
       'POST /config/appsettings/list',
       'PUT /config/appsettings',
@@ -194,19 +187,19 @@ describe('Entra authentication of any function app, through the real SDK client 
     });
     assert.deepEqual(auth.identityProviders['gitHub'], github);
     assert.equal(auth.identityProviders.azureActiveDirectory.enabled, false);
-    assert.deepEqual(await readAppAuthState(client(), withGithub), state);
+    assert.deepEqual(await readAppAuthState(onSite(withGithub)), state);
   });
 
   test('a never-configured app: enable, then disable turns built-in authentication off again', async () => {
     const before = structuredClone(site(fresh).authSettingsV2);
     const settingsBefore = { ...site(fresh).appSettings };
-    const enabled = await enableEntraAuth(client(), fresh, { tenantId, clientId, identifierUri });
+    const enabled = await enableEntraAuth(onSite(fresh), { tenantId, clientId, identifierUri });
     assert.equal(enabled.mode, 'entra');
     assert.ok(
       !('OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID' in site(fresh).appSettings),
       'no identity given, none set',
     );
-    const disabled = await disableEntraAuth(client(), fresh);
+    const disabled = await disableEntraAuth(onSite(fresh));
     assert.equal(disabled.mode, 'key');
     assert.deepEqual(site(fresh).appSettings, settingsBefore);
     const after = site(fresh).authSettingsV2 as typeof before & {
@@ -242,7 +235,7 @@ describe('Entra authentication of any function app, through the real SDK client 
         "The client 'user@contoso.com' does not have authorization to perform action 'Microsoft.Web/sites/config/write'.",
     });
     const from = arm.requests.length;
-    const error = await catchError(() => enableEntraAuth(client(), withGithub, registration));
+    const error = await catchError(() => enableEntraAuth(onSite(withGithub), registration));
     assert.equal(error.name, 'AzureAccessError');
     assert.match(
       error.message,
@@ -251,7 +244,7 @@ describe('Entra authentication of any function app, through the real SDK client 
     assert.equal((error as { statusCode?: number }).statusCode, 403);
     assert.ok(!calls(withGithub, from).some((c) => c.startsWith('PUT /config/appsettings')));
     assert.deepEqual(site(withGithub).appSettings, settingsBefore);
-    assert.equal((await readAppAuthState(client(), withGithub)).mode, 'key');
+    assert.equal((await readAppAuthState(onSite(withGithub))).mode, 'key');
   });
 
   test('403 reading: AzureAccessError from readAppAuthState; 404: SiteNotFoundError', async () => {
@@ -261,14 +254,14 @@ describe('Entra authentication of any function app, through the real SDK client 
       code: 'AuthorizationFailed',
       message: 'Not allowed.',
     });
-    const forbidden = await catchError(() => readAppAuthState(client(), withGithub));
+    const forbidden = await catchError(() => readAppAuthState(onSite(withGithub)));
     assert.equal(forbidden.name, 'AzureAccessError');
     assert.match(
       forbidden.message,
       /^Could not read the authentication settings of the function app func-with-github/,
     );
 
-    const missing = await catchError(() => readAppAuthState(client(), { ...withGithub, name: 'func-gone' }));
+    const missing = await catchError(() => readAppAuthState(onSite({ ...withGithub, name: 'func-gone' })));
     assert.equal(missing.name, 'SiteNotFoundError');
     assert.match(missing.message, /func-gone/);
   });
@@ -281,27 +274,27 @@ describe('Entra authentication of any function app, through the real SDK client 
       code: 'Conflict',
       message: 'Another operation is in progress.',
     });
-    const error = await catchError(() => enableEntraAuth(client(), withGithub, registration));
+    const error = await catchError(() => enableEntraAuth(onSite(withGithub), registration));
     assert.equal(error.name, 'AzureApiError');
     assert.match(
       error.message,
       /^Could not write the app settings of the function app func-with-github: Azure answered 409/,
     );
-    const state = await readAppAuthState(client(), withGithub);
+    const state = await readAppAuthState(onSite(withGithub));
     assert.equal(state.mode, 'entra');
     assert.equal(state.keyRequired, true);
     assert.match(state.problems[0] ?? '', /still asks for the system key/);
     // Running the command again completes it.
-    assert.deepEqual((await enableEntraAuth(client(), withGithub, registration)).problems, []);
+    assert.deepEqual((await enableEntraAuth(onSite(withGithub), registration)).problems, []);
     assert.equal(site(withGithub).appSettings[WEBHOOK_LEVEL_SETTING], 'Anonymous');
-    await disableEntraAuth(client(), withGithub);
+    await disableEntraAuth(onSite(withGithub));
     assert.deepEqual(site(withGithub).appSettings, originalSettings);
   });
 
   test('a registration that is not one is refused before any request', async () => {
     const from = arm.requests.length;
     const error = await catchError(() =>
-      enableEntraAuth(client(), withGithub, { ...registration, clientId: 'not-a-guid' }),
+      enableEntraAuth(onSite(withGithub), { ...registration, clientId: 'not-a-guid' }),
     );
     assert.ok(error instanceof InvalidEntraRegistrationError);
     assert.equal(error.name, 'InvalidEntraRegistrationError');

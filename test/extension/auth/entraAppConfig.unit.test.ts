@@ -5,24 +5,25 @@
 // Protected Resource Metadata setting, https://learn.microsoft.com/azure/app-service/configure-authentication-mcp.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { AuthSettingsV2Properties } from '../../../extension/azure/authSettings';
 import {
   ALLOWED_TENANTS_SETTING,
   ENTRA_APP_SETTINGS,
-  InvalidEntraRegistrationError,
   MI_CLIENT_ID_SETTING,
   PRM_SCOPES_SETTING,
   VSCODE_CLIENT_ID,
   WEBHOOK_LEVEL_SETTING,
+} from '../../../extension/auth/entra';
+import {
+  InvalidEntraRegistrationError,
   entraAppSettingChanges,
   entraAuthSettingsV2,
   keyModeAppSettingChanges,
   otherProvidersInUse,
   readAuthState,
-  tenantFromIssuer,
   withEntraAuth,
   withoutEntraAuth,
-  type AuthSettingsV2Properties,
-} from '../../extension/auth/entraAppConfig';
+} from '../../../extension/auth/entraAppConfig';
 
 const tenantId = '11111111-2222-3333-4444-555555555555';
 const clientId = '66666666-7777-8888-9999-000000000000';
@@ -393,11 +394,8 @@ describe('readAuthState', () => {
     assert.match(other.problems[0] ?? '', /through gitHub, not Microsoft Entra/);
   });
 
-  test('the tenant comes from the v2 or v1 issuer; PRM scopes are split on commas', () => {
-    assert.equal(tenantFromIssuer(`https://login.microsoftonline.com/${tenantId}/v2.0`), tenantId);
-    assert.equal(tenantFromIssuer(`https://sts.windows.net/${tenantId}/`), tenantId);
-    assert.equal(tenantFromIssuer('not a url'), undefined);
-    assert.equal(tenantFromIssuer(undefined), undefined);
+  test("the tenant comes from the Entra provider's issuer; PRM scopes are split on commas", () => {
+    // tenantFromIssuer itself: test/extension/auth/entra.unit.test.ts.
     assert.deepEqual(
       readAuthState(entraOn(), { [PRM_SCOPES_SETTING]: ' api://a/user_impersonation, api://b/read ,' })
         .prmScopes,

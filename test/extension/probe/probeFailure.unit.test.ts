@@ -1,7 +1,7 @@
 // How a failed probe is classified, from the error shapes the MCP SDK and fetch produce.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { classifyProbeFailure } from '../../extension/probe/probeFailure';
+import { classifyProbeFailure } from '../../../extension/probe/probeFailure';
 
 const base = { timedOut: false, cancelled: false, timeoutMs: 10_000 };
 /** fetch's own failure: a TypeError whose cause carries the system error code. */
@@ -28,6 +28,21 @@ describe('classifyProbeFailure', () => {
     });
     assert.equal(entra.kind, 'unauthorized');
     assert.equal(entra.bearerChallenge, true);
+  });
+
+  test('a Bearer challenge after another one still means Entra; a Bearer parameter alone does not', () => {
+    const challenged = (wwwAuthenticate: string) =>
+      classifyProbeFailure(httpError(401), { ...base, lastResponse: { status: 401, wwwAuthenticate } })
+        .bearerChallenge;
+    assert.equal(challenged('Basic realm="x", Bearer resource_metadata="https://x/prm"'), true);
+    assert.equal(challenged('Negotiate YII==, bearer'), true);
+    assert.equal(challenged('Basic realm="Bearer"'), false);
+    assert.equal(challenged('Basic realm="x", note=Bearer'), false);
+    const forbidden = classifyProbeFailure(httpError(403), {
+      ...base,
+      lastResponse: { status: 403, wwwAuthenticate: 'Basic realm="x", Bearer error="insufficient_scope"' },
+    });
+    assert.equal(forbidden.bearerChallenge, true);
   });
 
   test('403, 404 and other statuses', () => {

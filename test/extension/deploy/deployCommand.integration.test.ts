@@ -14,18 +14,18 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCommand } from '../../extension/common/commandErrors';
-import type { MessageAction } from '../../extension/common/errors';
-import { startProcess } from '../../extension/common/processes';
-import { MIN_AZD_VERSION } from '../../extension/deploy/azdCli';
-import { deployCommand } from '../../extension/deploy/deployCommand';
-import type { AzdRun } from '../../extension/deploy/azdTask';
-import { RemoteServerRegistry, type RemoteServer } from '../../extension/remote/remoteServers';
-import { RecordingUi, dismiss, recordingLog, type ScriptedAnswer } from '../support/recordingUi';
-import { memoryState } from '../support/memoryStores';
+import { runCommand } from '../../../extension/common/commandErrors';
+import type { MessageAction } from '../../../extension/common/errors';
+import { startProcess } from '../../../extension/common/processes';
+import { MIN_AZD_VERSION } from '../../../extension/deploy/azdCli';
+import { deployCommand } from '../../../extension/deploy/deployCommand';
+import type { AzdRun } from '../../../extension/deploy/azdTask';
+import { RemoteServerRegistry, type RemoteServer } from '../../../extension/remote/remoteServers';
+import { RecordingUi, dismiss, recordingLog, type ScriptedAnswer } from '../../support/recordingUi';
+import { memoryState } from '../../support/memoryStores';
 
-const fakeAzd = path.resolve(__dirname, '../fakes/azd/azd');
-const repoAzureYaml = path.resolve(__dirname, '../../azure.yaml');
+const fakeAzd = path.resolve(__dirname, '../../fakes/azd/azd');
+const repoAzureYaml = path.resolve(__dirname, '../../../azure.yaml');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-deploy-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 

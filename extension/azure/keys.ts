@@ -1,0 +1,45 @@
+// The function app's `mcp_extension` system key, the key mode's secret. Part of the Azure bundle.
+import type { WebSiteManagementClient } from '@azure/arm-appservice';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { callArm, KeyNotReadyError } from './errors';
+import type { SiteRef } from './resourceIds';
+
+export interface FetchKeyOptions {
+  signal?: AbortSignal;
+  /** How long to wait for the key to appear (default 180 000 ms). */
+  limitMs?: number;
+  /** First wait between tries (default 2000 ms); it doubles up to `maxDelayMs`. */
+  initialDelayMs?: number;
+  /** Longest wait between tries (default 15 000 ms). */
+  maxDelayMs?: number;
+  /** Called before each wait, with the time since the first try. */
+  onWaiting?: (elapsedMs: number) => void;
+}
+
+/**
+ * The app's `mcp_extension` system key (ARM listHostKeys). Right after a deploy the host has not
+ * loaded the MCP extension and the key is missing: try again, waiting longer each time, until
+ * `limitMs`. The key itself never appears in an error or a log line.
+ */
+export async function fetchMcpExtensionKey(
+  client: WebSiteManagementClient,
+  ref: SiteRef,
+  options: FetchKeyOptions = {},
+): Promise<string> {
+  const { signal, limitMs = 180_000, maxDelayMs = 15_000, onWaiting } = options;
+  let delay = options.initialDelayMs ?? 2000;
+  const started = Date.now();
+  for (;;) {
+    signal?.throwIfAborted();
+    const keys = await callArm(ref, 'read the host keys of', () =>
+      client.webApps.listHostKeys(ref.resourceGroup, ref.name, { abortSignal: signal }),
+    );
+    const key = keys.systemKeys?.['mcp_extension'];
+    if (key) return key;
+    const elapsed = Date.now() - started;
+    if (elapsed >= limitMs) throw new KeyNotReadyError(ref.name, elapsed);
+    onWaiting?.(elapsed);
+    await sleep(Math.min(delay, limitMs - elapsed), undefined, { signal });
+    delay = Math.min(delay * 2, maxDelayMs);
+  }
+}
