@@ -40,3 +40,5 @@ export const BuiltInCommandId = {
   openSettings: 'workbench.action.openSettings',
   startAzurite: 'azurite.start',
 } as const;
+
+export type BuiltInCommandId = (typeof BuiltInCommandId)[keyof typeof BuiltInCommandId];

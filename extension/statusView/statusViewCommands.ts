@@ -24,8 +24,8 @@ export interface StatusViewCommandServices {
   portal(): string;
   copyText(text: string): Promise<void>;
   executeCommand(id: string, ...args: unknown[]): Promise<unknown>;
-  /** The azd project whose environment deployed the server, when one of the workspace's did. */
-  azdProjectOf(server: RemoteServer): AzdProject | undefined;
+  /** The azd project whose environment deployed the server, made ready for azd to deploy it again. */
+  prepareProjectToRedeploy(server: RemoteServer): AzdProject | undefined;
   /** Signs in to Azure the way remoteMcp.azureCredential says (this one may prompt: the user asked). */
   signIn(): Promise<void>;
 }
@@ -85,7 +85,7 @@ export function statusViewCommands(services: StatusViewCommandServices) {
 
     [CommandId.redeploy]: async (target?: unknown): Promise<unknown> => {
       const server = serverOf(target, 'redeploy it');
-      const project = services.azdProjectOf(server);
+      const project = services.prepareProjectToRedeploy(server);
       if (!server.environment || !project) {
         throw new UserFacingError(
           `${server.name} was not deployed from an azd environment of this workspace, so there is nothing to redeploy from here. Deploy it the way it was deployed, or use "Deploy to Azure" for a new azd environment.`,

@@ -579,7 +579,7 @@ describe('the view commands', () => {
       portal: () => 'https://portal.azure.com',
       copyText: (text) => Promise.resolve(void copied.push(text)),
       executeCommand: (id, ...args) => Promise.resolve(executed.push({ id, args })),
-      azdProjectOf: (s) =>
+      prepareProjectToRedeploy: (s) =>
         s.environment === 'dev' ? { dir: '/home/dev/mcp-project', source: 'workspace' } : undefined,
       signIn: () => Promise.resolve(),
     });
