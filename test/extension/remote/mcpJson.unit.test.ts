@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { parse, type ParseError } from 'jsonc-parser';
-import { addServerToMcpJson } from '../../extension/remote/mcpJson';
-import { mcpEndpoint, type RemoteServer } from '../../extension/remote/remoteServers';
+import { addServerToMcpJson } from '../../../extension/remote/mcpJson';
+import { mcpEndpoint, type RemoteServer } from '../../../extension/remote/remoteServers';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-mcpjson-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));

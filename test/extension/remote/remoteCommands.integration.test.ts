@@ -7,19 +7,23 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCommand } from '../../extension/common/commandErrors';
-import { UserFacingError, type MessageAction } from '../../extension/common/errors';
-import { SecretMasker, maskedLogger } from '../../extension/common/log';
-import { RemoteKeyService, type KeyFetcher } from '../../extension/remote/keyService';
-import { FunctionKeyStore } from '../../extension/remote/keyStore';
-import { addServerToMcpJson } from '../../extension/remote/mcpJson';
-import { remoteCommands } from '../../extension/remote/remoteCommands';
-import { RemoteServerRegistry, mcpEndpoint, type RemoteServer } from '../../extension/remote/remoteServers';
-import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
-import { startTestHost } from '../support/embeddedHost';
-import { RecordingUi, recordingLog } from '../support/recordingUi';
-import { recordingLogger, testDependencies } from '../support/testDependencies';
-import { memorySecrets, memoryState } from '../support/memoryStores';
+import { runCommand } from '../../../extension/common/commandErrors';
+import { UserFacingError, type MessageAction } from '../../../extension/common/errors';
+import { SecretMasker, maskedLogger } from '../../../extension/common/log';
+import { RemoteKeyService, type KeyFetcher } from '../../../extension/remote/keyService';
+import { FunctionKeyStore } from '../../../extension/remote/keyStore';
+import { addServerToMcpJson } from '../../../extension/remote/mcpJson';
+import { remoteCommands } from '../../../extension/remote/remoteCommands';
+import {
+  RemoteServerRegistry,
+  mcpEndpoint,
+  type RemoteServer,
+} from '../../../extension/remote/remoteServers';
+import type { RunningEmbeddedHost } from '../../../server/src/hosts/embedded/startEmbeddedHost';
+import { startTestHost } from '../../support/embeddedHost';
+import { RecordingUi, recordingLog } from '../../support/recordingUi';
+import { recordingLogger, testDependencies } from '../../support/testDependencies';
+import { memorySecrets, memoryState } from '../../support/memoryStores';
 
 const subscriptionId = '11111111-2222-3333-4444-555555555555';
 

@@ -2,21 +2,25 @@
 // says (nodes, advice), its settings and the portal links.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ScannedApp } from '../../extension/azure/mcpAppScan';
-import type { McpClientState } from '../../extension/vscodeMcpClient/mcpClientStarter';
-import { runningLocalServer } from '../support/localServerStates';
-import type { ProbeFailure } from '../../extension/probe/probeFailure';
-import { mcpEndpoint, type RemoteServer } from '../../extension/remote/remoteServers';
-import { buildCatalog } from '../../extension/statusView/serverCatalog';
-import { remoteServerNode, statusViewNodes, type ServerNode } from '../../extension/statusView/serverNodes';
+import type { ScannedApp } from '../../../extension/azure/mcpAppScan';
+import type { McpClientState } from '../../../extension/vscodeMcpClient/mcpClientStarter';
+import { runningLocalServer } from '../../support/localServerStates';
+import type { ProbeFailure } from '../../../extension/probe/probeFailure';
+import { mcpEndpoint, type RemoteServer } from '../../../extension/remote/remoteServers';
+import { buildCatalog } from '../../../extension/statusView/serverCatalog';
+import {
+  remoteServerNode,
+  statusViewNodes,
+  type ServerNode,
+} from '../../../extension/statusView/serverNodes';
 import {
   authModeOf,
   type ProbeRecord,
   type ServerStatus,
   type StatusSnapshot,
-} from '../../extension/statusView/serverStatus';
-import { portalForArmEndpoint, portalResourceUrl } from '../../extension/statusView/statusViewCommands';
-import { readStatusViewSettings } from '../../extension/statusView/statusViewSettings';
+} from '../../../extension/statusView/serverStatus';
+import { portalForArmEndpoint, portalResourceUrl } from '../../../extension/statusView/statusViewCommands';
+import { readStatusViewSettings } from '../../../extension/statusView/statusViewSettings';
 
 const sub = '11111111-2222-3333-4444-555555555555';
 const tenant = '99999999-0000-4000-8000-000000000000';

@@ -5,11 +5,11 @@
 // so its heap holds them alone, and so it trusts the fakes' certificate from the start.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { catalogue } from '../../server/src/tools';
-import { DEFAULT_STATUS_VIEW_SETTINGS } from '../../extension/statusView/statusViewSettings';
-import { startMcpAppFleet, type McpAppFleet } from '../support/mcpAppFleet';
-import { runStatusRefreshes } from '../support/statusRefresh';
-import type { RunnerResult } from '../support/statusRefreshRunner';
+import { catalogue } from '../../../server/src/tools';
+import { DEFAULT_STATUS_VIEW_SETTINGS } from '../../../extension/statusView/statusViewSettings';
+import { startMcpAppFleet, type McpAppFleet } from '../../support/mcpAppFleet';
+import { runStatusRefreshes } from '../../support/statusRefresh';
+import type { RunnerResult } from '../../support/statusRefreshRunner';
 
 const servers = 50;
 const refreshes = 100;
