@@ -53,9 +53,8 @@ describe('status view: 50 servers at 100 ms latency', () => {
     assert.equal(result.durationsMs.length, refreshes);
     const sorted = [...result.durationsMs].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)] ?? Infinity;
-    assert.ok(median < boundMs, `median refresh ${Math.round(median)} ms`);
     // Serially the probes alone would take 50 x 200 ms: the bound is only met concurrently.
-    assert.ok(median < (servers * 200) / 2, 'probes ran concurrently');
+    assert.ok(median < boundMs, `median refresh ${Math.round(median)} ms`);
   });
 
   test(`memory is stable across ${refreshes} refreshes`, () => {
