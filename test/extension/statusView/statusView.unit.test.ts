@@ -225,6 +225,19 @@ describe('a deployed server node', () => {
     assert.match(node.tooltip ?? '', /none is stored/);
   });
 
+  test('the row hands its menu actions the auth mode it shows (Add to mcp.json writes no key header for Entra)', () => {
+    const seenByProbe = remoteServerNode(
+      status(server('func-e'), {
+        auth: 'entra',
+        probe: probe(failed({ kind: 'unauthorized', status: 401, bearerChallenge: true }), 'none'),
+      }),
+      10,
+    );
+    assert.equal(seenByProbe.server?.auth, undefined, 'nothing remembered about it');
+    assert.equal(seenByProbe.authMode, 'entra');
+    assert.equal(remoteServerNode(status(server('func-k'), { keyStored: true }), 10).authMode, 'key');
+  });
+
   test('each failure names its reason and, where known, the fix', () => {
     const cases: [Partial<ServerStatus>, ProbeRecord, RegExp, string | undefined][] = [
       [
