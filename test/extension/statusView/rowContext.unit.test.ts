@@ -56,6 +56,13 @@ function menuOf(row: RowContext): string[] {
   ].sort();
 }
 
+function assertMenu(row: RowContext, offered: readonly CommandId[], notOffered: readonly CommandId[]): void {
+  const menu = menuOf(row);
+  const missing = offered.filter((id) => !menu.includes(id));
+  const extra = notOffered.filter((id) => menu.includes(id));
+  assert.deepEqual({ missing, extra }, { missing: [], extra: [] }, `the menu offers ${menu.join(', ')}`);
+}
+
 describe("the MCP Servers view's menus and the rows' contextValue", () => {
   test('every row menu names flags the encoder defines, in a form it produces', () => {
     assert.ok(itemMenus.length >= 20, `${itemMenus.length} row menu items`);
@@ -77,50 +84,19 @@ describe("the MCP Servers view's menus and the rows' contextValue", () => {
   });
 
   test('a connected Entra server: Disconnect, Add to mcp.json and Disable Entra, never Fetch Key or Enable Entra', () => {
-    const menu = menuOf({
-      row: 'remoteServer',
-      connected: true,
-      keyStored: false,
-      auth: 'entra',
-      fromAzd: true,
-    });
-    for (const id of [
-      CommandId.disconnect,
-      CommandId.addToMcpJson,
-      CommandId.disableEntraAuth,
-      CommandId.redeploy,
-    ]) {
-      assert.ok(menu.includes(id), `${id} is offered: ${menu.join(', ')}`);
-    }
-    for (const id of [
-      CommandId.connect,
-      CommandId.fetchKey,
-      CommandId.forgetKey,
-      CommandId.enableEntraAuth,
-    ]) {
-      assert.ok(!menu.includes(id), `${id} is not offered: ${menu.join(', ')}`);
-    }
+    assertMenu(
+      { row: 'remoteServer', connected: true, keyStored: false, auth: 'entra', fromAzd: true },
+      [CommandId.disconnect, CommandId.addToMcpJson, CommandId.disableEntraAuth, CommandId.redeploy],
+      [CommandId.connect, CommandId.fetchKey, CommandId.forgetKey, CommandId.enableEntraAuth],
+    );
   });
 
   test('a disconnected keyed server with a stored key, not from azd: Connect, Fetch and Forget Key, no Redeploy', () => {
-    const menu = menuOf({
-      row: 'remoteServer',
-      connected: false,
-      keyStored: true,
-      auth: 'key',
-      fromAzd: false,
-    });
-    for (const id of [
-      CommandId.connect,
-      CommandId.fetchKey,
-      CommandId.forgetKey,
-      CommandId.enableEntraAuth,
-    ]) {
-      assert.ok(menu.includes(id), `${id} is offered: ${menu.join(', ')}`);
-    }
-    for (const id of [CommandId.disconnect, CommandId.disableEntraAuth, CommandId.redeploy]) {
-      assert.ok(!menu.includes(id), `${id} is not offered: ${menu.join(', ')}`);
-    }
+    assertMenu(
+      { row: 'remoteServer', connected: false, keyStored: true, auth: 'key', fromAzd: false },
+      [CommandId.connect, CommandId.fetchKey, CommandId.forgetKey, CommandId.enableEntraAuth],
+      [CommandId.disconnect, CommandId.disableEntraAuth, CommandId.redeploy],
+    );
   });
 
   test('the local server: Start when stopped, Stop and Copy MCP URL when running, Show Logs always', () => {
