@@ -1,10 +1,76 @@
+// The table of command ids -> handlers, and their registration behind the one error wrapper.
 import * as vscode from 'vscode';
+import { entraCommands } from './auth/entraCommands';
+import { CommandId } from './commandIds';
 import { runCommand } from './common/commandErrors';
 import type { MessageAction } from './common/errors';
 import type { Logger } from './common/log';
 import type { UserInterface } from './common/ui';
+import { signInWithAzdInTerminal } from './deploy/azdSignInTerminal';
+import { deployCommand } from './deploy/deployCommand';
+import { localServerCommands } from './localServer/localServerCommands';
+import { loadMcpClient } from './probe/loadProbe';
+import { addServerToMcpJson } from './remote/mcpJson';
+import { remoteCommands } from './remote/remoteCommands';
+import type { Services } from './services';
+import { mcpClientCommands } from './vscodeMcpClient/mcpClientCommands';
 
-export type CommandTable = Record<string, (...args: unknown[]) => unknown>;
+type CommandHandler = (...args: unknown[]) => unknown;
+export type CommandTable = Partial<Record<CommandId, CommandHandler>>;
+
+/** Every command of the extension; the MCP Servers view brings its own (registered with the view). */
+export function commandTable(services: Services, statusViewCommands: CommandTable): CommandTable {
+  const { localServer, mcpClient, registry, keyStore, ui, log, actions } = services;
+  return {
+    ...localServerCommands(localServer, ui, mcpClient),
+    ...mcpClientCommands(mcpClient, services.vscodeCommands),
+    ...deployCommand({
+      azdPath: services.azdPath,
+      workspaceProjects: () => services.azdProjects.inWorkspace(),
+      bundledProject: () => services.azdProjects.prepareBundled(),
+      runAzd: services.runAzd,
+      registry,
+      ui,
+      log,
+      actions: {
+        openUrl: (url) => ({ title: 'Install azd', run: () => actions.openUrl(url) }),
+        signIn: (azdPath) => ({ title: 'Sign In', run: () => signInWithAzdInTerminal(azdPath) }),
+        connect: (server) => actions.command('Connect', CommandId.connect, server),
+        showLogs: actions.showLogs,
+      },
+    }),
+    ...entraCommands({
+      registry,
+      keyStore,
+      entra: services.entra,
+      tokens: services.tokens,
+      ui,
+      log,
+      azdPath: services.azdPath,
+      azdProjectOf: (server) => services.azdProjects.azdProjectOf(server),
+      runAzd: services.runAzd,
+      checkSignIn: (input) => loadMcpClient().checkSignIn(input),
+      checkSignInAction: (server) => actions.command('Check Sign-in', CommandId.checkSignIn, server),
+    }),
+    ...remoteCommands({
+      registry,
+      keys: services.keys,
+      keyStore,
+      ui,
+      log,
+      deployments: () => Promise.resolve(services.azdProjects.deployments()),
+      deployAction: actions.command('Deploy to Azure', CommandId.deploy),
+      mcpClient,
+      addToMcpJson: (server, signIn) => {
+        const folder = services.workspaceFolders()[0];
+        if (!folder) throw new Error('Open a folder first: mcp.json lives in the workspace.');
+        return Promise.resolve(addServerToMcpJson(folder, server, signIn));
+      },
+    }),
+    ...statusViewCommands,
+    [CommandId.showLogs]: () => services.channel.show(),
+  };
+}
 
 /** Registers the command table, every handler behind the one error wrapper. */
 export function registerCommands(

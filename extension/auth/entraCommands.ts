@@ -5,6 +5,7 @@ import type { UserInterface } from '../common/ui';
 import { azdEnvValues } from '../deploy/azdEnvironments';
 import { interpretAzdOutput } from '../deploy/azdRunOutput';
 import type { AzdRun } from '../deploy/azdTask';
+import type { AzdProject } from '../deploy/azdProject';
 import type { FunctionKeyStore } from '../remote/keyStore';
 import { remoteServerArgument, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
 import { isGuid } from './entra';
@@ -22,7 +23,7 @@ export interface EntraCommandServices {
   log: Logger;
   azdPath(): string;
   /** The azd project that holds the server's environment, when it was deployed with azd from here. */
-  azdProjectOf(server: RemoteServer): string | undefined;
+  azdProjectOf(server: RemoteServer): AzdProject | undefined;
   runAzd(args: string[], cwd: string, title: string, signal: AbortSignal): Promise<AzdRun>;
   /** The sign-in check, which lives in the MCP SDK client bundle (loaded on first use). */
   checkSignIn(input: SignInCheckInput): Promise<{ steps: SignInStep[] }>;
@@ -90,7 +91,7 @@ export function entraCommands(services: EntraCommandServices) {
   return {
     'remoteMcp.enableEntraAuth': async (target?: unknown): Promise<RemoteServer> => {
       const server = await pickServer('Enable Entra sign-in for which server?', target);
-      const projectDir = server.environment ? services.azdProjectOf(server) : undefined;
+      const projectDir = server.environment ? services.azdProjectOf(server)?.dir : undefined;
       let auth: RemoteServer['auth'];
       if (projectDir) {
         const values = await provisionWithAuth(server, projectDir, true);
@@ -156,7 +157,7 @@ export function entraCommands(services: EntraCommandServices) {
 
     'remoteMcp.disableEntraAuth': async (target?: unknown): Promise<RemoteServer> => {
       const server = await pickServer('Disable Entra sign-in for which server?', target);
-      const projectDir = server.environment ? services.azdProjectOf(server) : undefined;
+      const projectDir = server.environment ? services.azdProjectOf(server)?.dir : undefined;
       if (projectDir) await provisionWithAuth(server, projectDir, false);
       else
         await ui.withProgress(`Disabling Entra sign-in on ${server.name}`, () =>

@@ -14,13 +14,18 @@ export function workspaceAzdProjects(folders: readonly string[]): AzdProject[] {
     .map((dir) => ({ dir, source: 'workspace' }));
 }
 
+/** Where the bundled server's copy (and its `.azure/` environments) lives in the extension's storage. */
+export function bundledProjectDir(storageDir: string): string {
+  return path.join(storageDir, 'bundled-server');
+}
+
 /**
  * A workspace without azure.yaml deploys the server bundled in the extension, from a copy in the
  * extension's storage: the installed extension's folder is replaced on update and must not hold
  * azd's `.azure/` environments. The copy is refreshed on every deploy; `.azure/` is kept.
  */
 export function prepareBundledProject(extensionPath: string, storageDir: string): AzdProject {
-  const dir = path.join(storageDir, 'bundled-server');
+  const dir = bundledProjectDir(storageDir);
   mkdirSync(dir, { recursive: true });
   for (const entry of ['azure.yaml', 'infra', 'server']) {
     rmSync(path.join(dir, entry), { recursive: true, force: true });

@@ -2,6 +2,7 @@ import type { UserInterface } from '../common/ui';
 import type { McpClientStarter } from '../vscodeMcpClient/mcpClientStarter';
 import { localServerLabel } from '../provider/serverLabels';
 import type { LocalServerManager, LocalServerState } from './localServerManager';
+import { CommandId } from '../commandIds';
 
 /**
  * Start and Stop as the user sees them: with progress, and a word when there is nothing to do. A
@@ -14,7 +15,7 @@ export function localServerCommands(
   mcpClient: Pick<McpClientStarter, 'start'>,
 ) {
   return {
-    'remoteMcp.startLocalServer': async (): Promise<LocalServerState> => {
+    [CommandId.startLocalServer]: async (): Promise<LocalServerState> => {
       if (localServer.state.status === 'running') {
         await ui.showInfo(`The local MCP server is already running at ${localServer.state.url}.`);
         return localServer.state;
@@ -25,7 +26,7 @@ export function localServerCommands(
       if (state.status === 'running') void mcpClient.start(localServerLabel, state.version);
       return state;
     },
-    'remoteMcp.stopLocalServer': async (): Promise<LocalServerState> => {
+    [CommandId.stopLocalServer]: async (): Promise<LocalServerState> => {
       await localServer.stop();
       return localServer.state;
     },

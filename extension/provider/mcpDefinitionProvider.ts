@@ -10,6 +10,7 @@ import { Listeners } from '../common/listeners';
 import type { DefinitionEvents, HandedDefinition } from '../vscodeMcpClient/mcpClientStarter';
 import { remoteConnectionHeaders } from './remoteConnection';
 import { localServerLabel, remoteServerLabel } from './serverLabels';
+import { CommandId } from '../commandIds';
 
 /**
  * Hands VS Code's MCP client (and so Copilot agent mode) our servers, with no mcp.json: the local
@@ -116,7 +117,7 @@ export class RemoteMcpDefinitionProvider
         [
           {
             title: 'Start Local Server',
-            run: () => vscode.commands.executeCommand('remoteMcp.startLocalServer'),
+            run: () => vscode.commands.executeCommand(CommandId.startLocalServer),
           },
         ],
       );

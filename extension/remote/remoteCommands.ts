@@ -5,12 +5,15 @@ import type { McpClientStarter } from '../vscodeMcpClient/mcpClientStarter';
 import { remoteServerLabel } from '../provider/serverLabels';
 import type { RemoteKeyService } from './keyService';
 import type { FunctionKeyStore } from './keyStore';
+import type { McpJsonSignIn } from './mcpJson';
 import {
   remoteServerArgument,
   sameResource,
+  targetSignsInWithEntra,
   type RemoteServer,
   type RemoteServerRegistry,
 } from './remoteServers';
+import { CommandId } from '../commandIds';
 
 export interface RemoteCommandServices {
   registry: RemoteServerRegistry;
@@ -21,7 +24,7 @@ export interface RemoteCommandServices {
   /** Deployments found in the workspace's azd environments (and the bundled project's). */
   deployments(): Promise<RemoteServer[]>;
   deployAction: MessageAction;
-  addToMcpJson(server: RemoteServer): Promise<string>;
+  addToMcpJson(server: RemoteServer, signIn: McpJsonSignIn): Promise<string>;
   /** Starts a connected server in VS Code's MCP client; the view shows how that went. */
   mcpClient: Pick<McpClientStarter, 'start'>;
 }
@@ -56,7 +59,7 @@ export function remoteCommands(services: RemoteCommandServices) {
   }
 
   return {
-    'remoteMcp.connect': async (target?: unknown): Promise<RemoteServer> => {
+    [CommandId.connect]: async (target?: unknown): Promise<RemoteServer> => {
       let server: RemoteServer;
       const given = remoteServerArgument(target);
       if (given) {
@@ -97,7 +100,7 @@ export function remoteCommands(services: RemoteCommandServices) {
       );
       return server;
     },
-    'remoteMcp.disconnect': async (target?: unknown): Promise<void> => {
+    [CommandId.disconnect]: async (target?: unknown): Promise<void> => {
       const server = await pickKnown(
         'Disconnect which server?',
         target,
@@ -107,27 +110,30 @@ export function remoteCommands(services: RemoteCommandServices) {
       log.info(`Disconnected ${server.name}; its key stays in secret storage until you forget it.`);
       await ui.showInfo(`Disconnected ${server.name}. VS Code no longer lists it; Connect brings it back.`);
     },
-    'remoteMcp.fetchKey': async (target?: unknown): Promise<void> => {
+    [CommandId.fetchKey]: async (target?: unknown): Promise<void> => {
       const server = await pickKnown('Fetch the key of which server?', target);
       await keys.fetchAndStore(server);
       await ui.showInfo(`Fetched the MCP key of ${server.name} into VS Code's secret storage.`);
     },
-    'remoteMcp.forgetKey': async (target?: unknown): Promise<void> => {
+    [CommandId.forgetKey]: async (target?: unknown): Promise<void> => {
       const server = await pickKnown('Forget the key of which server?', target);
       await keyStore.forget(server.resourceId);
       await ui.showInfo(
         `Forgot the MCP key of ${server.name}. It is fetched again the next time the server starts.`,
       );
     },
-    'remoteMcp.addToMcpJson': async (target?: unknown): Promise<void> => {
+    [CommandId.addToMcpJson]: async (target?: unknown): Promise<void> => {
       const server = await pickKnown('Add which server to .vscode/mcp.json?', target);
-      const file = await services.addToMcpJson(server);
+      const signIn = targetSignsInWithEntra(target, server) ? 'entra' : 'key';
+      const file = await services.addToMcpJson(server, signIn);
       await ui.showInfo(
-        `Added ${server.name} to ${file}. Its key is not written there: VS Code asks this extension for it.`,
+        signIn === 'entra'
+          ? `Added ${server.name} to ${file}. It signs in with Microsoft Entra: VS Code asks you to sign in when it starts the server.`
+          : `Added ${server.name} to ${file}. Its key is not written there: VS Code asks this extension for it.`,
       );
     },
     /** For mcp.json's `${input:...}` of type command: hands VS Code the key, never writing it anywhere. */
-    'remoteMcp.getFunctionKey': async (resourceId?: unknown): Promise<string | undefined> => {
+    [CommandId.getFunctionKey]: async (resourceId?: unknown): Promise<string | undefined> => {
       const server = typeof resourceId === 'string' ? registry.find(resourceId) : undefined;
       if (!server)
         throw new UserFacingError(

@@ -64,6 +64,17 @@ export function remoteServerArgument(value: unknown): RemoteServer | undefined {
   return isRemoteServer(server) ? server : undefined;
 }
 
+/**
+ * Whether a command's target signs in with Microsoft Entra: the remembered server says so, or the
+ * MCP Servers view row it came from does (a probe met a Bearer challenge before anything was
+ * remembered about the server).
+ */
+export function targetSignsInWithEntra(target: unknown, server: RemoteServer): boolean {
+  return (
+    server.auth?.mode === 'entra' || (target as { authMode?: unknown } | undefined)?.authMode === 'entra'
+  );
+}
+
 export function sameResource(a: string, b: string): boolean {
   // ARM resource ids are case-insensitive.
   return a.toLowerCase() === b.toLowerCase();

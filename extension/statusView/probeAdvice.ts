@@ -2,6 +2,7 @@
 // and a command the node runs when clicked.
 import type { ProbeFailure } from '../probe/probeFailure';
 import type { ServerStatus } from './serverStatus';
+import { CommandId } from '../commandIds';
 
 export interface FixAction {
   /** The command the fix runs, and its argument (the server, or a setting id). */
@@ -45,7 +46,7 @@ export function probeAdvice(
               short: 'HTTP 401',
               problem: 'The server refused the Microsoft Entra token.',
               fix: 'Check Sign-in walks the sign-in chain and names the step that fails.',
-              action: run('remoteMcp.checkSignIn', 'Check Sign-in'),
+              action: run(CommandId.checkSignIn, 'Check Sign-in'),
             }
           : {
               short: 'HTTP 401: sign-in needed',
@@ -54,8 +55,8 @@ export function probeAdvice(
                 ? 'VS Code signs you in when it starts the server; Check Sign-in finds what blocks it.'
                 : 'Connect, and VS Code signs you in when it starts the server.',
               action: server.connected
-                ? run('remoteMcp.checkSignIn', 'Check Sign-in')
-                : run('remoteMcp.connect', 'Connect'),
+                ? run(CommandId.checkSignIn, 'Check Sign-in')
+                : run(CommandId.connect, 'Connect'),
             };
       }
       return credential === 'key'
@@ -63,13 +64,13 @@ export function probeAdvice(
             short: 'HTTP 401: key refused',
             problem: 'The server refused the stored key; it was probably rotated.',
             fix: 'Fetch Key reads the current mcp_extension key from Azure.',
-            action: run('remoteMcp.fetchKey', 'Fetch Key'),
+            action: run(CommandId.fetchKey, 'Fetch Key'),
           }
         : {
             short: 'HTTP 401: key needed',
             problem: 'The server wants its mcp_extension key, and none is stored.',
             fix: 'Fetch Key (or Connect) reads it from Azure into secret storage.',
-            action: run('remoteMcp.fetchKey', 'Fetch Key'),
+            action: run(CommandId.fetchKey, 'Fetch Key'),
           };
     case 'forbidden':
       return entra
@@ -78,14 +79,14 @@ export function probeAdvice(
             problem:
               'The server refused the request: the token is not allowed, or the MCP webhook still asks for the system key.',
             fix: 'Check Sign-in compares the app settings with what VS Code sends.',
-            action: run('remoteMcp.checkSignIn', 'Check Sign-in'),
+            action: run(CommandId.checkSignIn, 'Check Sign-in'),
           }
         : {
             short: 'HTTP 403',
             problem:
               'The app refused the request: it is stopped, or access restrictions keep this network out.',
             fix: "Check the app's state and its access restrictions (Networking) in the Azure portal.",
-            action: run('remoteMcp.statusView.openInPortal', 'Open in Azure Portal'),
+            action: run(CommandId.openInPortal, 'Open in Azure Portal'),
           };
     case 'notFound':
       return {
@@ -96,8 +97,8 @@ export function probeAdvice(
           ? "Redeploy it; if that does not help, check host.json's extension bundle (4.30 or later)."
           : "Check the app's host.json (extension bundle 4.30 or later) and its deployment.",
         action: status.fromAzd
-          ? run('remoteMcp.statusView.redeploy', 'Redeploy')
-          : run('remoteMcp.statusView.showServerLogs', 'Show Logs'),
+          ? run(CommandId.redeploy, 'Redeploy')
+          : run(CommandId.showServerLogs, 'Show Logs'),
       };
     case 'httpError':
       return {
@@ -107,7 +108,7 @@ export function probeAdvice(
             ? `The app failed to answer (HTTP ${failure.status}): it is starting, failing, or stopped.`
             : `The app answered HTTP ${failure.status ?? '?'}.`,
         fix: "The app's log stream shows why.",
-        action: run('remoteMcp.statusView.showServerLogs', 'Show Logs'),
+        action: run(CommandId.showServerLogs, 'Show Logs'),
       };
     case 'timeout':
       return {
@@ -125,7 +126,7 @@ export function probeAdvice(
         short: 'name not resolved',
         problem: `The host name ${hostOf(server.endpoint)} was not found (${failure.code ?? 'DNS'}).`,
         fix: 'The app may have been deleted (remove it from the list), or DNS, a VPN or a proxy is in the way.',
-        action: run('remoteMcp.statusView.remove', 'Remove from the List'),
+        action: run(CommandId.removeServer, 'Remove from the List'),
       };
     case 'tls':
       return {
@@ -156,7 +157,7 @@ export function probeAdvice(
         short: 'not MCP',
         problem: `The server answered, but not as an MCP server: ${failure.detail}.`,
         fix: "The app's log stream shows what it runs.",
-        action: run('remoteMcp.statusView.showServerLogs', 'Show Logs'),
+        action: run(CommandId.showServerLogs, 'Show Logs'),
       };
   }
 }

@@ -1,17 +1,10 @@
 // The MCP Servers view with its model and its own commands, registered together: the composition
 // root (extension.ts) adds the commands to its table, behind the one error wrapper.
 import * as vscode from 'vscode';
-import type { EntraTokenSource } from '../auth/entraToken';
-import type { AzureAccessSettings } from '../azure/azureAccess';
-import type { Logger } from '../common/log';
-import type { SettingReader } from '../common/settings';
-import type { UserInterface } from '../common/ui';
-import type { AzdProject } from '../deploy/azdProject';
-import type { LocalServerManager } from '../localServer/localServerManager';
-import type { McpClientStarter } from '../vscodeMcpClient/mcpClientStarter';
+import { readAzureAccessSettings } from '../azure/azureAccess';
+import { signInWithAzdInTerminal } from '../deploy/azdSignInTerminal';
 import { loadProbe } from '../probe/loadProbe';
-import type { FunctionKeyStore } from '../remote/keyStore';
-import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';
+import type { Services } from '../services';
 import { createSubscriptionScanner } from './azureScanner';
 import { HiddenServers } from './hiddenServers';
 import { ScanCache } from './scanCache';
@@ -20,29 +13,31 @@ import { ServersTreeProvider } from './serversTreeProvider';
 import { portalForArmEndpoint, statusViewCommands } from './statusViewCommands';
 import { readStatusViewSettings } from './statusViewSettings';
 
-export interface StatusViewServices {
-  context: vscode.ExtensionContext;
-  localServer: LocalServerManager;
-  mcpClient: McpClientStarter;
-  registry: RemoteServerRegistry;
-  keyStore: FunctionKeyStore;
-  tokens: EntraTokenSource;
-  ui: UserInterface;
-  log: Logger;
-  setting: SettingReader;
-  azureSettings: () => AzureAccessSettings;
-  azdPath: () => string;
-  azdDeployments: () => RemoteServer[];
-  azdProjectOf: (server: RemoteServer) => AzdProject | undefined;
-}
+export type StatusViewServices = Pick<
+  Services,
+  | 'context'
+  | 'localServer'
+  | 'mcpClient'
+  | 'registry'
+  | 'keyStore'
+  | 'tokens'
+  | 'ui'
+  | 'log'
+  | 'setting'
+  | 'azdPath'
+  | 'azdProjects'
+>;
+
+export type StatusView = ReturnType<typeof registerStatusView>;
 
 export function registerStatusView(services: StatusViewServices) {
   const { context, log } = services;
   const settings = () => readStatusViewSettings(services.setting);
+  const azureSettings = () => readAzureAccessSettings(services.setting);
   const hidden = new HiddenServers(context.workspaceState);
   const scanCache = new ScanCache(context.globalState, () => {
     try {
-      const { credential, armEndpoint } = services.azureSettings();
+      const { credential, armEndpoint } = azureSettings();
       return `${credential}|${armEndpoint}`;
     } catch {
       return 'invalid settings';
@@ -51,8 +46,8 @@ export function registerStatusView(services: StatusViewServices) {
   const model = new ServerStatusModel({
     registry: services.registry,
     keys: services.keyStore,
-    azdDeployments: services.azdDeployments,
-    scanner: createSubscriptionScanner(services.azureSettings, services.azdPath),
+    azdDeployments: () => services.azdProjects.deployments(),
+    scanner: createSubscriptionScanner(azureSettings, services.azdPath),
     probe: (url, options) => loadProbe().probeServer(url, options),
     // Probes never prompt: a token only if VS Code has a session already.
     silentToken: (scopes, tenantId) => services.tokens(scopes, tenantId, false),
@@ -96,16 +91,14 @@ export function registerStatusView(services: StatusViewServices) {
     ui: services.ui,
     log,
     localServer: () => services.localServer.state,
-    portal: () => portalForArmEndpoint(services.azureSettings().armEndpoint),
+    portal: () => portalForArmEndpoint(azureSettings().armEndpoint),
     copyText: (text) => Promise.resolve(vscode.env.clipboard.writeText(text)),
     executeCommand: (id, ...args) => Promise.resolve(vscode.commands.executeCommand(id, ...args)),
-    azdProjectOf: services.azdProjectOf,
+    prepareProjectToRedeploy: (server) => services.azdProjects.prepareProjectToRedeploy(server),
     signIn: async () => {
-      const { credential, armEndpoint } = services.azureSettings();
+      const { credential, armEndpoint } = azureSettings();
       if (credential === 'azd') {
-        const terminal = vscode.window.createTerminal('azd auth login');
-        terminal.show();
-        terminal.sendText(`"${services.azdPath()}" auth login`);
+        signInWithAzdInTerminal(services.azdPath());
         await services.ui.showInfo('Sign in with azd in the terminal, then refresh the MCP Servers view.');
         return;
       }

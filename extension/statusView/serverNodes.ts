@@ -4,8 +4,10 @@ import type { LocalServerState } from '../localServer/localServerManager';
 import type { McpClientState, NotStartedReason } from '../vscodeMcpClient/mcpClientStarter';
 import { localServerLabel, remoteServerLabel } from '../provider/serverLabels';
 import type { RemoteServer } from '../remote/remoteServers';
-import { probeAdvice } from './probeAdvice';
-import type { ServerStatus, StatusSnapshot } from './serverStatus';
+import { probeAdvice, type ProbeAdvice } from './probeAdvice';
+import { encodeRowContext } from './rowContext';
+import type { AuthMode, ServerStatus, StatusSnapshot } from './serverStatus';
+import { BuiltInCommandId, CommandId } from '../commandIds';
 
 /** A node of the MCP Servers view. `contextValue` drives the actions in package.json's menus. */
 export interface ServerNode {
@@ -22,14 +24,16 @@ export interface ServerNode {
   command?: { command: string; title: string; arguments: unknown[] };
   /** The deployed server a node stands for: the argument its context-menu actions receive. */
   server?: RemoteServer;
+  /** How the deployed server authenticates, as the view knows it (remembered, or seen by a probe). */
+  authMode?: AuthMode;
 }
 
-const hostName = (host: 'func' | 'embedded' | undefined) =>
-  host === 'func'
-    ? 'Azure Functions Core Tools (func start)'
-    : host === 'embedded'
-      ? 'embedded host'
-      : 'choosing…';
+const hostNames: Record<'func' | 'embedded', string> = {
+  func: 'Azure Functions Core Tools (func start)',
+  embedded: 'embedded host',
+};
+
+const hostName = (host: 'func' | 'embedded' | undefined) => (host ? hostNames[host] : 'choosing…');
 
 function toolNodes(parentId: string, tools: readonly { name: string; description: string }[]): ServerNode[] {
   return tools.map((tool) => ({
@@ -40,8 +44,6 @@ function toolNodes(parentId: string, tools: readonly { name: string; description
     icon: 'symbol-method',
   }));
 }
-
-export const startInMcpClientCommand = 'remoteMcp.startInMcpClient';
 
 const notStartedText: Record<NotStartedReason, string> = {
   noCommand: 'this VS Code cannot be asked to',
@@ -76,7 +78,7 @@ function mcpClientNode(parentId: string, label: string, state: McpClientState | 
       tooltip: `${state.detail}\nCopilot agent mode lists the server's tools once VS Code's MCP client has started it. Click to start it.`,
       icon: 'debug-start',
       command: {
-        command: startInMcpClientCommand,
+        command: CommandId.startInMcpClient,
         title: "Start in VS Code's MCP client",
         arguments: [label],
       },
@@ -107,7 +109,7 @@ export function localServerNodes(
               ? `Stopped: ${state.lastError}`
               : 'Stopped. Start runs the bundled MCP tools.',
             icon: 'vm-outline',
-            contextValue: 'localServer.stopped',
+            contextValue: encodeRowContext({ row: 'localServer', status: 'stopped' }),
           },
         ]
       : [];
@@ -119,7 +121,7 @@ export function localServerNodes(
         label: 'Local server',
         description: state.status === 'starting' ? 'starting…' : 'stopping…',
         icon: 'loading~spin',
-        contextValue: `localServer.${state.status}`,
+        contextValue: encodeRowContext({ row: 'localServer', status: state.status }),
         tooltip: `Port ${state.port}, ${hostName(state.host)}`,
       },
     ];
@@ -132,7 +134,7 @@ export function localServerNodes(
       description: `running · ${state.host} · ${tools ? `${tools.length} tools` : 'tools…'}${notStartedSuffix(mcpClient)}`,
       tooltip: `${state.url}\nHost: ${hostName(state.host)}\nProject: ${state.project.dir}`,
       icon: 'vm-running',
-      contextValue: 'localServer.running',
+      contextValue: encodeRowContext({ row: 'localServer', status: 'running' }),
       expanded: true,
       children: [
         ...mcpClientNode('local', localServerLabel, mcpClient),
@@ -193,16 +195,73 @@ function timeOf(at: number): string {
   return new Date(at).toLocaleTimeString();
 }
 
-/** `remoteServer` and the facts the menus test: connected or not, key stored, auth mode, azd. */
+/** The facts the menus test: connected or not, key stored, auth mode, azd. */
 export function remoteContextValue(status: ServerStatus): string {
-  return [
-    'remoteServer',
-    status.server.connected ? 'connected' : 'disconnected',
-    status.keyStored ? 'keyStored' : 'noKey',
-    `auth-${status.auth}`,
-    status.fromAzd ? 'azd' : 'notAzd',
-  ].join(' ');
+  return encodeRowContext({
+    row: 'remoteServer',
+    connected: status.server.connected === true,
+    keyStored: status.keyStored,
+    auth: status.auth,
+    fromAzd: status.fromAzd,
+  });
 }
+
+type ProbeOutcome = NonNullable<ServerStatus['probe']>['outcome'];
+
+/**
+ * Where the last probe stands, from what decides it first: probing now, the app not running, no
+ * probe yet, then the outcome.
+ */
+type ProbeStage = 'probing' | 'appNotRunning' | 'notProbed' | 'reachable' | 'failed';
+
+function probeStage(status: ServerStatus, running: boolean, outcome: ProbeOutcome | undefined): ProbeStage {
+  if (status.probing) return 'probing';
+  if (!running) return 'appNotRunning';
+  if (!outcome) return 'notProbed';
+  return outcome.ok ? 'reachable' : 'failed';
+}
+
+interface ProbeFacts {
+  stage: ProbeStage;
+  outcome: ProbeOutcome | undefined;
+  at: number;
+  advice: ProbeAdvice | undefined;
+}
+
+/** The Last probe row's text. */
+function probeText({ stage, outcome, at, advice }: ProbeFacts): string {
+  if (stage === 'probing') return 'probing…';
+  if (stage === 'appNotRunning') return 'not probed: the app is not running';
+  if (!outcome) return 'not probed yet';
+  if (outcome.ok) {
+    return `reachable · MCP ${outcome.protocolVersion ?? '?'} · ${outcome.tools.length} tools · ${outcome.latencyMs} ms · ${timeOf(at)}`;
+  }
+  return `failed: ${advice?.problem ?? outcome.failure.detail} (${timeOf(at)})`;
+}
+
+/** The probe's part of the server row's one-line description. */
+function probeShortText({ stage, outcome, advice }: ProbeFacts): string | undefined {
+  if (stage === 'probing') return 'probing…';
+  if (!outcome || stage === 'appNotRunning') return undefined;
+  return outcome.ok ? `${outcome.tools.length} tools · ${outcome.latencyMs} ms` : advice?.short;
+}
+
+const probeRowIcon: Record<ProbeStage, string> = {
+  probing: 'loading~spin',
+  appNotRunning: 'circle-outline',
+  notProbed: 'circle-outline',
+  reachable: 'check',
+  failed: 'error',
+};
+
+/** The server row's icon; a stopped app shows as stopped even while a probe runs. */
+const serverRowIcon: Record<ProbeStage, string> = {
+  probing: 'loading~spin',
+  appNotRunning: 'debug-stop',
+  notProbed: 'cloud-upload',
+  reachable: 'cloud',
+  failed: 'warning',
+};
 
 export function remoteServerNode(
   status: ServerStatus,
@@ -218,22 +277,9 @@ export function remoteServerNode(
   const outcome = probe?.outcome;
   const advice = outcome && !outcome.ok ? probeAdvice(status, outcome.failure, timeoutSeconds) : undefined;
 
-  const probeText = status.probing
-    ? 'probing…'
-    : !running
-      ? 'not probed: the app is not running'
-      : !outcome
-        ? 'not probed yet'
-        : outcome.ok
-          ? `reachable · MCP ${outcome.protocolVersion ?? '?'} · ${outcome.tools.length} tools · ${outcome.latencyMs} ms · ${timeOf(probe.at)}`
-          : `failed: ${advice?.problem ?? outcome.failure.detail} (${timeOf(probe.at)})`;
-  const probeShort = status.probing
-    ? 'probing…'
-    : !running || !outcome
-      ? undefined
-      : outcome.ok
-        ? `${outcome.tools.length} tools · ${outcome.latencyMs} ms`
-        : advice?.short;
+  const stage = probeStage(status, running, outcome);
+  const facts: ProbeFacts = { stage, outcome, at: probe?.at ?? 0, advice };
+  const lastProbe = probeText(facts);
 
   const keyText =
     status.auth === 'entra'
@@ -264,9 +310,9 @@ export function remoteServerNode(
     {
       id: `${id}/probe`,
       label: 'Last probe',
-      description: probeText,
-      tooltip: advice ? [advice.problem, advice.fix].filter(Boolean).join('\n') : probeText,
-      icon: status.probing ? 'loading~spin' : outcome?.ok ? 'check' : outcome ? 'error' : 'circle-outline',
+      description: lastProbe,
+      tooltip: advice ? [advice.problem, advice.fix].filter(Boolean).join('\n') : lastProbe,
+      icon: probeRowIcon[stage],
     },
   ];
   if (advice?.fix) {
@@ -319,7 +365,7 @@ export function remoteServerNode(
     server.connected ? `connected${notStartedSuffix(mcpClient)}` : 'not connected',
     authSummary(status),
     state && !running ? state : undefined,
-    probeShort,
+    probeShortText(facts),
   ]
     .filter(Boolean)
     .join(' · ');
@@ -328,7 +374,7 @@ export function remoteServerNode(
     server.endpoint,
     `State: ${state ?? 'unknown'}`,
     `Authentication: ${keyText}`,
-    `Last probe: ${probeText}`,
+    `Last probe: ${lastProbe}`,
     advice?.fix ? `Fix: ${advice.fix}` : undefined,
   ]
     .filter(Boolean)
@@ -338,18 +384,34 @@ export function remoteServerNode(
     label: server.name,
     description,
     tooltip,
-    icon: !running
-      ? 'debug-stop'
-      : status.probing
-        ? 'loading~spin'
-        : outcome?.ok
-          ? 'cloud'
-          : outcome
-            ? 'warning'
-            : 'cloud-upload',
+    icon: running ? serverRowIcon[stage] : serverRowIcon.appNotRunning,
     contextValue: remoteContextValue(status),
     server,
+    authMode: status.auth,
     children: details,
+  };
+}
+
+type GroupNode = ServerNode & { children: ServerNode[] };
+
+/** The (empty) group row a server is listed under: its azd environment, else its subscription. */
+function groupNode(status: ServerStatus): GroupNode {
+  const group = status.group;
+  const row = { contextValue: encodeRowContext({ row: 'serverGroup' }), expanded: true, children: [] };
+  if (group.kind === 'azd') {
+    return {
+      ...row,
+      id: `group:azd:${group.environment}`,
+      label: `azd environment ${group.environment}`,
+      icon: 'symbol-namespace',
+    };
+  }
+  return {
+    ...row,
+    id: `group:subscription:${group.subscriptionId.toLowerCase()}`,
+    label: status.subscriptionName ?? `Subscription ${group.subscriptionId}`,
+    tooltip: `Subscription ${group.subscriptionId}`,
+    icon: 'azure',
   };
 }
 
@@ -365,36 +427,11 @@ export function statusViewNodes(
   snapshot: StatusSnapshot,
   options: ViewOptions,
 ): ServerNode[] {
-  const groups = new Map<string, ServerNode & { children: ServerNode[] }>();
+  const groups = new Map<string, GroupNode>();
   const groupOf = (status: ServerStatus) => {
-    const group = status.group;
-    const key =
-      group.kind === 'azd'
-        ? `group:azd:${group.environment}`
-        : `group:subscription:${group.subscriptionId.toLowerCase()}`;
-    let node = groups.get(key);
-    if (!node) {
-      node =
-        group.kind === 'azd'
-          ? {
-              id: key,
-              label: `azd environment ${group.environment}`,
-              icon: 'symbol-namespace',
-              contextValue: 'serverGroup',
-              expanded: true,
-              children: [],
-            }
-          : {
-              id: key,
-              label: status.subscriptionName ?? `Subscription ${group.subscriptionId}`,
-              tooltip: `Subscription ${group.subscriptionId}`,
-              icon: 'azure',
-              contextValue: 'serverGroup',
-              expanded: true,
-              children: [],
-            };
-      groups.set(key, node);
-    }
+    const fresh = groupNode(status);
+    const node = groups.get(fresh.id) ?? fresh;
+    groups.set(node.id, node);
     return node;
   };
   for (const status of [...snapshot.servers].sort((a, b) => a.server.name.localeCompare(b.server.name))) {
@@ -420,7 +457,7 @@ export function statusViewNodes(
       tooltip: problem,
       icon: 'warning',
       command: {
-        command: 'workbench.action.openSettings',
+        command: BuiltInCommandId.openSettings,
         title: 'Open Settings',
         arguments: ['remoteMcp.statusView'],
       },
@@ -433,8 +470,8 @@ export function statusViewNodes(
       label: 'Sign in to Azure to find more servers',
       description: 'the MCP servers in your subscriptions',
       icon: 'sign-in',
-      contextValue: 'signIn',
-      command: { command: 'remoteMcp.statusView.signIn', title: 'Sign In to Azure', arguments: [] },
+      contextValue: encodeRowContext({ row: 'signIn' }),
+      command: { command: CommandId.signInToAzure, title: 'Sign In to Azure', arguments: [] },
     });
   } else if (scan.status === 'failed') {
     notes.push({

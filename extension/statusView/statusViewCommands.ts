@@ -10,6 +10,7 @@ import type { FunctionKeyStore } from '../remote/keyStore';
 import { remoteServerArgument, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
 import type { HiddenServers } from './hiddenServers';
 import type { ServerStatusModel, StatusSnapshot } from './serverStatus';
+import { CommandId } from '../commandIds';
 
 export interface StatusViewCommandServices {
   model: ServerStatusModel;
@@ -23,8 +24,8 @@ export interface StatusViewCommandServices {
   portal(): string;
   copyText(text: string): Promise<void>;
   executeCommand(id: string, ...args: unknown[]): Promise<unknown>;
-  /** The azd project whose environment deployed the server, when one of the workspace's did. */
-  azdProjectOf(server: RemoteServer): AzdProject | undefined;
+  /** The azd project whose environment deployed the server, made ready for azd to deploy it again. */
+  prepareProjectToRedeploy(server: RemoteServer): AzdProject | undefined;
   /** Signs in to Azure the way remoteMcp.azureCredential says (this one may prompt: the user asked). */
   signIn(): Promise<void>;
 }
@@ -61,18 +62,18 @@ export function statusViewCommands(services: StatusViewCommandServices) {
   };
 
   return {
-    'remoteMcp.refreshServers': async (): Promise<StatusSnapshot> => {
+    [CommandId.refreshServers]: async (): Promise<StatusSnapshot> => {
       await model.refresh();
       return model.snapshot();
     },
 
-    'remoteMcp.statusView.openInPortal': async (target?: unknown): Promise<string> => {
+    [CommandId.openInPortal]: async (target?: unknown): Promise<string> => {
       const url = portalResourceUrl(services.portal(), serverOf(target, 'open it in the Azure portal'));
       await ui.openExternal(url);
       return url;
     },
 
-    'remoteMcp.statusView.copyMcpUrl': async (target?: unknown): Promise<string> => {
+    [CommandId.copyMcpUrl]: async (target?: unknown): Promise<string> => {
       const server = remoteServerArgument(target);
       const local = services.localServer();
       const url = server?.endpoint ?? (local.status === 'running' ? local.url : undefined);
@@ -82,21 +83,21 @@ export function statusViewCommands(services: StatusViewCommandServices) {
       return url;
     },
 
-    'remoteMcp.statusView.redeploy': async (target?: unknown): Promise<unknown> => {
+    [CommandId.redeploy]: async (target?: unknown): Promise<unknown> => {
       const server = serverOf(target, 'redeploy it');
-      const project = services.azdProjectOf(server);
+      const project = services.prepareProjectToRedeploy(server);
       if (!server.environment || !project) {
         throw new UserFacingError(
           `${server.name} was not deployed from an azd environment of this workspace, so there is nothing to redeploy from here. Deploy it the way it was deployed, or use "Deploy to Azure" for a new azd environment.`,
         );
       }
-      return services.executeCommand('remoteMcp.deploy', { project, environment: server.environment });
+      return services.executeCommand(CommandId.deploy, { project, environment: server.environment });
     },
 
-    'remoteMcp.statusView.showServerLogs': async (target?: unknown): Promise<string | undefined> => {
+    [CommandId.showServerLogs]: async (target?: unknown): Promise<string | undefined> => {
       const server = remoteServerArgument(target);
       if (!server) {
-        await services.executeCommand('remoteMcp.showLogs');
+        await services.executeCommand(CommandId.showLogs);
         return undefined;
       }
       // The portal's log stream of the app: its host and function logs, live.
@@ -105,7 +106,7 @@ export function statusViewCommands(services: StatusViewCommandServices) {
       return url;
     },
 
-    'remoteMcp.statusView.remove': async (target?: unknown): Promise<void> => {
+    [CommandId.removeServer]: async (target?: unknown): Promise<void> => {
       const server = serverOf(target, 'remove it from the list');
       await services.hidden.hide(server.resourceId);
       if (services.registry.find(server.resourceId)) {
@@ -119,7 +120,7 @@ export function statusViewCommands(services: StatusViewCommandServices) {
       );
     },
 
-    'remoteMcp.statusView.restoreRemoved': async (): Promise<number> => {
+    [CommandId.restoreRemovedServers]: async (): Promise<number> => {
       const count = await services.hidden.restoreAll();
       await ui.showInfo(
         count === 0
@@ -130,7 +131,7 @@ export function statusViewCommands(services: StatusViewCommandServices) {
       return count;
     },
 
-    'remoteMcp.statusView.signIn': async (): Promise<void> => {
+    [CommandId.signInToAzure]: async (): Promise<void> => {
       await services.signIn();
       await model.refresh();
     },

@@ -5,6 +5,7 @@ import {
   type McpClientStarter,
   type McpClientState,
 } from './mcpClientStarter';
+import { CommandId } from '../commandIds';
 
 /**
  * "Start in VS Code's MCP client": the MCP Servers view's one click for a server that Start or
@@ -12,7 +13,7 @@ import {
  */
 export function mcpClientCommands(starter: Pick<McpClientStarter, 'start'>, commands: McpClientCommands) {
   return {
-    'remoteMcp.startInMcpClient': async (label?: unknown): Promise<McpClientState | undefined> => {
+    [CommandId.startInMcpClient]: async (label?: unknown): Promise<McpClientState | undefined> => {
       if (typeof label !== 'string' || !label) {
         throw new UserFacingError(
           'Choose the server\'s "Start in VS Code\'s MCP client" row in the MCP Servers view.',

@@ -81,7 +81,6 @@ function activateInChild(): Promise<ChildResult> {
     BENCH_EXTENSION_CHILD: JSON.stringify({ fake: fakeBundle, bundle, root }),
   };
   delete env.NODE_OPTIONS;
-  delete env.REMOTE_MCP_TEST_API;
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, ['-e', childScript], {

@@ -85,6 +85,8 @@ export interface FakeExtensionContext {
 export interface LoadOptions {
   /** The context's extensionPath; default: the nearest folder above the bundle holding package.json. */
   extensionPath?: string;
+  /** The context's extensionMode (vscode.ExtensionMode): Production, as an installed extension runs, unless given. */
+  extensionMode?: 1 | 2 | 3;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -524,7 +526,7 @@ export async function loadExtensionWithFakeVscode(
     storagePath: undefined,
     logUri: Uri.file(path.join(globalStorage, 'logs')),
     logPath: path.join(globalStorage, 'logs'),
-    extensionMode: 3,
+    extensionMode: options.extensionMode ?? 1,
     globalState: memento(),
     workspaceState: memento(),
     asAbsolutePath: (relative: string) => path.join(extensionPath, relative),

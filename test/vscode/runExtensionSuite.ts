@@ -60,7 +60,6 @@ export async function runExtensionSuite(log: (line: string) => void): Promise<Vs
       workspaceFolder: workspace,
       testsEntry: suite,
       env: {
-        REMOTE_MCP_TEST_API: '1',
         REMOTE_MCP_TEST_PORT: String(port),
         REMOTE_MCP_FAKE_FUNC: path.join(root, 'test/fakes/func/func'),
         REMOTE_MCP_FAKE_FUNC_OLD: path.join(root, 'test/fakes/func/func-too-old'),

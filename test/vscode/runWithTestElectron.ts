@@ -178,7 +178,6 @@ async function main(): Promise<number> {
           `--extensions-dir=${extensionsDir}`,
         ],
         extensionTestsEnv: {
-          REMOTE_MCP_TEST_API: '1',
           REMOTE_MCP_TEST_PORT: String(port),
           REMOTE_MCP_FAKE_FUNC: path.join(root, 'test/fakes/func/func'),
           REMOTE_MCP_FAKE_FUNC_OLD: path.join(root, 'test/fakes/func/func-too-old'),

@@ -126,7 +126,8 @@ function harness(options: HarnessOptions = {}) {
     ui,
     log,
     azdPath: () => fakeAzd,
-    azdProjectOf: (server) => (server.environment ? options.projectDir : undefined),
+    azdProjectOf: (server) =>
+      server.environment && options.projectDir ? { dir: options.projectDir, source: 'workspace' } : undefined,
     runAzd: async (args, cwd, _title, signal) => {
       azdRuns.push(args);
       const child = startProcess({ name: 'azd', command: fakeAzd, args, cwd, env: process.env, log });

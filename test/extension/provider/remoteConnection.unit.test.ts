@@ -3,13 +3,13 @@
 // for any other failure.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CancelledError, UserFacingError } from '../../extension/common/errors';
+import { CancelledError, UserFacingError } from '../../../extension/common/errors';
 import {
   remoteConnectionHeaders,
   type RemoteConnectionDeps,
-} from '../../extension/provider/remoteConnection';
-import type { RemoteServer } from '../../extension/remote/remoteServers';
-import { RecordingUi, recordingLog } from '../support/recordingUi';
+} from '../../../extension/provider/remoteConnection';
+import type { RemoteServer } from '../../../extension/remote/remoteServers';
+import { RecordingUi, recordingLog } from '../../support/recordingUi';
 
 const base: RemoteServer = {
   resourceId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/func-api',

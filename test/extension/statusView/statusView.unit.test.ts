@@ -2,21 +2,25 @@
 // says (nodes, advice), its settings and the portal links.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { ScannedApp } from '../../extension/azure/mcpAppScan';
-import type { McpClientState } from '../../extension/vscodeMcpClient/mcpClientStarter';
-import { runningLocalServer } from '../support/localServerStates';
-import type { ProbeFailure } from '../../extension/probe/probeFailure';
-import { mcpEndpoint, type RemoteServer } from '../../extension/remote/remoteServers';
-import { buildCatalog } from '../../extension/statusView/serverCatalog';
-import { remoteServerNode, statusViewNodes, type ServerNode } from '../../extension/statusView/serverNodes';
+import type { ScannedApp } from '../../../extension/azure/mcpAppScan';
+import type { McpClientState } from '../../../extension/vscodeMcpClient/mcpClientStarter';
+import { runningLocalServer } from '../../support/localServerStates';
+import type { ProbeFailure } from '../../../extension/probe/probeFailure';
+import { mcpEndpoint, type RemoteServer } from '../../../extension/remote/remoteServers';
+import { buildCatalog } from '../../../extension/statusView/serverCatalog';
+import {
+  remoteServerNode,
+  statusViewNodes,
+  type ServerNode,
+} from '../../../extension/statusView/serverNodes';
 import {
   authModeOf,
   type ProbeRecord,
   type ServerStatus,
   type StatusSnapshot,
-} from '../../extension/statusView/serverStatus';
-import { portalForArmEndpoint, portalResourceUrl } from '../../extension/statusView/statusViewCommands';
-import { readStatusViewSettings } from '../../extension/statusView/statusViewSettings';
+} from '../../../extension/statusView/serverStatus';
+import { portalForArmEndpoint, portalResourceUrl } from '../../../extension/statusView/statusViewCommands';
+import { readStatusViewSettings } from '../../../extension/statusView/statusViewSettings';
 
 const sub = '11111111-2222-3333-4444-555555555555';
 const tenant = '99999999-0000-4000-8000-000000000000';
@@ -219,6 +223,19 @@ describe('a deployed server node', () => {
     assert.match(fix?.description ?? '', /Fetch Key/);
     assert.deepEqual(fix?.command, { command: 'remoteMcp.fetchKey', title: 'Fetch Key', arguments: [s] });
     assert.match(node.tooltip ?? '', /none is stored/);
+  });
+
+  test('the row hands its menu actions the auth mode it shows (Add to mcp.json writes no key header for Entra)', () => {
+    const seenByProbe = remoteServerNode(
+      status(server('func-e'), {
+        auth: 'entra',
+        probe: probe(failed({ kind: 'unauthorized', status: 401, bearerChallenge: true }), 'none'),
+      }),
+      10,
+    );
+    assert.equal(seenByProbe.server?.auth, undefined, 'nothing remembered about it');
+    assert.equal(seenByProbe.authMode, 'entra');
+    assert.equal(remoteServerNode(status(server('func-k'), { keyStored: true }), 10).authMode, 'key');
   });
 
   test('each failure names its reason and, where known, the fix', () => {

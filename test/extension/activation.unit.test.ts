@@ -157,3 +157,36 @@ describe('manifest (package.json)', () => {
     }
   });
 });
+
+describe('the test API (ExtensionMode.Test only)', () => {
+  test('an installed extension (Production) and a development host expose nothing', async () => {
+    for (const extensionMode of [1, 2] as const) {
+      const loaded = await loadExtensionWithFakeVscode(bundle, { extensionPath: root, extensionMode });
+      try {
+        assert.equal(loaded.exports, undefined, `extensionMode ${extensionMode}`);
+      } finally {
+        loaded.dispose();
+      }
+    }
+  });
+
+  test('a host started for tests (--extensionTestsPath) gets the services', async () => {
+    const loaded = await loadExtensionWithFakeVscode(bundle, { extensionPath: root, extensionMode: 3 });
+    try {
+      const api = loaded.exports as Record<string, unknown> | undefined;
+      assert.deepEqual(Object.keys(api ?? {}).sort(), [
+        'globalStoragePath',
+        'keyStore',
+        'localServer',
+        'mcpClient',
+        'provider',
+        'registry',
+        'statusView',
+        'tree',
+        'ui',
+      ]);
+    } finally {
+      loaded.dispose();
+    }
+  });
+});

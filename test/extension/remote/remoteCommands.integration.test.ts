@@ -7,19 +7,23 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runCommand } from '../../extension/common/commandErrors';
-import { UserFacingError, type MessageAction } from '../../extension/common/errors';
-import { SecretMasker, maskedLogger } from '../../extension/common/log';
-import { RemoteKeyService, type KeyFetcher } from '../../extension/remote/keyService';
-import { FunctionKeyStore } from '../../extension/remote/keyStore';
-import { addServerToMcpJson } from '../../extension/remote/mcpJson';
-import { remoteCommands } from '../../extension/remote/remoteCommands';
-import { RemoteServerRegistry, mcpEndpoint, type RemoteServer } from '../../extension/remote/remoteServers';
-import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
-import { startTestHost } from '../support/embeddedHost';
-import { RecordingUi, recordingLog } from '../support/recordingUi';
-import { recordingLogger, testDependencies } from '../support/testDependencies';
-import { memorySecrets, memoryState } from '../support/memoryStores';
+import { runCommand } from '../../../extension/common/commandErrors';
+import { UserFacingError, type MessageAction } from '../../../extension/common/errors';
+import { SecretMasker, maskedLogger } from '../../../extension/common/log';
+import { RemoteKeyService, type KeyFetcher } from '../../../extension/remote/keyService';
+import { FunctionKeyStore } from '../../../extension/remote/keyStore';
+import { addServerToMcpJson } from '../../../extension/remote/mcpJson';
+import { remoteCommands } from '../../../extension/remote/remoteCommands';
+import {
+  RemoteServerRegistry,
+  mcpEndpoint,
+  type RemoteServer,
+} from '../../../extension/remote/remoteServers';
+import type { RunningEmbeddedHost } from '../../../server/src/hosts/embedded/startEmbeddedHost';
+import { startTestHost } from '../../support/embeddedHost';
+import { RecordingUi, recordingLog } from '../../support/recordingUi';
+import { recordingLogger, testDependencies } from '../../support/testDependencies';
+import { memorySecrets, memoryState } from '../../support/memoryStores';
 
 const subscriptionId = '11111111-2222-3333-4444-555555555555';
 
@@ -89,9 +93,9 @@ function harness(
     log,
     deployments: () => Promise.resolve(options.deployments ?? []),
     deployAction: action('Deploy to Azure'),
-    addToMcpJson: (target) =>
+    addToMcpJson: (target, signIn) =>
       options.folder
-        ? Promise.resolve(addServerToMcpJson(options.folder, target))
+        ? Promise.resolve(addServerToMcpJson(options.folder, target, signIn))
         : Promise.reject(new Error('Open a folder first: mcp.json lives in the workspace.')),
     mcpClient: {
       start: (label, version) => {
@@ -290,6 +294,59 @@ describe('Add to mcp.json', () => {
     assert.ok(!text.includes(key), text);
     assert.ok(text.includes('"x-functions-key": "${input:func-a-mcp-key}"'), text);
     assert.ok(text.includes(`"args": "${a.resourceId}"`), text);
+  });
+});
+
+describe('Add to mcp.json for a server behind Entra sign-in', () => {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-ws-'));
+  after(() => rmSync(folder, { recursive: true, force: true }));
+  const file = path.join(folder, '.vscode', 'mcp.json');
+  const entraAdded = (name: string) => ({
+    severity: 'info',
+    message: `Added ${name} to ${file}. It signs in with Microsoft Entra: VS Code asks you to sign in when it starts the server.`,
+    actions: [],
+  });
+
+  test('remembered as Entra: the entry has the URL only, and no key is fetched', async () => {
+    const entra: RemoteServer = {
+      ...server('func-e'),
+      auth: { mode: 'entra', scopes: ['api://e/user_impersonation'] },
+    };
+    const h = harness({ folder, fetch: { kind: 'throw', error: new Error('no key for an Entra server') } });
+    await h.registry.upsert({ ...entra, connected: true });
+    await h.run('remoteMcp.addToMcpJson', entra);
+    assert.deepEqual(h.ui.last(), entraAdded('func-e'));
+    const text = readFileSync(file, 'utf8');
+    assert.ok(text.includes(`"url": "${entra.endpoint}"`), text);
+    assert.ok(!text.includes('x-functions-key') && !text.includes('remoteMcp.getFunctionKey'), text);
+    assert.deepEqual(h.fetcher.calls, []);
+  });
+
+  test("the MCP Servers view's row saw a Bearer challenge (nothing remembered): the URL only too", async () => {
+    const scanned = server('func-s');
+    const h = harness({ folder });
+    // The row the context menu passes: the server, and the auth mode the view shows for it.
+    await h.run('remoteMcp.addToMcpJson', {
+      id: 'server:x',
+      label: 'func-s',
+      server: scanned,
+      authMode: 'entra',
+    });
+    assert.deepEqual(h.ui.last(), entraAdded('func-s'));
+    const text = readFileSync(file, 'utf8');
+    assert.ok(text.includes(`"func-s": {`), text);
+    assert.ok(!text.includes('func-s-mcp-key'), text);
+  });
+
+  test('a keyed row from the view still gets the key input', async () => {
+    const h = harness({ folder });
+    await h.run('remoteMcp.addToMcpJson', {
+      id: 'server:y',
+      label: 'func-k',
+      server: server('func-k'),
+      authMode: 'key',
+    });
+    assert.ok(readFileSync(file, 'utf8').includes('"x-functions-key": "${input:func-k-mcp-key}"'));
   });
 });
 

@@ -8,34 +8,34 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { scanForMcpApps } from '../../extension/azure/mcpAppScan';
-import { runCommand } from '../../extension/common/commandErrors';
-import { SecretMasker, maskedLogger } from '../../extension/common/log';
-import { probeServer, type ProbeOptions } from '../../extension/probe/mcpProbe';
-import { RemoteKeyService } from '../../extension/remote/keyService';
-import { FunctionKeyStore } from '../../extension/remote/keyStore';
-import { remoteCommands } from '../../extension/remote/remoteCommands';
-import { RemoteServerRegistry, type RemoteServer } from '../../extension/remote/remoteServers';
-import { HiddenServers } from '../../extension/statusView/hiddenServers';
-import { ScanCache } from '../../extension/statusView/scanCache';
-import { statusViewNodes, type ServerNode } from '../../extension/statusView/serverNodes';
+import { scanForMcpApps } from '../../../extension/azure/mcpAppScan';
+import { runCommand } from '../../../extension/common/commandErrors';
+import { SecretMasker, maskedLogger } from '../../../extension/common/log';
+import { probeServer, type ProbeOptions } from '../../../extension/probe/mcpProbe';
+import { RemoteKeyService } from '../../../extension/remote/keyService';
+import { FunctionKeyStore } from '../../../extension/remote/keyStore';
+import { remoteCommands } from '../../../extension/remote/remoteCommands';
+import { RemoteServerRegistry, type RemoteServer } from '../../../extension/remote/remoteServers';
+import { HiddenServers } from '../../../extension/statusView/hiddenServers';
+import { ScanCache } from '../../../extension/statusView/scanCache';
+import { statusViewNodes, type ServerNode } from '../../../extension/statusView/serverNodes';
 import {
   ServerStatusModel,
   type StatusSnapshot,
   type SubscriptionScanner,
-} from '../../extension/statusView/serverStatus';
-import { statusViewCommands } from '../../extension/statusView/statusViewCommands';
-import type { StatusViewSettings } from '../../extension/statusView/statusViewSettings';
-import type { RunningEmbeddedHost } from '../../server/src/hosts/embedded/startEmbeddedHost';
-import { catalogue } from '../../server/src/tools';
-import { startFakeArm, type FakeArm } from '../fakes/arm';
-import { startFakeEntra, type FakeEntra } from '../fakes/entra';
-import { startTlsProxy, type TlsProxy } from '../fakes/tlsProxy';
-import { fakeEntraAuth, startTestHost } from '../support/embeddedHost';
-import { memorySecrets, memoryState } from '../support/memoryStores';
-import { freePort } from '../support/processes';
-import { RecordingUi, recordingLog } from '../support/recordingUi';
-import { testDependencies } from '../support/testDependencies';
+} from '../../../extension/statusView/serverStatus';
+import { statusViewCommands } from '../../../extension/statusView/statusViewCommands';
+import type { StatusViewSettings } from '../../../extension/statusView/statusViewSettings';
+import type { RunningEmbeddedHost } from '../../../server/src/hosts/embedded/startEmbeddedHost';
+import { catalogue } from '../../../server/src/tools';
+import { startFakeArm, type FakeArm } from '../../fakes/arm';
+import { startFakeEntra, type FakeEntra } from '../../fakes/entra';
+import { startTlsProxy, type TlsProxy } from '../../fakes/tlsProxy';
+import { fakeEntraAuth, startTestHost } from '../../support/embeddedHost';
+import { memorySecrets, memoryState } from '../../support/memoryStores';
+import { freePort } from '../../support/processes';
+import { RecordingUi, recordingLog } from '../../support/recordingUi';
+import { testDependencies } from '../../support/testDependencies';
 
 const sub = 'aaaaaaaa-1111-4222-8333-444444444444';
 const tenant = 'bbbbbbbb-1111-4222-8333-444444444444';
@@ -579,7 +579,7 @@ describe('the view commands', () => {
       portal: () => 'https://portal.azure.com',
       copyText: (text) => Promise.resolve(void copied.push(text)),
       executeCommand: (id, ...args) => Promise.resolve(executed.push({ id, args })),
-      azdProjectOf: (s) =>
+      prepareProjectToRedeploy: (s) =>
         s.environment === 'dev' ? { dir: '/home/dev/mcp-project', source: 'workspace' } : undefined,
       signIn: () => Promise.resolve(),
     });

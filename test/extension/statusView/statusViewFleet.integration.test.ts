@@ -5,11 +5,11 @@
 // so its heap holds them alone, and so it trusts the fakes' certificate from the start.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { catalogue } from '../../server/src/tools';
-import { DEFAULT_STATUS_VIEW_SETTINGS } from '../../extension/statusView/statusViewSettings';
-import { startMcpAppFleet, type McpAppFleet } from '../support/mcpAppFleet';
-import { runStatusRefreshes } from '../support/statusRefresh';
-import type { RunnerResult } from '../support/statusRefreshRunner';
+import { catalogue } from '../../../server/src/tools';
+import { DEFAULT_STATUS_VIEW_SETTINGS } from '../../../extension/statusView/statusViewSettings';
+import { startMcpAppFleet, type McpAppFleet } from '../../support/mcpAppFleet';
+import { runStatusRefreshes } from '../../support/statusRefresh';
+import type { RunnerResult } from '../../support/statusRefreshRunner';
 
 const servers = 50;
 const refreshes = 100;
@@ -53,9 +53,8 @@ describe('status view: 50 servers at 100 ms latency', () => {
     assert.equal(result.durationsMs.length, refreshes);
     const sorted = [...result.durationsMs].sort((a, b) => a - b);
     const median = sorted[Math.floor(sorted.length / 2)] ?? Infinity;
-    assert.ok(median < boundMs, `median refresh ${Math.round(median)} ms`);
     // Serially the probes alone would take 50 x 200 ms: the bound is only met concurrently.
-    assert.ok(median < (servers * 200) / 2, 'probes ran concurrently');
+    assert.ok(median < boundMs, `median refresh ${Math.round(median)} ms`);
   });
 
   test(`memory is stable across ${refreshes} refreshes`, () => {

@@ -6,20 +6,20 @@
 // StartServer, src/vs/workbench/api/common/extHostMcp.ts).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCommand } from '../../extension/common/commandErrors';
-import { Listeners } from '../../extension/common/listeners';
-import type { LocalServerManager } from '../../extension/localServer/localServerManager';
-import { localServerCommands } from '../../extension/localServer/localServerCommands';
-import { mcpClientCommands } from '../../extension/vscodeMcpClient/mcpClientCommands';
+import { runCommand } from '../../../extension/common/commandErrors';
+import { Listeners } from '../../../extension/common/listeners';
+import type { LocalServerManager } from '../../../extension/localServer/localServerManager';
+import { localServerCommands } from '../../../extension/localServer/localServerCommands';
+import { mcpClientCommands } from '../../../extension/vscodeMcpClient/mcpClientCommands';
 import {
   McpClientStarter,
   mcpServerIds,
   type DefinitionEvents,
   type HandedDefinition,
   type McpClientState,
-} from '../../extension/vscodeMcpClient/mcpClientStarter';
-import { runningLocalServer } from '../support/localServerStates';
-import { RecordingUi, recordingLog } from '../support/recordingUi';
+} from '../../../extension/vscodeMcpClient/mcpClientStarter';
+import { runningLocalServer } from '../../support/localServerStates';
+import { RecordingUi, recordingLog } from '../../support/recordingUi';
 
 const extensionId = 'Remote-MCP.remote-mcp-functions';
 const local = 'Local MCP server';

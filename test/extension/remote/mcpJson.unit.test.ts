@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { parse, type ParseError } from 'jsonc-parser';
-import { addServerToMcpJson } from '../../extension/remote/mcpJson';
-import { mcpEndpoint, type RemoteServer } from '../../extension/remote/remoteServers';
+import { addServerToMcpJson } from '../../../extension/remote/mcpJson';
+import { mcpEndpoint, type RemoteServer } from '../../../extension/remote/remoteServers';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-mcpjson-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -122,5 +122,44 @@ describe('Add to mcp.json', () => {
     const { text } = read(addServerToMcpJson(folder, target));
     assert.ok(!text.includes(key));
     assert.match(text, /"x-functions-key": "\$\{input:func-a-mcp-key\}"/);
+  });
+
+  test('a server behind Entra sign-in: its URL only, no key header and no key input', () => {
+    const target: RemoteServer = {
+      ...server('func-e'),
+      auth: { mode: 'entra', scopes: ['api://e/user_impersonation'] },
+    };
+    const { json } = read(addServerToMcpJson(workspace(userFile), target));
+    assert.deepEqual(json.servers['func-e'], {
+      type: 'http',
+      url: 'https://func-e.azurewebsites.net/runtime/webhooks/mcp',
+    });
+    assert.deepEqual(
+      json.inputs?.map((input) => input.id),
+      ['token'],
+    );
+  });
+
+  test('the same server after Entra sign-in was enabled: its key header and key input are gone, the rest stays', () => {
+    const folder = workspace(userFile);
+    addServerToMcpJson(folder, server('func-a'));
+    const { text, json } = read(addServerToMcpJson(folder, server('func-a'), 'entra'));
+    assert.deepEqual(json.servers['func-a'], {
+      type: 'http',
+      url: 'https://func-a.azurewebsites.net/runtime/webhooks/mcp',
+    });
+    assert.deepEqual(Object.keys(json.servers), ['local', 'func-a']);
+    assert.deepEqual(
+      json.inputs?.map((input) => input.id),
+      ['token'],
+    );
+    assert.ok(!text.includes('func-a-mcp-key'), text);
+    assert.ok(text.includes('// My MCP servers. Keep this comment.'));
+  });
+
+  test('a keyed server told apart from an Entra one by the caller still gets its key input', () => {
+    const { json } = read(addServerToMcpJson(workspace(), server('func-k'), 'key'));
+    assert.deepEqual(json.servers['func-k']?.headers, { 'x-functions-key': '${input:func-k-mcp-key}' });
+    assert.equal(json.inputs?.[0]?.command, 'remoteMcp.getFunctionKey');
   });
 });
