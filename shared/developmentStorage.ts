@@ -24,7 +24,7 @@ export function azuriteConnectionString(blobPort: number): string {
  * The storage REST API version (the `x-ms-version` header) the server's @azure/storage-blob sends with
  * every request: its SERVICE_VERSION. Azurite refuses versions newer than it knows unless started
  * with --skipApiVersionCheck, so the server pins a client whose version the newest Azurite accepts;
- * test/unit/storageApiVersion.test.ts keeps this equal to the installed client's. It lives in
+ * test/shared/storageApiVersion.integration.test.ts keeps this equal to the installed client's. It lives in
  * shared/ because the extension, which must not load the storage SDK, checks Azurite against it.
  */
 export const STORAGE_API_VERSION = '2026-06-06';

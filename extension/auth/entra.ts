@@ -51,8 +51,9 @@ export function isGuid(value: string): boolean {
 
 /**
  * The tenant in an Entra issuer: the v2.0 `https://login.microsoftonline.com/<tenant>/v2.0` (any
- * cloud's authority) or the v1 `https://sts.windows.net/<tenant id>/`. Anything else (an authority
- * without the issuer's form, such as `/common/oauth2/...`) names no tenant: undefined.
+ * cloud's authority) or the v1 `https://sts.windows.net/<tenant>/`, where the tenant is its id or, as
+ * an app's configured issuer may spell it, one of its domains (`contoso.onmicrosoft.com`). Anything
+ * else (an authority without the issuer's form, such as `/common/oauth2/...`) names no tenant.
  * https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference (`iss`)
  */
 export function tenantFromIssuer(issuer: string | undefined): string | undefined {
@@ -66,5 +67,10 @@ export function tenantFromIssuer(issuer: string | undefined): string | undefined
   const v2 = /^\/([^/]+)\/v2\.0\/?$/.exec(pathname)?.[1];
   if (v2) return v2;
   const v1 = /^\/([^/]+)\/?$/.exec(pathname)?.[1];
-  return v1 && isGuid(v1) ? v1 : undefined;
+  return v1 && (isGuid(v1) || isTenantDomain(v1)) ? v1 : undefined;
+}
+
+/** A domain name such as `contoso.onmicrosoft.com`; `common`, `organizations` and `consumers` have no dot. */
+function isTenantDomain(segment: string): boolean {
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(segment);
 }

@@ -8,7 +8,7 @@
 // at (commands, MCP providers, tree views, status bar items, output channels, EventEmitter,
 // Disposable, configuration) behave like small real implementations and record their calls.
 //
-// Used by test/unit/activation.test.ts (through tsx) and by test/bench/extension.bench.ts (bundled
+// Used by test/extension/activation.unit.test.ts (through tsx) and by test/bench/extension.bench.ts (bundled
 // by esbuild and run in fresh `node` processes), so it imports nothing but Node built-ins.
 import Module, { isBuiltin } from 'node:module';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

@@ -17,6 +17,15 @@ describe('tenantFromIssuer', () => {
     assert.equal(tenantFromIssuer(`https://sts.windows.net/${tenantId}`), tenantId);
   });
 
+  test("an issuer an app was configured with by one of its tenant's domains names that domain", () => {
+    assert.equal(
+      tenantFromIssuer('https://login.microsoftonline.com/contoso.onmicrosoft.com/'),
+      'contoso.onmicrosoft.com',
+    );
+    assert.equal(tenantFromIssuer('https://login.microsoftonline.com/contoso.com/v2.0'), 'contoso.com');
+    assert.equal(tenantFromIssuer('https://login.microsoftonline.com/common/'), undefined);
+  });
+
   test('anything that is not an issuer of a tenant names none', () => {
     assert.equal(tenantFromIssuer('https://auth.example.com'), undefined);
     assert.equal(

@@ -5,14 +5,17 @@ import type { FakeEntraControls } from '../../fakes/authProvider/extension';
 
 export const extensionId = 'remote-mcp.remote-mcp-functions';
 
-/** The services the extension exposes when REMOTE_MCP_TEST_API=1; types only, never its modules. */
+/** The services the extension exposes in ExtensionMode.Test; types only, never its modules. */
 export type TestApi = NonNullable<ReturnType<typeof activate>>;
 
 export async function testApi(): Promise<TestApi> {
   const extension = vscode.extensions.getExtension<TestApi>(extensionId);
   if (!extension) throw new Error(`${extensionId} is not installed`);
   const api = await extension.activate();
-  if (!api) throw new Error('The extension did not expose its test API (REMOTE_MCP_TEST_API=1 missing?)');
+  if (!api)
+    throw new Error(
+      'The extension did not expose its test API: it does only in ExtensionMode.Test (an extension host started with --extensionTestsPath)',
+    );
   return api;
 }
 

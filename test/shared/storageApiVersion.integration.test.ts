@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { BlobServiceClient } from '@azure/storage-blob';
-import { STORAGE_API_VERSION } from '../../../shared/developmentStorage';
-import { startOutdatedAzurite } from '../../fakes/outdatedAzurite';
+import { STORAGE_API_VERSION } from '../../shared/developmentStorage';
+import { startOutdatedAzurite } from '../fakes/outdatedAzurite';
 
 // azurite has no "exports" map and no type declarations, so its blob constants are loaded by path; the
 // list is the one its API version check uses (https://github.com/Azure/Azurite/blob/main/src/blob/utils/constants.ts).
@@ -58,7 +58,7 @@ test('the installed Azurite accepts that version without --skipApiVersionCheck',
     `Azurite ${azurite.VERSION} accepts storage API versions up to ${azurite.ValidAPIVersions[0]}, but ` +
       `@azure/storage-blob ${storageBlobVersion} sends ${sent}: snippets would fail against every Azurite ` +
       `started with its default flags. Pin @azure/storage-blob in server/package.json to the newest release ` +
-      `whose service version Azurite accepts (README, "Snippet storage and Azurite"), or update azurite once ` +
+      `whose service version Azurite accepts (docs/tools.md, "Snippet storage and Azurite"), or update azurite once ` +
       `a release accepts ${sent}.`,
   );
 });
