@@ -39,6 +39,8 @@ export const internalCommandIds: readonly CommandId[] = [];
 export const BuiltInCommandId = {
   openSettings: 'workbench.action.openSettings',
   startAzurite: 'azurite.start',
+  /** VS Code makes `<view id>.focus` for every contributed view. */
+  focusServersView: 'remoteMcp.servers.focus',
 } as const;
 
 export type BuiltInCommandId = (typeof BuiltInCommandId)[keyof typeof BuiltInCommandId];

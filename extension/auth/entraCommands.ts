@@ -13,6 +13,7 @@ import type { EntraAccess } from './entraAccess';
 import type { EntraTokenSource } from './entraToken';
 import type { SignInCheckInput, SignInConsistency, SignInStep } from './signInCheck/model';
 import { renderSignInReport, signInReportLines } from './signInCheck/report';
+import { CommandId } from '../commandIds';
 
 export interface EntraCommandServices {
   registry: RemoteServerRegistry;
@@ -89,7 +90,7 @@ export function entraCommands(services: EntraCommandServices) {
   }
 
   return {
-    'remoteMcp.enableEntraAuth': async (target?: unknown): Promise<RemoteServer> => {
+    [CommandId.enableEntraAuth]: async (target?: unknown): Promise<RemoteServer> => {
       const server = await pickServer('Enable Entra sign-in for which server?', target);
       const projectDir = server.environment ? services.azdProjectOf(server)?.dir : undefined;
       let auth: RemoteServer['auth'];
@@ -155,7 +156,7 @@ export function entraCommands(services: EntraCommandServices) {
       return updated;
     },
 
-    'remoteMcp.disableEntraAuth': async (target?: unknown): Promise<RemoteServer> => {
+    [CommandId.disableEntraAuth]: async (target?: unknown): Promise<RemoteServer> => {
       const server = await pickServer('Disable Entra sign-in for which server?', target);
       const projectDir = server.environment ? services.azdProjectOf(server)?.dir : undefined;
       if (projectDir) await provisionWithAuth(server, projectDir, false);
@@ -171,7 +172,7 @@ export function entraCommands(services: EntraCommandServices) {
       return updated;
     },
 
-    'remoteMcp.checkSignIn': async (target?: unknown): Promise<SignInStep[]> => {
+    [CommandId.checkSignIn]: async (target?: unknown): Promise<SignInStep[]> => {
       const server = await pickServer('Check the sign-in of which server?', target);
       const consistency: SignInConsistency = {
         keyStored: (await services.keyStore.get(server.resourceId)) !== undefined,

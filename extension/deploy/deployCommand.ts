@@ -11,6 +11,7 @@ import { azdEnvValues, listAzdEnvironments } from './azdEnvironments';
 import { deploymentOutputs, type DeploymentOutputs } from './azdOutputs';
 import { interpretAzdOutput } from './azdRunOutput';
 import type { AzdRun } from './azdTask';
+import { CommandId } from '../commandIds';
 
 export interface DeployServices {
   azdPath(): string;
@@ -145,7 +146,7 @@ export function deployCommand(services: DeployServices) {
               title: 'Retry',
               run: () =>
                 runCommand(
-                  'remoteMcp.deploy',
+                  CommandId.deploy,
                   () => deploy({ project, environment }),
                   ui,
                   log,
@@ -244,7 +245,7 @@ export function deployCommand(services: DeployServices) {
     return name;
   }
 
-  return { 'remoteMcp.deploy': (target?: unknown) => deploy(isDeployTarget(target) ? target : undefined) };
+  return { [CommandId.deploy]: (target?: unknown) => deploy(isDeployTarget(target) ? target : undefined) };
 }
 
 function isDeployTarget(value: unknown): value is DeployTarget {

@@ -1,11 +1,12 @@
 import * as vscode from 'vscode';
+import { BuiltInCommandId } from '../commandIds';
 import type { LocalServerManager, LocalServerState } from './localServerManager';
 
 /** Shows the local server's state while it is not stopped; a click opens the MCP Servers view. */
 export function createLocalServerStatusBarItem(localServer: LocalServerManager): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('remoteMcp.localServer', vscode.StatusBarAlignment.Left, 50);
   item.name = 'Remote MCP: local server';
-  item.command = 'remoteMcp.servers.focus';
+  item.command = BuiltInCommandId.focusServersView;
   const render = (state: LocalServerState) => {
     void vscode.commands.executeCommand(
       'setContext',
