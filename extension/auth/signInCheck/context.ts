@@ -1,8 +1,7 @@
 // The one object the steps share: the input, and what each step found for the steps after it.
 import type { OAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/shared/auth.js';
-import type { Handshake } from './handshake';
+import type { ProbeOutcome } from '../../probe/mcpProbe';
 import type { SignInCheckInput } from './model';
-import type { TokenClaims } from './token';
 
 export interface SignInContext {
   readonly input: SignInCheckInput;
@@ -23,6 +22,30 @@ export interface SignInContext {
   token?: string;
   claims?: TokenClaims;
   handshake?: Handshake;
+}
+
+/** The claims of the token VS Code would send that the report explains (step 6). */
+export interface TokenClaims {
+  aud?: string;
+  iss?: string;
+  tid?: string;
+  azp?: string;
+  appid?: string;
+  scp?: string;
+  exp?: number;
+}
+
+/** What initialize and tools/list with the token came to (steps 7 and 8). */
+export interface Handshake {
+  outcome: ProbeOutcome;
+  /** The last POST the server did not answer with success. */
+  refused?: RefusedAnswer;
+}
+
+export interface RefusedAnswer {
+  status: number;
+  wwwAuthenticate: string | null;
+  body: string;
 }
 
 /**

@@ -1,25 +1,13 @@
 // Steps 7 and 8: initialize and tools/list with the token, through the probe (the MCP SDK client),
 // as VS Code's client sends them. The probe's fetch keeps the answer a request was refused with:
 // its status, its challenge and its body are what the report explains.
-import { probeServer, type ProbeOutcome, type ServerIdentity } from '../../probe/mcpProbe';
+import { probeServer, type ServerIdentity } from '../../probe/mcpProbe';
 import type { ProbeFailure } from '../../probe/probeFailure';
-import { established, type SignInContext } from './context';
+import { established, type Handshake, type RefusedAnswer, type SignInContext } from './context';
 import { enableEntraFix } from './model';
 import type { StepResult } from './runner';
 import { code, excerpt } from './text';
 import { bearerChallenge } from './wwwAuthenticate';
-
-interface RefusedAnswer {
-  status: number;
-  wwwAuthenticate: string | null;
-  body: string;
-}
-
-export interface Handshake {
-  outcome: ProbeOutcome;
-  /** The last POST the server did not answer with success. */
-  refused?: RefusedAnswer;
-}
 
 export async function checkInitialize(context: SignInContext): Promise<StepResult> {
   const token = established(context.token, 'the token');

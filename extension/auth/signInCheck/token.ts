@@ -1,20 +1,10 @@
 // Step 6: a token as VS Code would get it, for the scopes and the issuer's tenant. Its claims go in
 // the report (never the token): they are what the consistency rules compare with Azure's settings.
 import { decodeJwt } from 'jose';
-import { established, type SignInContext } from './context';
+import { established, type SignInContext, type TokenClaims } from './context';
 import { VSCODE_CLIENT_ID } from '../entra';
 import type { StepResult } from './runner';
 import { errorMessage } from './text';
-
-export interface TokenClaims {
-  aud?: string;
-  iss?: string;
-  tid?: string;
-  azp?: string;
-  appid?: string;
-  scp?: string;
-  exp?: number;
-}
 
 export async function checkToken(context: SignInContext): Promise<StepResult> {
   const scopes = established(context.scopes, 'the scopes');
