@@ -25,7 +25,18 @@ const boundaryZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'server/dist/', 'test-results/', '.azurite/', '**/*.js'] },
+  {
+    // test/fixtures/projects holds users' projects as they write them: separate packages, not ours to lint.
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'server/dist/',
+      'test-results/',
+      '.azurite/',
+      '**/*.js',
+      'test/fixtures/projects/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -50,7 +50,8 @@ export function readHostJsonFacts(hostJson: JsonObject, file: string, problems: 
     facts.legacyForms.push('enableForwardingHttpRequest');
   if (property(customHandler, 'enableProxyingHttpRequest') === true)
     facts.legacyForms.push('enableProxyingHttpRequest');
-  if (property(property(extensions, 'http'), 'routePrefix') === '') facts.legacyForms.push('emptyRoutePrefix');
+  if (property(property(extensions, 'http'), 'routePrefix') === '')
+    facts.legacyForms.push('emptyRoutePrefix');
 
   const level = property(property(customHandler, 'http'), 'DefaultAuthorizationLevel');
   if (typeof level === 'string') facts.defaultAuthorizationLevel = level.toLowerCase();
@@ -65,7 +66,11 @@ export function readHostJsonFacts(hostJson: JsonObject, file: string, problems: 
   return facts;
 }
 
-function readCommand(customHandler: unknown, file: string, problems: ProblemList): CustomHandlerCommand | undefined {
+function readCommand(
+  customHandler: unknown,
+  file: string,
+  problems: ProblemList,
+): CustomHandlerCommand | undefined {
   const name = path.basename(file);
   const description = property(customHandler, 'description');
   const executable = property(description, 'defaultExecutablePath');
@@ -97,7 +102,8 @@ function readCommand(customHandler: unknown, file: string, problems: ProblemList
 
 /** A port is a whole number from 1 to 65535, written as a number or a string of digits ("3000"). */
 function readPort(value: unknown, file: string, problems: ProblemList): number | 'invalid' {
-  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;
+  const text =
+    typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;
   const port = text !== undefined && /^\d{1,5}$/.test(text) ? Number(text) : NaN;
   if (port >= 1 && port <= 65535) return port;
   problems.add(

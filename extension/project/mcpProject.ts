@@ -75,10 +75,7 @@ export interface LocalRun {
  * - `emptyRoutePrefix`: `extensions.http.routePrefix: ""`.
  */
 export type LegacyForm =
-  | 'enableForwardingHttpRequest'
-  | 'enableProxyingHttpRequest'
-  | 'mcpHandlerFunction'
-  | 'emptyRoutePrefix';
+  'enableForwardingHttpRequest' | 'enableProxyingHttpRequest' | 'mcpHandlerFunction' | 'emptyRoutePrefix';
 
 export interface McpProject {
   /** Absolute path of the folder holding host.json (for `bundled`, the bundled server's folder). */

@@ -3,13 +3,30 @@
 // (https://learn.microsoft.com/azure/azure-functions/functions-bindings-mcp-trigger).
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { filesIn, isObject, property, readJsonObject, readText, subFolders, type ProblemList } from './projectFiles';
+import {
+  filesIn,
+  isObject,
+  property,
+  readJsonObject,
+  readText,
+  subFolders,
+  type ProblemList,
+} from './projectFiles';
 
 /** Folders no recognition looks into: dependencies, virtual environments, build output, tool caches. */
 export function isSkippedFolder(name: string): boolean {
   return name.startsWith('.') || skippedFolders.has(name);
 }
-const skippedFolders = new Set(['node_modules', 'venv', '__pycache__', 'dist', 'bin', 'obj', 'out', 'target']);
+const skippedFolders = new Set([
+  'node_modules',
+  'venv',
+  '__pycache__',
+  'dist',
+  'bin',
+  'obj',
+  'out',
+  'target',
+]);
 
 /** Source registrations of MCP triggers, per programming model. */
 const codePatterns: { extensions: RegExp; pattern: RegExp }[] = [
@@ -39,7 +56,10 @@ export async function findMcpTrigger(folder: string, problems: ProblemList): Pro
     if (isSkippedFolder(sub)) continue;
     const functionJson = path.join(folder, sub, 'function.json');
     const metadata = await readJsonObject(functionJson, problems);
-    if (metadata && bindingsOf(metadata).some((binding) => triggerBindingType.test(String(property(binding, 'type')))))
+    if (
+      metadata &&
+      bindingsOf(metadata).some((binding) => triggerBindingType.test(String(property(binding, 'type'))))
+    )
       return functionJson;
   }
   let budget = maxFiles;

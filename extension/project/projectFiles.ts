@@ -54,7 +54,10 @@ export async function readJsonObject(file: string, problems: ProblemList): Promi
     return undefined;
   }
   if (!isObject(value)) {
-    problems.add(file, `${name} must hold a JSON object ({ … }), but holds ${describeValue(value)}. Write it as an object.`);
+    problems.add(
+      file,
+      `${name} must hold a JSON object ({ … }), but holds ${describeValue(value)}. Write it as an object.`,
+    );
     return undefined;
   }
   return value;

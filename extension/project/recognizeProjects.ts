@@ -57,7 +57,9 @@ export async function recognizeProjects(workspaceFolders: readonly string[]): Pr
   const projects = found.filter((item): item is McpProject => item !== undefined && 'kind' in item);
   const candidates = found.filter(
     (item): item is McpCandidate =>
-      item !== undefined && !('kind' in item) && !projects.some((project) => isInside(item.folder, project.folder)),
+      item !== undefined &&
+      !('kind' in item) &&
+      !projects.some((project) => isInside(item.folder, project.folder)),
   );
   return { projects, candidates, problems: problems.items };
 }
@@ -88,7 +90,9 @@ async function examineFolder(
   const forwards = facts.legacyForms.some((form) => form !== 'emptyRoutePrefix');
   // A forwarding flag alone also fits any custom handler web app; with the SDK named it is an MCP server.
   if (facts.selfHostedProfile || (facts.hasCustomHandler && (mcpHandler || (forwards && candidate)))) {
-    const legacyForms = mcpHandler ? [...facts.legacyForms, 'mcpHandlerFunction' as const] : facts.legacyForms;
+    const legacyForms = mcpHandler
+      ? [...facts.legacyForms, 'mcpHandlerFunction' as const]
+      : facts.legacyForms;
     return selfHostedProject(folder, packageJson, facts, legacyForms, problems);
   }
   if (facts.mcpExtensionConfigured || (await findMcpTrigger(folder, problems))) {
@@ -146,7 +150,11 @@ function selfHostedAuth(facts: HostJsonFacts, hostJsonFile: string, problems: Pr
 }
 
 /** The server's own command, for a Node or Python server whose host.json describes a usable one. */
-function directRun(folder: string, language: McpProjectLanguage, facts: HostJsonFacts): { direct?: DirectRun } {
+function directRun(
+  folder: string,
+  language: McpProjectLanguage,
+  facts: HostJsonFacts,
+): { direct?: DirectRun } {
   const defaultPort = defaultSelfHostedPort[language];
   if (!facts.command || facts.port === 'invalid' || defaultPort === undefined) return {};
   return {
@@ -167,7 +175,8 @@ async function hasMcpHandlerFunction(folder: string, problems: ProblemList): Pro
     metadata !== undefined &&
     bindingsOf(metadata).some(
       (binding) =>
-        String(property(binding, 'type')).toLowerCase() === 'httptrigger' && property(binding, 'route') === '{*route}',
+        String(property(binding, 'type')).toLowerCase() === 'httptrigger' &&
+        property(binding, 'route') === '{*route}',
     )
   );
 }
@@ -193,7 +202,9 @@ async function candidateIn(
 }
 
 function dependsOn(packageJson: JsonObject, name: string): boolean {
-  return ['dependencies', 'devDependencies'].some((field) => isObject(packageJson[field]) && name in packageJson[field]);
+  return ['dependencies', 'devDependencies'].some(
+    (field) => isObject(packageJson[field]) && name in packageJson[field],
+  );
 }
 
 function projectName(folder: string, packageJson: JsonObject | undefined): string {
@@ -233,7 +244,10 @@ async function languageOf(
   problems: ProblemList,
 ): Promise<McpProjectLanguage> {
   const settingsFile = path.join(folder, 'local.settings.json');
-  const runtime = property(property(await readJsonObject(settingsFile, problems), 'Values'), 'FUNCTIONS_WORKER_RUNTIME');
+  const runtime = property(
+    property(await readJsonObject(settingsFile, problems), 'Values'),
+    'FUNCTIONS_WORKER_RUNTIME',
+  );
   if (typeof runtime === 'string') {
     const language = runtimeLanguages[runtime.toLowerCase()];
     if (language) return language;
@@ -245,8 +259,12 @@ async function languageOf(
       );
   }
   if (executable !== undefined) {
-    const program = path.basename(executable).toLowerCase().replace(/\.(exe|cmd)$/, '');
-    const language = executableLanguages[program] ?? (/^python3(\.\d+)?$/.test(program) ? 'python' : undefined);
+    const program = path
+      .basename(executable)
+      .toLowerCase()
+      .replace(/\.(exe|cmd)$/, '');
+    const language =
+      executableLanguages[program] ?? (/^python3(\.\d+)?$/.test(program) ? 'python' : undefined);
     if (language) return language;
   }
   const files = await filesIn(folder);

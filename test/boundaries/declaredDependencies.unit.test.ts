@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
-import { importSpecifiers, sourceFiles } from '../support/sourceImports';
+import { importSpecifiers, isFixturePackage, sourceFiles } from '../support/sourceImports';
 
 const root = path.resolve(__dirname, '../..');
 const scannedFolders = ['extension', 'server', 'shared', 'test'];
@@ -80,4 +80,15 @@ test('the scan sees imports of every kind', () => {
     "import { mcpRoutes } from '../../shared/mcpRoutes';",
   ].join('\n');
   assert.deepEqual(importedPackages(source), ['@scope/pkg', 'left', 'right', 'lodash', 'fonts', 'azurite']);
+});
+
+test('fixture projects below test/fixtures are separate packages, left out of the scan', () => {
+  const fixtures = path.join(root, 'test/fixtures/projects');
+  assert.equal(isFixturePackage(path.join(fixtures, 'node-self-hosted')), true);
+  assert.equal(isFixturePackage(fixtures), false, 'a folder without package.json is scanned');
+  assert.equal(isFixturePackage(path.join(root, 'server')), false, 'only below test/fixtures');
+  assert.deepEqual(
+    sourceFiles(fixtures).filter((file) => file.includes(`${path.sep}node-self-hosted${path.sep}`)),
+    [],
+  );
 });

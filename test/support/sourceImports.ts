@@ -1,16 +1,27 @@
 // Reads what the repository's source files import, for the tests that check its boundaries
 // (test/boundaries/): the declared dependencies and the import cycles.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 
 const skippedFolders = new Set(['node_modules', 'dist', '.cache']);
 
-/** The TypeScript and JavaScript sources under `dir`, declaration files and build output left out. */
+/**
+ * A folder below test/fixtures/ with its own package.json is a fixture project: a user's separate
+ * package, which declares (and need not install) its own dependencies, and is not ours to scan.
+ */
+export function isFixturePackage(dir: string): boolean {
+  const parts = path.resolve(dir).split(path.sep);
+  const fixtures = parts.findIndex((part, index) => part === 'fixtures' && parts[index - 1] === 'test');
+  return fixtures !== -1 && parts.length > fixtures + 1 && existsSync(path.join(dir, 'package.json'));
+}
+
+/** The TypeScript and JavaScript sources under `dir`, declaration files, build output and fixture packages left out. */
 export function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) return skippedFolders.has(entry.name) ? [] : sourceFiles(full);
+    if (entry.isDirectory())
+      return skippedFolders.has(entry.name) || isFixturePackage(full) ? [] : sourceFiles(full);
     return /\.(ts|mts|cts|mjs|cjs|js)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [full] : [];
   });
 }
