@@ -24,6 +24,8 @@ export interface HostJsonFacts {
   legacyForms: LegacyForm[];
   /** undefined when host.json has none or it is not usable (a problem says why). */
   command?: CustomHandlerCommand;
+  /** `description.defaultExecutablePath`, even when the arguments are unusable: it still tells the language. */
+  program?: string;
   /** `customHandler.port`: undefined when absent, `'invalid'` when present but not a port (a problem says why). */
   port?: number | 'invalid';
   /** `customHandler.http.DefaultAuthorizationLevel`, lower-cased, when given. */
@@ -60,6 +62,8 @@ export function readHostJsonFacts(hostJson: JsonObject, file: string, problems: 
 
   if (facts.hasCustomHandler) {
     facts.command = readCommand(customHandler, file, problems);
+    const program = property(property(customHandler, 'description'), 'defaultExecutablePath');
+    if (typeof program === 'string' && program.trim() !== '') facts.program = program;
     const port = property(customHandler, 'port');
     if (port !== undefined) facts.port = readPort(port, file, problems);
   }

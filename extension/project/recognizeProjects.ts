@@ -118,7 +118,7 @@ async function selfHostedProject(
   legacyForms: LegacyForm[],
   problems: ProblemList,
 ): Promise<McpProject> {
-  const language = await languageOf(folder, facts.command?.executable, problems);
+  const language = await languageOf(folder, { program: facts.program }, problems);
   return {
     folder,
     name: projectName(folder, packageJson),
@@ -240,7 +240,7 @@ const executableLanguages: Record<string, McpProjectLanguage> = {
  */
 async function languageOf(
   folder: string,
-  executable: string | undefined,
+  selfHosted: { program: string | undefined } | undefined,
   problems: ProblemList,
 ): Promise<McpProjectLanguage> {
   const settingsFile = path.join(folder, 'local.settings.json');
@@ -251,16 +251,16 @@ async function languageOf(
   if (typeof runtime === 'string') {
     const language = runtimeLanguages[runtime.toLowerCase()];
     if (language) return language;
-    if (executable !== undefined)
+    if (selfHosted)
       problems.add(
         settingsFile,
         `local.settings.json: FUNCTIONS_WORKER_RUNTIME is "${runtime}", but a self-hosted MCP server runs with ` +
           'its language\'s runtime. Set it to "node" or "python" (the language of your server).',
       );
   }
-  if (executable !== undefined) {
+  if (selfHosted?.program !== undefined) {
     const program = path
-      .basename(executable)
+      .basename(selfHosted.program)
       .toLowerCase()
       .replace(/\.(exe|cmd)$/, '');
     const language =
