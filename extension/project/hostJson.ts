@@ -99,7 +99,7 @@ function readCommand(
   const workingDirectory = property(description, 'workingDirectory');
   return {
     executable,
-    args: args as string[],
+    args,
     ...(typeof workingDirectory === 'string' && workingDirectory.trim() !== '' ? { workingDirectory } : {}),
   };
 }

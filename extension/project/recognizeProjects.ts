@@ -3,6 +3,7 @@
 // A repository often keeps its app in a sub-folder (`src/`, `server/`), so each workspace folder and
 // its immediate sub-folders are looked at; deeper ones are not, to keep activation cheap.
 import path from 'node:path';
+import { mcpRoutes } from '../../shared/mcpRoutes';
 import { readHostJsonFacts, type HostJsonFacts } from './hostJson';
 import {
   coreToolsRun,
@@ -17,7 +18,6 @@ import {
   type ProjectProblem,
 } from './mcpProject';
 import { bindingsOf, findMcpTrigger, isSkippedFolder } from './mcpTriggers';
-import { mcpRoutes } from '../../shared/mcpRoutes';
 import {
   filesIn,
   isObject,
@@ -61,7 +61,11 @@ export async function recognizeProjects(workspaceFolders: readonly string[]): Pr
       !('kind' in item) &&
       !projects.some((project) => isInside(item.folder, project.folder)),
   );
-  return { projects, candidates, problems: problems.items };
+  // Folders are read concurrently; sorting keeps the problems in the same order on every run.
+  const sorted = [...problems.items].sort(
+    (a, b) => a.file.localeCompare(b.file) || a.message.localeCompare(b.message),
+  );
+  return { projects, candidates, problems: sorted };
 }
 
 /** Each workspace folder and its immediate sub-folders, absolute, without duplicates, in path order. */

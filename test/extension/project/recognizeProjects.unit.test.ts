@@ -2,38 +2,21 @@
 // projects in test/fixtures/projects/, written as users write them.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { McpProject } from '../../../extension/project/mcpProject';
 import { recognizeProjects, type Recognition } from '../../../extension/project/recognizeProjects';
+import { brokenFixtureWorkspace, fixtureProject, fixtureProjectsDir } from '../../fixtures/fixtureProjects';
 
-const fixtures = path.resolve(__dirname, '../../fixtures/projects');
-const fixture = (name: string) => path.join(fixtures, name);
+const fixtures = fixtureProjectsDir;
+const fixture = fixtureProject;
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-recognize-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 function write(file: string, text: string): void {
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, text);
-}
-
-/**
- * The broken fixtures' syntax errors live in `*.broken` files, since `prettier --check .` parses every
- * .json file in the repository; a scratch copy gives them their real names.
- */
-function brokenWorkspace(): string {
-  const copy = path.join(scratch, 'broken');
-  cpSync(fixture('broken'), copy, { recursive: true });
-  const rename = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) rename(full);
-      else if (entry.name.endsWith('.broken')) renameSync(full, full.slice(0, -'.broken'.length));
-    }
-  };
-  rename(copy);
-  return copy;
 }
 
 async function onlyProject(folder: string): Promise<McpProject> {
@@ -389,7 +372,7 @@ describe("bad input in a user's files: a problem naming the file and the fix, ne
     broken.projects.find((project) => project.folder === path.join(root, sub));
 
   test('recognition of the broken workspace completes', async () => {
-    root = brokenWorkspace();
+    root = brokenFixtureWorkspace(scratch);
     const subs = readdirSync(root).map((sub) => path.join(root, sub));
     broken = await recognizeProjects(subs);
     assert.equal(broken.problems.length, 5, JSON.stringify(broken.problems, null, 2));
