@@ -40,7 +40,9 @@ test('requirements.txt: comments, options and URLs are no requirements', () => {
   ].join('\r\n');
   assert.deepEqual(requirementsTxtNames(text), ['mcp', 'httpx']);
   assert.equal(namesPythonMcp(requirementsTxtNames(text)), true);
-  assert.equal(namesPythonMcp(requirementsTxtNames('mcp-utils==0.4\nfastmcp-client-tools\n# mcp\n')), false);
+  // Held in a variable: test/support/sourceImports.ts reads any require…('literal') call as an import.
+  const lookalikes = 'mcp-utils==0.4\nfastmcp-client-tools\n# mcp\n';
+  assert.equal(namesPythonMcp(requirementsTxtNames(lookalikes)), false);
 });
 
 test('pyproject.toml: PEP 621 dependencies and extras, dependency groups, Poetry tables', () => {
