@@ -106,7 +106,7 @@ async function examineFolder(
       kind: 'functionsMcpExtension',
       language: await languageOf(folder, undefined, problems),
       mcpPath: mcpRoutes.streamableHttp,
-      // https://learn.microsoft.com/azure/azure-functions/functions-bindings-mcp#hostjson-settings
+      // https://learn.microsoft.com/azure/azure-functions/functions-bindings-mcp
       auth: facts.mcpWebhookAuthorizationLevel === 'anonymous' ? 'anonymous' : 'systemKey',
       localRun: { coreTools: coreToolsRun(folder) },
       legacyForms: [],
@@ -138,7 +138,7 @@ async function selfHostedProject(
 /**
  * `DefaultAuthorizationLevel` `anonymous` → no key (built-in auth, if the site has it, turns this into
  * `entra` later: see McpAuth); `function`, or no level at all (HTTP's default level is `function`:
- * https://learn.microsoft.com/azure/azure-functions/functions-bindings-http-webhook-trigger#http-auth) → the `default` function key.
+ * https://learn.microsoft.com/azure/azure-functions/functions-bindings-http-webhook-trigger) → the `default` function key.
  */
 function selfHostedAuth(facts: HostJsonFacts, hostJsonFile: string, problems: ProblemList): McpAuth {
   const level = facts.defaultAuthorizationLevel;
