@@ -1,6 +1,6 @@
 // What a project's host.json says about MCP: the self-hosted (custom handler) settings, their older
 // forms, and the MCP extension's settings. Shapes: https://learn.microsoft.com/azure/azure-functions/self-hosted-mcp-servers,
-// https://learn.microsoft.com/azure/azure-functions/functions-custom-handlers#hostjson and
+// https://learn.microsoft.com/azure/azure-functions/functions-custom-handlers and
 // https://learn.microsoft.com/azure/azure-functions/functions-bindings-mcp.
 import path from 'node:path';
 import type { LegacyForm } from './mcpProject';
