@@ -23,7 +23,7 @@ function memory(initial: Record<string, unknown> = {}): ChoiceMemory & { values:
   };
 }
 
-const root = path.resolve('/work/space');
+const root = path.resolve('/home/dev/workspace');
 const bundled = bundledProject(path.resolve('/ext/server'));
 function project(name: string): McpProject {
   const folder = path.join(root, name);
