@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { activate } from '../../../extension/extension';
 import type { FakeEntraControls } from '../../fakes/authProvider/extension';
+import { serverToolNames } from '../../support/serverToolNames';
 
 export const extensionId = 'remote-mcp.remote-mcp-functions';
 
@@ -37,23 +38,7 @@ export async function eventually<T>(
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
 }
 
-/**
- * The server's tools, by the seed samples' names; VS Code lists each as an MCP tool whose name
- * ends in `_<name>`, lower-cased.
- */
-export const serverToolNames = [
-  'hello_mcp',
-  'save_snippet',
-  'get_snippet',
-  'list_snippets',
-  'get_weather',
-  'analyze_invoice',
-  'GetServerMetadata',
-  'GetSqlMetadata',
-  'GetPatchingLevel',
-  'GetSqlBpAssessment',
-  'GetAnomalies',
-] as const;
+export { serverToolNames };
 
 const serverToolSuffix = new RegExp(`_(${serverToolNames.join('|')})$`, 'i');
 
