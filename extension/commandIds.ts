@@ -7,6 +7,7 @@ export const CommandId = {
   stopLocalServer: 'remoteMcp.stopLocalServer',
   showLogs: 'remoteMcp.showLogs',
   deploy: 'remoteMcp.deploy',
+  hostOnFunctions: 'remoteMcp.hostOnFunctions',
   startInMcpClient: 'remoteMcp.startInMcpClient',
   connect: 'remoteMcp.connect',
   disconnect: 'remoteMcp.disconnect',

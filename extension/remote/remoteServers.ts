@@ -1,5 +1,6 @@
 import { mcpRoutes } from '../../shared/mcpRoutes';
 import { Listeners } from '../common/listeners';
+import { selfHostedMcpPath } from '../project/mcpProject';
 
 /** A deployed MCP server this workspace knows about. */
 export interface RemoteServer {
@@ -7,8 +8,14 @@ export interface RemoteServer {
   resourceId: string;
   name: string;
   hostName: string;
-  /** https://<host>/runtime/webhooks/mcp */
+  /** https://<host>/runtime/webhooks/mcp, or https://<host>/mcp for a self-hosted server. */
   endpoint: string;
+  /**
+   * What serves MCP on the app: the Functions MCP extension (absent, for servers remembered before
+   * self-hosted servers were known), or a self-hosted SDK server behind the MCP custom handler. It
+   * decides the endpoint's path and which key a key-mode client sends.
+   */
+  kind?: RemoteServerKind;
   subscriptionId: string;
   resourceGroup: string;
   tenantId?: string;
@@ -26,6 +33,8 @@ export interface RemoteServer {
   /** How VS Code authenticates: the function key (the default), or a Microsoft Entra token. */
   auth?: RemoteServerAuth;
 }
+
+export type RemoteServerKind = 'functionsMcpExtension' | 'selfHosted';
 
 export type RemoteServerAuth =
   | { mode: 'key' }
@@ -45,8 +54,8 @@ export interface StateStore {
 
 const stateKey = 'remoteMcp.remoteServers';
 
-export function mcpEndpoint(hostName: string): string {
-  return `https://${hostName}${mcpRoutes.streamableHttp}`;
+export function mcpEndpoint(hostName: string, kind: RemoteServerKind = 'functionsMcpExtension'): string {
+  return `https://${hostName}${kind === 'selfHosted' ? selfHostedMcpPath : mcpRoutes.streamableHttp}`;
 }
 
 export function isRemoteServer(value: unknown): value is RemoteServer {
