@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { ArmResource, ArmTemplate, Snapshot } from './bicepCli';
+import { entraAuthSettingsV2, type EntraRegistration } from '../../extension/auth/entraAppConfig';
 
 /** main.parameters.json's values as azd passes them: `${VAR}` and `${VAR=default}` from its environment. */
 export function azdParameterValues(
@@ -66,4 +67,22 @@ export function appIdentity(s: Snapshot): { id: string; principalId: string; cli
   const read = (property: string) =>
     `[reference('${String(identity.id)}', '${String(identity.apiVersion)}').${property}]`;
   return { id: String(identity.id), principalId: read('principalId'), clientId: read('clientId') };
+}
+
+/**
+ * Asserts that a snapshot's authsettingsV2 are exactly what the extension writes for Entra
+ * (extension/auth/entraAppConfig.ts) for this registration; the issuer stays an ARM expression, as
+ * the cloud's login endpoint is known only at deployment time.
+ */
+export function assertEntraAuthSettings(s: Snapshot, registration: EntraRegistration): void {
+  const auth = authSettings(s) as unknown as ReturnType<typeof entraAuthSettingsV2>;
+  const expected = entraAuthSettingsV2(registration);
+  const given = auth.identityProviders.azureActiveDirectory.registration as { openIdIssuer?: string };
+  assert.equal(
+    given.openIdIssuer,
+    `[format('{0}{1}/v2.0', environment().authentication.loginEndpoint, '${registration.tenantId}')]`,
+  );
+  (expected.identityProviders.azureActiveDirectory.registration as { openIdIssuer?: string }).openIdIssuer =
+    given.openIdIssuer;
+  assert.deepEqual(auth, expected);
 }
