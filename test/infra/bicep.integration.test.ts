@@ -24,9 +24,21 @@ import {
   formatDiagnostic,
   snapshot,
 } from './bicepCli';
+import {
+  appIdentity,
+  appSettings,
+  assertEntraAuthSettings,
+  assignmentsOf,
+  authSettings,
+  azdParameterValues,
+  one,
+  props,
+  resources,
+  templateResources,
+} from './armQueries';
 import { azureYaml, yamlMap } from './azureYaml';
 import { ENTRA_APP_SETTINGS } from '../../extension/auth/entra';
-import { entraAppSettingChanges, entraAuthSettingsV2 } from '../../extension/auth/entraAppConfig';
+import { entraAppSettingChanges } from '../../extension/auth/entraAppConfig';
 import { DEFAULT_CONTAINER, snippetStorageSettings } from '../../server/src/snippets/storageConnection';
 import { invoiceSettingsFromEnv } from '../../server/src/invoices/invoiceSettings';
 import { RESOURCE_MANAGER_ENDPOINT_VARIABLE } from '../../server/src/azureAnalysis/analysisSettings';
@@ -59,31 +71,8 @@ const ROLES = {
 
 const sdk = dotnetSdk();
 
-/** main.parameters.json's values as azd passes them: `${VAR}` and `${VAR=default}` from its environment. */
-function azdParameters(
-  env: Record<string, string>,
-  declared: NonNullable<ArmTemplate['parameters']>,
-): Record<string, string | boolean> {
-  const file = JSON.parse(readFileSync(path.join(infraDir, 'main.parameters.json'), 'utf8')) as {
-    parameters: Record<string, { value: string }>;
-  };
-  // https://learn.microsoft.com/azure/developer/azure-developer-cli/manage-environment-variables
-  return Object.fromEntries(
-    Object.entries(file.parameters).map(([name, { value }]): [string, string | boolean] => {
-      const text = value.replace(
-        /\$\{(\w+)(?:=([^}]*))?\}/g,
-        (_, v: string, d?: string) => env[v] ?? d ?? '',
-      );
-      if (declared[name]?.type !== 'bool') return [name, text];
-      assert.match(text, /^(true|false)$/, `${name} is a bool, and azd would pass "${text}"`);
-      return [name, text === 'true'];
-    }),
-  );
-}
-
-function templateResources(template: ArmTemplate): ArmResource[] {
-  return Array.isArray(template.resources) ? template.resources : Object.values(template.resources);
-}
+const azdParameters = (env: Record<string, string>, declared: NonNullable<ArmTemplate['parameters']>) =>
+  azdParameterValues(path.join(infraDir, 'main.parameters.json'), env, declared);
 
 /** Every template nested in `template`'s module deployments, at any depth. */
 function nestedTemplates(template: ArmTemplate): ArmTemplate[] {
@@ -140,42 +129,6 @@ function assertReadsGuarded(value: unknown, name: string, condition: string, whe
     }
   }
   return count;
-}
-
-function resources(s: Snapshot, type: string): ArmResource[] {
-  return s.predictedResources.filter((r) => r.type === type);
-}
-
-function one(s: Snapshot, type: string, nameEndsWith = ''): ArmResource {
-  const found = resources(s, type).filter((r) => String(r.name).endsWith(nameEndsWith));
-  assert.equal(
-    found.length,
-    1,
-    `expected one ${type}${nameEndsWith ? ` named …${nameEndsWith}` : ''}, got ${found.length}`,
-  );
-  return found[0] as ArmResource;
-}
-
-const props = (r: ArmResource): Record<string, unknown> => r.properties ?? {};
-const appSettings = (s: Snapshot) =>
-  props(one(s, 'Microsoft.Web/sites/config', '/appsettings')) as Record<string, string>;
-const authSettings = (s: Snapshot) => props(one(s, 'Microsoft.Web/sites/config', '/authsettingsV2'));
-
-/** The role assignments of a snapshot that grant `roleId`. */
-function assignmentsOf(s: Snapshot, roleId: string): ArmResource[] {
-  return resources(s, 'Microsoft.Authorization/roleAssignments').filter((r) =>
-    String(props(r).roleDefinitionId).endsWith(
-      `/providers/Microsoft.Authorization/roleDefinitions/${roleId}`,
-    ),
-  );
-}
-
-/** The app's identity in a snapshot: the expressions that read its ids once it exists. */
-function appIdentity(s: Snapshot): { principalId: string; clientId: string } {
-  const identity = one(s, 'Microsoft.ManagedIdentity/userAssignedIdentities');
-  const read = (property: string) =>
-    `[reference('${String(identity.id)}', '${String(identity.apiVersion)}').${property}]`;
-  return { principalId: read('principalId'), clientId: read('clientId') };
 }
 
 /**
@@ -526,24 +479,11 @@ describe(
 
     test('with authEnabled, api.bicep writes the authsettingsV2 and the app settings the extension writes for any other app', async () => {
       const s = await apiWithAuth();
-      const auth = authSettings(s) as unknown as ReturnType<typeof entraAuthSettingsV2>;
-      const expected = entraAuthSettingsV2({
+      assertEntraAuthSettings(s, {
         tenantId: TENANT,
         clientId: entra.clientId,
         identifierUri: entra.identifierUri,
       });
-      // The cloud's login endpoint is known only at deployment time: the issuer stays an expression.
-      const registration = auth.identityProviders.azureActiveDirectory.registration as {
-        openIdIssuer?: string;
-      };
-      assert.equal(
-        registration.openIdIssuer,
-        `[format('{0}{1}/v2.0', environment().authentication.loginEndpoint, '${TENANT}')]`,
-      );
-      (
-        expected.identityProviders.azureActiveDirectory.registration as { openIdIssuer?: string }
-      ).openIdIssuer = registration.openIdIssuer;
-      assert.deepEqual(auth, expected);
 
       const settings = appSettings(s);
       const changes = entraAppSettingChanges({

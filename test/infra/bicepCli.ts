@@ -299,7 +299,10 @@ export async function compileInfra(bin: string, infraDir: string): Promise<Compi
   const files = bicepFiles(root);
 
   let graph: CompiledInfra['graph'] = { typed: true };
-  const entra = await bicep(bin, ['build', GRAPH_MODULE, '--no-restore', '--stdout'], root);
+  // A template without Microsoft Graph resources (a self-hosted project with function keys) has no entra.bicep.
+  const entra = existsSync(path.join(root, GRAPH_MODULE))
+    ? await bicep(bin, ['build', GRAPH_MODULE, '--no-restore', '--stdout'], root)
+    : { code: 0, stdout: '', stderr: '' };
   const notRestored = diagnosticsOf(entra, root).diagnostics.find(
     (d) => d.file === GRAPH_MODULE && d.code === 'BCP190',
   );

@@ -1,0 +1,482 @@
+// The azure.yaml and infra/ that "Host on Azure Functions…" adds to a user's self-hosted MCP server
+// (extension/hosting/selfHostedInfra.ts), rendered for each language and auth mode into a folder of
+// its own and compiled there by the real Bicep CLI (test/infra/bicepCli.ts): it builds and lints clean
+// with nothing of this repository in reach, and what a deployment would create (`bicep snapshot`)
+// holds the design: Flex Consumption, the custom-handler feature flag, the language's runtime, the
+// app's own identity and no storage keys, built-in authentication only in the Entra variant, and the
+// outputs the extension reads, none of them a secret.
+//
+// Without the .NET SDK the suite is skipped with one line naming what to install;
+// test/extension/hosting/selfHostedInfra.unit.test.ts still checks the rendered files.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  BICEP_VERSION,
+  GRAPH_MODULE,
+  type ArmTemplate,
+  type CompiledInfra,
+  type Snapshot,
+  compileInfra,
+  dotnetSdk,
+  ensureBicep,
+  formatDiagnostic,
+  snapshot,
+} from './bicepCli';
+import {
+  appIdentity,
+  appSettings,
+  assertEntraAuthSettings,
+  assignmentsOf,
+  authSettings,
+  azdParameterValues,
+  one,
+  props,
+  resources,
+  templateResources,
+} from './armQueries';
+import { readSimpleYaml, yamlMap } from './azureYaml';
+import {
+  DEFAULT_RUNTIME_VERSION,
+  selfHostedInfraFiles,
+  selfHostedTemplatesDir,
+  type SelfHostedAuth,
+} from '../../extension/hosting/selfHostedInfra';
+import { entraAppSettingChanges, entraAuthSettingsV2 } from '../../extension/auth/entraAppConfig';
+import {
+  ALLOWED_TENANTS_SETTING,
+  MI_CLIENT_ID_SETTING,
+  PRM_SCOPES_SETTING,
+} from '../../extension/auth/entra';
+import { deploymentOutputs } from '../../extension/deploy/azdOutputs';
+
+const root = path.resolve(__dirname, '../..');
+
+// The deployment scope the snapshots evaluate in: made-up ids, each recognisable in a resource id.
+const TENANT = '11111111-1111-1111-1111-111111111111';
+const SUBSCRIPTION = '22222222-2222-2222-2222-222222222222';
+const LOCATION = 'swedencentral';
+const USER = '33333333-3333-3333-3333-333333333333';
+
+// Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
+const ROLES = {
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
+};
+
+const VSCODE_CLIENT_ID = 'aebc6443-996d-45c2-90f0-388ff96faa56';
+const LANGUAGES = ['node', 'python'] as const;
+type Language = (typeof LANGUAGES)[number];
+const AUTH_MODES: SelfHostedAuth[] = ['entra', 'functionKey'];
+
+/** The outputs the extension reads from `azd env get-values` (extension/deploy/azdOutputs.ts, deployCommand.ts). */
+const COMMON_OUTPUTS = [
+  'AUTH_ENABLED',
+  'AZURE_FUNCTION_NAME',
+  'AZURE_LOCATION',
+  'AZURE_RESOURCE_GROUP',
+  'AZURE_SUBSCRIPTION_ID',
+  'AZURE_TENANT_ID',
+  'SERVICE_API_DEFAULT_HOSTNAME',
+  'SERVICE_API_MCP_URL',
+  'SERVICE_API_NAME',
+  'SERVICE_API_RESOURCE_ID',
+];
+const ENTRA_OUTPUTS = ['ENTRA_APPLICATION_ID', 'ENTRA_IDENTIFIER_URI'];
+
+const sdk = dotnetSdk();
+
+describe(
+  `self-hosted project infra (templates/self-hosted) compiled by the Bicep CLI ${BICEP_VERSION}`,
+  { skip: 'missing' in sdk && sdk.missing },
+  () => {
+    const log = (line: string) => console.log(line);
+    let work: string;
+    /** Each variant's rendered project folder. */
+    const projects = new Map<string, string>();
+    const compiled = new Map<SelfHostedAuth, CompiledInfra>();
+    const key = (language: Language, auth: SelfHostedAuth) => `${language}-${auth}`;
+    const projectDir = (language: Language, auth: SelfHostedAuth) => {
+      const dir = projects.get(key(language, auth));
+      assert.ok(dir, `${key(language, auth)} was not rendered`);
+      return dir;
+    };
+    const compiledFor = (auth: SelfHostedAuth) => {
+      const c = compiled.get(auth);
+      assert.ok(c, `the ${auth} variant was not compiled`);
+      return c;
+    };
+    const mainOf = (auth: SelfHostedAuth): ArmTemplate => {
+      const template = compiledFor(auth).templates.get('main.bicep');
+      assert.ok(template, `main.bicep of the ${auth} variant did not compile`);
+      return template;
+    };
+
+    before(
+      async () => {
+        work = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-self-hosted-'));
+        for (const language of LANGUAGES) {
+          for (const auth of AUTH_MODES) {
+            const dir = path.join(work, key(language, auth));
+            const files = await selfHostedInfraFiles(selfHostedTemplatesDir(root), {
+              language,
+              auth,
+              projectName: 'weather-mcp',
+            });
+            for (const file of files) {
+              mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
+              writeFileSync(path.join(dir, file.path), file.content);
+            }
+            projects.set(key(language, auth), dir);
+          }
+        }
+        // The languages differ only in azure.yaml and main.parameters.json (their Bicep is the same
+        // text, asserted below), so one compilation per auth mode compiles every variant's Bicep.
+        const bin = await ensureBicep(log, 'version' in sdk ? sdk.version : '');
+        for (const auth of AUTH_MODES) {
+          compiled.set(auth, await compileInfra(bin, path.join(projectDir('node', auth), 'infra')));
+        }
+      },
+      { timeout: 10 * 60_000 },
+    );
+    after(() => {
+      for (const c of compiled.values()) rmSync(c.work, { recursive: true, force: true });
+      if (work) rmSync(work, { recursive: true, force: true });
+    });
+
+    // Each snapshot is made once, by the first test that needs it.
+    const snapshots = new Map<string, Promise<Snapshot>>();
+    const scope = { tenantId: TENANT, subscriptionId: SUBSCRIPTION, location: LOCATION };
+    const azdEnv = { AZURE_ENV_NAME: 'dev', AZURE_LOCATION: LOCATION, AZURE_PRINCIPAL_ID: USER };
+    const parametersOf = (language: Language, auth: SelfHostedAuth) =>
+      azdParameterValues(
+        path.join(projectDir(language, auth), 'infra', 'main.parameters.json'),
+        azdEnv,
+        mainOf(auth).parameters ?? {},
+      );
+
+    /** main.bicep as azd provisions a new environment from the variant's main.parameters.json. */
+    const deployment = (language: Language) => {
+      const name = `main-${language}`;
+      let made = snapshots.get(name);
+      if (!made) {
+        made = snapshot(
+          compiledFor('functionKey'),
+          name,
+          'main.bicep',
+          parametersOf(language, 'functionKey'),
+          scope,
+        );
+        snapshots.set(name, made);
+      }
+      return made;
+    };
+
+    // main.bicep of the Entra variant would evaluate entra.bicep's outputs, which come from Graph
+    // resources the snapshot does not create; api.bicep gets the values those outputs would have.
+    const entra = {
+      clientId: '66666666-6666-6666-6666-666666666666',
+      identifierUri: `api://${TENANT}/weather-mcp-x`,
+      identityClientId: '77777777-7777-7777-7777-777777777777',
+    };
+    const entraApi = (language: Language) => {
+      const name = `api-entra-${language}`;
+      let made = snapshots.get(name);
+      if (!made) {
+        const given = parametersOf(language, 'entra');
+        made = snapshot(
+          compiledFor('entra'),
+          name,
+          'app/api.bicep',
+          {
+            name: 'func-weather-mcp-x',
+            planName: 'plan-x',
+            location: LOCATION,
+            tags: { 'azd-env-name': 'dev' },
+            runtimeName: String(given.runtimeName),
+            runtimeVersion: String(given.runtimeVersion),
+            identityId: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-dev/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-x`,
+            identityClientId: entra.identityClientId,
+            storageAccountName: 'stx',
+            deploymentContainerName: 'app-package-x',
+            applicationInsightsName: 'appi-x',
+            authClientId: entra.clientId,
+            authIdentifierUri: entra.identifierUri,
+            authTenantId: TENANT,
+          },
+          { ...scope, resourceGroup: 'rg-dev' },
+        );
+        snapshots.set(name, made);
+      }
+      return made;
+    };
+    /** The function app's deployment in each variant: the whole of main.bicep, or api.bicep for Entra. */
+    const appDeployment = (language: Language, auth: SelfHostedAuth) =>
+      auth === 'entra' ? entraApi(language) : deployment(language);
+
+    test('every Bicep file of both auth modes compiles and lints with no finding, in a folder holding only the project, and both languages share that Bicep', () => {
+      for (const auth of AUTH_MODES) {
+        const c = compiledFor(auth);
+        assert.deepEqual(c.build.diagnostics.map(formatDiagnostic), [], `${auth}: bicep build diagnostics`);
+        assert.deepEqual(c.build.other, [], `${auth}: bicep build printed something else`);
+        assert.equal(c.build.code, 0);
+        assert.deepEqual(c.lint.diagnostics.map(formatDiagnostic), [], `${auth}: bicep lint diagnostics`);
+        assert.deepEqual(c.lint.other, [], `${auth}: bicep lint printed something else`);
+        assert.equal(c.lint.code, 0);
+        const modules = ['app/api.bicep', 'app/identity.bicep', 'app/monitoring.bicep', 'app/rbac.bicep'];
+        modules.push('app/storage.bicep', 'main.bicep');
+        if (auth === 'entra') modules.push(GRAPH_MODULE);
+        assert.deepEqual(c.files, modules.sort());
+        for (const file of c.files) {
+          assert.ok(c.templates.has(file), `${auth}: ${file} was not compiled`);
+          const text = (language: Language) =>
+            readFileSync(path.join(projectDir(language, auth), 'infra', file), 'utf8');
+          assert.equal(text('python'), text('node'), `${auth}: ${file} differs between the languages`);
+        }
+      }
+    });
+
+    test(`the Entra variant's ${GRAPH_MODULE}: its Microsoft Graph resources compile against the microsoftGraphV1 types`, (t) => {
+      const { graph } = compiledFor('entra');
+      if (!graph.typed) {
+        t.skip(
+          "the Microsoft Graph Bicep extension (microsoftGraphV1 in the project's infra/bicepconfig.json) is an OCI " +
+            'artifact that cannot be restored offline, so the Graph resources of infra/app/entra.bicep were compiled as ' +
+            'untyped objects; test/extension/hosting/selfHostedInfra.unit.test.ts checks them as text. To compile them ' +
+            'for real, run `bicep restore infra/app/entra.bicep` once with internet access.',
+        );
+        return;
+      }
+      const types = templateResources(compiledFor('entra').templates.get(GRAPH_MODULE) ?? { resources: [] });
+      assert.ok(types.some((r) => r.type === 'Microsoft.Graph/applications@v1.0'));
+    });
+
+    test('azd provision asks for nothing and rejects nothing: each main.parameters.json sets only declared parameters and every required one', () => {
+      for (const language of LANGUAGES) {
+        for (const auth of AUTH_MODES) {
+          const declared = mainOf(auth).parameters ?? {};
+          const given = Object.keys(parametersOf(language, auth));
+          for (const name of given)
+            assert.ok(name in declared, `${key(language, auth)} sets undeclared ${name}`);
+          for (const [name, p] of Object.entries(declared)) {
+            if (p.defaultValue === undefined && !p.nullable) {
+              assert.ok(given.includes(name), `${key(language, auth)}: required ${name} has no value`);
+            }
+          }
+        }
+      }
+    });
+
+    test('azd deploys the project folder to the function app: its azd-service-name tag is the function service of azure.yaml, project "."', async () => {
+      for (const language of LANGUAGES) {
+        for (const auth of AUTH_MODES) {
+          const site = one(await appDeployment(language, auth), 'Microsoft.Web/sites');
+          const serviceName = (site.tags as Record<string, string>)['azd-service-name'] ?? '';
+          const yaml = readSimpleYaml(
+            readFileSync(path.join(projectDir(language, auth), 'azure.yaml'), 'utf8'),
+          );
+          const service = yamlMap(yamlMap(yaml.services, 'services')[serviceName], `services.${serviceName}`);
+          assert.equal(service.project, '.');
+          assert.equal(service.host, 'function');
+          assert.equal(service.language, language === 'node' ? 'ts' : 'python');
+          assert.equal((site.tags as Record<string, string>)['azd-env-name'], 'dev');
+        }
+      }
+      assert.equal(one(await deployment('node'), 'Microsoft.Resources/resourceGroups').name, 'rg-dev');
+    });
+
+    test("Flex Consumption with the language's runtime: FC1 plan, a Linux function app with functionAppConfig, running as its user-assigned identity", async () => {
+      for (const language of LANGUAGES) {
+        for (const auth of AUTH_MODES) {
+          const s = await appDeployment(language, auth);
+          const plan = one(s, 'Microsoft.Web/serverfarms');
+          assert.deepEqual(plan.sku, { name: 'FC1', tier: 'FlexConsumption' });
+          assert.equal(props(plan).reserved, true);
+          const site = one(s, 'Microsoft.Web/sites');
+          assert.equal(site.kind, 'functionapp,linux');
+          assert.equal(props(site).httpsOnly, true);
+          const identity = site.identity as { type: string; userAssignedIdentities: Record<string, unknown> };
+          assert.equal(identity.type, 'UserAssigned');
+          const [identityId] = Object.keys(identity.userAssignedIdentities);
+          assert.ok(identityId?.includes('Microsoft.ManagedIdentity/userAssignedIdentities'), identityId);
+          const config = props(site).functionAppConfig as {
+            runtime: unknown;
+            deployment: { storage: { type: string; authentication: unknown } };
+          };
+          assert.deepEqual(config.runtime, { name: language, version: DEFAULT_RUNTIME_VERSION[language] });
+          assert.equal(config.deployment.storage.type, 'blobContainer');
+          assert.deepEqual(config.deployment.storage.authentication, {
+            type: 'UserAssignedIdentity',
+            userAssignedIdentityResourceId: identityId,
+          });
+        }
+      }
+      // The whole deployment: the identity the site runs as is the one provisioning creates.
+      const s = await deployment('python');
+      const identityId = Object.keys(
+        (one(s, 'Microsoft.Web/sites').identity as { userAssignedIdentities: object }).userAssignedIdentities,
+      )[0];
+      assert.equal(identityId, appIdentity(s).id);
+    });
+
+    test('no storage keys: shared key access off, identity-based AzureWebJobsStorage, and the identity holds the blob, queue and table data roles and Monitoring Metrics Publisher', async () => {
+      for (const language of LANGUAGES) {
+        const s = await deployment(language);
+        assert.equal(props(one(s, 'Microsoft.Storage/storageAccounts')).allowSharedKeyAccess, false);
+        const settings = appSettings(s);
+        const { principalId, clientId } = appIdentity(s);
+        assert.equal(settings.AzureWebJobsStorage__credential, 'managedidentity');
+        assert.equal(settings.AzureWebJobsStorage__clientId, clientId);
+        assert.ok(!('AzureWebJobsStorage' in settings), 'a storage connection string is set');
+        assert.equal(
+          settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING,
+          `[format('ClientId={0};Authorization=AAD', ${clientId.slice(1, -1)})]`,
+        );
+        assert.equal(props(one(s, 'Microsoft.Insights/components')).DisableLocalAuth, true);
+        for (const role of Object.values(ROLES)) {
+          const toApp = assignmentsOf(s, role).filter((r) => props(r).principalId === principalId);
+          assert.equal(toApp.length, 1, `the app's identity holds role ${role} ${toApp.length} times`);
+          assert.equal(props(toApp[0] as (typeof toApp)[number]).principalType, 'ServicePrincipal');
+        }
+        // The person running azd gets the storage roles too, to debug with their own sign-in.
+        const toUser = resources(s, 'Microsoft.Authorization/roleAssignments').filter(
+          (r) => props(r).principalId === USER,
+        );
+        assert.equal(toUser.length, 3);
+      }
+    });
+
+    test('app settings: the custom-handler feature flag in every variant, no FUNCTIONS_WORKER_RUNTIME (Flex rejects it), PYTHONPATH for the remote-built Python packages only for Python', async () => {
+      for (const language of LANGUAGES) {
+        for (const auth of AUTH_MODES) {
+          const settings = appSettings(await appDeployment(language, auth));
+          assert.equal(settings.AzureWebJobsFeatureFlags, 'EnableMcpCustomHandlerPreview');
+          for (const name of ['FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_EXTENSION_VERSION']) {
+            assert.ok(!(name in settings), `${key(language, auth)} sets ${name}`);
+          }
+          assert.equal(
+            settings.PYTHONPATH,
+            language === 'python' ? '/home/site/wwwroot/.python_packages/lib/site-packages' : undefined,
+          );
+        }
+      }
+    });
+
+    test("built-in authentication only in the Entra variant: the extension's own Entra settings, Return401, VS Code allowed, and the protected resource metadata scope", async () => {
+      for (const language of LANGUAGES) {
+        const s = await entraApi(language);
+        assertEntraAuthSettings(s, {
+          tenantId: TENANT,
+          clientId: entra.clientId,
+          identifierUri: entra.identifierUri,
+        });
+        const auth = authSettings(s) as unknown as ReturnType<typeof entraAuthSettingsV2>;
+        assert.equal(auth.globalValidation?.unauthenticatedClientAction, 'Return401');
+        assert.ok(
+          auth.identityProviders.azureActiveDirectory.validation?.defaultAuthorizationPolicy?.allowedApplications?.includes(
+            VSCODE_CLIENT_ID,
+          ),
+        );
+        const settings = appSettings(s);
+        const changes = entraAppSettingChanges({
+          identifierUri: entra.identifierUri,
+          tenantId: TENANT,
+          managedIdentityClientId: entra.identityClientId,
+        });
+        // The MCP extension's webhook level does not apply: a self-hosted server has no such webhook.
+        for (const name of [PRM_SCOPES_SETTING, MI_CLIENT_ID_SETTING, ALLOWED_TENANTS_SETTING]) {
+          assert.equal(settings[name], changes[name], name);
+        }
+        assert.equal(settings[PRM_SCOPES_SETTING], `${entra.identifierUri}/user_impersonation`);
+      }
+      for (const language of LANGUAGES) {
+        const s = await deployment(language);
+        assert.deepEqual(
+          resources(s, 'Microsoft.Web/sites/config').map((r) => String(r.name).split('/').pop()),
+          ['appsettings'],
+        );
+        for (const name of [PRM_SCOPES_SETTING, MI_CLIENT_ID_SETTING, ALLOWED_TENANTS_SETTING]) {
+          assert.ok(!(name in appSettings(s)), `${language} with function keys sets ${name}`);
+        }
+      }
+      assert.doesNotMatch(JSON.stringify(mainOf('functionKey')), /authsettingsV2|Microsoft\.Graph/);
+    });
+
+    test('the outputs the extension reads: names, the site they describe, the /mcp URL, and deploymentOutputs() accepts them', async () => {
+      const s = await deployment('node');
+      const site = one(s, 'Microsoft.Web/sites');
+      const siteId = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-dev/providers/Microsoft.Web/sites/${String(site.name)}`;
+      assert.match(String(site.name), /^func-weather-mcp-[a-z0-9]{13}$/);
+      assert.deepEqual(Object.keys(s.outputs).sort(), COMMON_OUTPUTS);
+      const hostName = `[reference('${siteId}', '${String(site.apiVersion)}').defaultHostName]`;
+      assert.deepEqual(s.outputs, {
+        AUTH_ENABLED: false,
+        AZURE_FUNCTION_NAME: site.name,
+        AZURE_LOCATION: LOCATION,
+        AZURE_RESOURCE_GROUP: 'rg-dev',
+        AZURE_SUBSCRIPTION_ID: SUBSCRIPTION,
+        AZURE_TENANT_ID: TENANT,
+        SERVICE_API_DEFAULT_HOSTNAME: hostName,
+        SERVICE_API_MCP_URL: `[format('https://{0}/mcp', ${hostName.slice(1, -1)})]`,
+        SERVICE_API_NAME: site.name,
+        SERVICE_API_RESOURCE_ID: siteId,
+      });
+      // As azd would save them once the site exists.
+      const values = Object.fromEntries(
+        Object.entries(s.outputs).map(([k, v]) => [
+          k,
+          String(v)
+            .replace(hostName, `${String(site.name)}.azurewebsites.net`)
+            .replace(
+              /^\[format\('https:\/\/\{0\}\/mcp', .*\)\]$/,
+              `https://${String(site.name)}.azurewebsites.net/mcp`,
+            ),
+        ]),
+      );
+      assert.deepEqual(deploymentOutputs({ ...values, AZURE_ENV_NAME: 'dev' }), {
+        functionName: site.name,
+        hostName: `${String(site.name)}.azurewebsites.net`,
+        resourceGroup: 'rg-dev',
+        tenantId: TENANT,
+        subscriptionId: SUBSCRIPTION,
+        location: LOCATION,
+        environment: 'dev',
+        resourceId: siteId,
+      });
+
+      const entraOutputs = mainOf('entra').outputs ?? {};
+      assert.deepEqual(Object.keys(entraOutputs).sort(), [...COMMON_OUTPUTS, ...ENTRA_OUTPUTS].sort());
+      assert.equal(entraOutputs.AUTH_ENABLED?.value, true);
+      for (const [name, output] of [
+        ['ENTRA_APPLICATION_ID', 'applicationId'],
+        ['ENTRA_IDENTIFIER_URI', 'identifierUri'],
+      ] as const) {
+        assert.match(
+          String(entraOutputs[name]?.value),
+          new RegExp(
+            `'Microsoft\\.Resources/deployments', 'entra'\\), '[\\d-]+'\\)\\.outputs\\.${output}\\.value\\]$`,
+          ),
+        );
+      }
+    });
+
+    test('no output carries a key, a secret or a connection string', () => {
+      for (const auth of AUTH_MODES) {
+        for (const [file, template] of compiledFor(auth).templates) {
+          for (const [name, output] of Object.entries(template.outputs ?? {})) {
+            const text = `${name} ${JSON.stringify(output.value)}`;
+            assert.doesNotMatch(
+              text,
+              /listKeys|listSecrets|secret|connectionString|password|masterKey|functionKeys/i,
+              `${auth} ${file}: ${text}`,
+            );
+          }
+        }
+      }
+    });
+  },
+);
