@@ -1,7 +1,7 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalogue } from '../../../server/src/tools';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { probeFunc } from '../../../extension/localServer/hostChoice';
 import { embeddedLauncher } from '../../../extension/localServer/launchers';
 import { LocalServerManager, type LocalServerState } from '../../../extension/localServer/localServerManager';
 import type { LocalServerSettings } from '../../../extension/localServer/settings';
-import { findServerProject, type ServerProject } from '../../../extension/localServer/serverProject';
+import { bundledProject, type McpProject } from '../../../extension/project/mcpProject';
 import { probeMcpServer } from '../../../extension/probe/mcpProbe';
 import { startAzurite, type RunningAzurite } from '../../support/azurite';
 import { localServerNodes } from '../../../extension/statusView/serverNodes';
@@ -58,7 +58,7 @@ after(async () => {
 
 async function harness(
   overrides: Partial<LocalServerSettings> = {},
-  options: { project?: ServerProject; env?: NodeJS.ProcessEnv } = {},
+  options: { project?: McpProject; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Harness> {
   const settings: LocalServerSettings = {
     port: await freePort(),
@@ -76,12 +76,24 @@ async function harness(
   const env = options.env ?? process.env;
   const manager = new LocalServerManager({
     settings: () => settings,
-    workspaceFolders: () => [],
-    findProject: (folders) => options.project ?? findServerProject(folders, bundledServer),
+    chooseProject: () =>
+      Promise.resolve({
+        project: options.project ?? bundledProject(bundledServer),
+        recognition: { projects: [], candidates: [], problems: [] },
+      }),
+    offerToHost: () => Promise.reject(new Error('the workspace holds no candidates')),
     probeFunc,
     launchers: {
-      embedded: embeddedLauncher(path.join(bundledServer, 'dist/embedded.js'), silentLog),
+      embedded: embeddedLauncher(silentLog),
       func: () => Promise.reject(new Error('func is not used in these tests')),
+      direct: () => Promise.reject(new Error('no self-hosted project in these tests')),
+    },
+    bundledEmbeddedEntry: path.join(bundledServer, 'dist/embedded.js'),
+    preflight: {
+      lookup: { env, execPath: process.execPath, execPathIsElectron: false },
+      runNpmScript: () => Promise.reject(new Error('nothing to build in these tests')),
+      log,
+      actions: { showLogs: () => action('Show Logs'), npmInstall: () => action('Run npm install') },
     },
     ensureStorage: (port) =>
       ensureAzurite(
@@ -209,13 +221,19 @@ describe('the local server manager with the embedded host', () => {
 });
 
 test('a host that dies during start fails at once with its last words, not after the time limit', async () => {
+  // A Node MCP extension app with its own embedded host bundle, which crashes.
   const dir = mkdtempSync(path.join(scratch, 'crashing-'));
-  const entry = path.join(dir, 'embedded.js');
-  writeFileSync(entry, "console.error('Cannot find module @azure/functions'); process.exit(3);");
-  const h = await harness(
-    { startTimeoutMs: 60_000 },
-    { project: { dir, source: 'workspace', embeddedEntry: entry, localSettings: {} } },
+  mkdirSync(path.join(dir, 'dist'));
+  writeFileSync(
+    path.join(dir, 'dist/embedded.js'),
+    "console.error('Cannot find module @azure/functions'); process.exit(3);",
   );
+  const project: McpProject = {
+    ...bundledProject(dir),
+    name: 'crashing',
+    kind: 'functionsMcpExtension',
+  };
+  const h = await harness({ startTimeoutMs: 60_000 }, { project });
   const started = Date.now();
   await assert.rejects(
     h.manager.start(),
