@@ -1,20 +1,27 @@
 // What stops a local start, said so the user can fix it: the project's own file problems, a port
 // in use, a server that dies or never answers.
 import path from 'node:path';
-import { UserFacingError } from '../common/errors';
+import { UserFacingError, type MessageAction } from '../common/errors';
+import type { Logger } from '../common/log';
 import { isPortFree } from '../../shared/net';
 import { pythonEnvironmentCommand } from '../../shared/selfHostedRun/directCommand';
 import type { McpProject, ProjectProblem } from '../project/mcpProject';
 import type { LaunchedHost } from './launchers';
 import type { LaunchPlan } from './launchPlan';
-import type { LocalServerServices } from './localServerManager';
 import type { LocalServerSettings } from './settings';
+
+/** What these need from the manager's services (a subset, so this module does not import the manager). */
+export interface StartProblemServices {
+  log: Logger;
+  notify: { warning(message: string, actions?: readonly MessageAction[]): void };
+  actions: { showLogs(): MessageAction; openSetting(id: string): MessageAction };
+}
 
 /** Recognition's problems in the chosen project's files: all in the log, the first as a warning. */
 export function reportProjectProblems(
   project: McpProject,
   problems: readonly ProjectProblem[],
-  services: Pick<LocalServerServices, 'log' | 'notify' | 'actions'>,
+  services: StartProblemServices,
 ): void {
   if (project.kind === 'bundled') return;
   const own = problems.filter((problem) => isInside(problem.file, project.folder));
@@ -29,7 +36,7 @@ export async function ensurePortsFree(
   project: McpProject,
   plan: LaunchPlan,
   settings: LocalServerSettings,
-  actions: LocalServerServices['actions'],
+  actions: StartProblemServices['actions'],
 ): Promise<void> {
   if (plan.host === 'direct') {
     if (!(await isPortFree(plan.port))) {
@@ -58,7 +65,7 @@ export async function startFailure(
   project: McpProject,
   plan: LaunchPlan,
   settings: LocalServerSettings,
-  services: Pick<LocalServerServices, 'actions'>,
+  services: Pick<StartProblemServices, 'actions'>,
 ): Promise<Error> {
   const { actions } = services;
   const name =
