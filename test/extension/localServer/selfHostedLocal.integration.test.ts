@@ -268,6 +268,30 @@ describe('the Node self-hosted fixture, without Core Tools', () => {
       ),
     );
   });
+  test('a host.json whose port is not a port: the problem is shown, and the start fails naming host.json and Core Tools', async () => {
+    const copy = await fixture('node-self-hosted', { built: true });
+    const hostJsonFile = path.join(copy.folder, 'host.json');
+    writeFileSync(
+      hostJsonFile,
+      readFileSync(hostJsonFile, 'utf8').replace(`"${copy.port}"`, '"three thousand"'),
+    );
+    const h = harness([copy.folder]);
+    await assert.rejects(
+      h.manager.start(),
+      rejectsWith(
+        /^todo-mcp-server cannot run without Azure Functions Core Tools: its host\.json does not describe a usable command for the server \(customHandler\.description\) or port \(customHandler\.port\)\. Fix host\.json \(see the logs for what is wrong\), or install Core Tools\.$/,
+        ['Install Core Tools'],
+      ),
+    );
+    assert.deepEqual(h.warnings, [
+      'todo-mcp-server: host.json: customHandler.port is "three thousand", which is not a port. Set it to the port your server listens on, a whole number from 1 to 65535, e.g. "3000" (Node) or "8000" (Python).',
+    ]);
+    assert.ok(
+      h.logged.some((line) =>
+        line.startsWith(`${hostJsonFile}: host.json: customHandler.port is "three thousand"`),
+      ),
+    );
+  });
 });
 
 describe('the Python self-hosted fixture, its command line run against a stand-in', () => {
