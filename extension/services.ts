@@ -21,9 +21,9 @@ import { directLauncher, embeddedLauncher } from './localServer/launchers';
 import { LocalServerManager } from './localServer/localServerManager';
 import { npmScriptRunner } from './localServer/preflight';
 import { readLocalServerSettings } from './localServer/settings';
-import { bundledProject } from './project/mcpProject';
+import { bundledProject, mcpProjectKindNames } from './project/mcpProject';
 import { WorkspaceProjects } from './project/workspaceProjects';
-import type { McpProjectKind } from './project/mcpProject';
+
 import { loadProbe } from './probe/loadProbe';
 import { RemoteMcpDefinitionProvider } from './provider/mcpDefinitionProvider';
 import { RemoteKeyService } from './remote/keyService';
@@ -88,7 +88,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
         title,
         choices.map((project) => ({
           label: project.name,
-          description: `${projectKindNames[project.kind]} · ${project.language}`,
+          description: `${mcpProjectKindNames[project.kind]} · ${project.language}`,
           detail: project.folder,
           value: project,
         })),
@@ -137,12 +137,6 @@ export function createServices(context: vscode.ExtensionContext): Services {
     dispose: () => owned.forEach((disposable) => void disposable.dispose()),
   };
 }
-
-const projectKindNames: Record<McpProjectKind, string> = {
-  bundled: 'bundled sample tools',
-  functionsMcpExtension: 'Functions MCP extension',
-  selfHosted: 'self-hosted MCP server',
-};
 
 /** The local server: the project it runs, the hosts that can run it, and Azurite for its storage. */
 function createLocalServer(

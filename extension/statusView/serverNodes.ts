@@ -2,7 +2,7 @@
 // serversTreeProvider.ts turns these nodes into TreeItems. Keys and tokens never appear in a node.
 import type { LocalServerState } from '../localServer/localServerManager';
 import type { LocalHostKind } from '../localServer/launchers';
-import type { McpProjectKind } from '../project/mcpProject';
+import { mcpProjectKindNames } from '../project/mcpProject';
 import type { McpClientState, NotStartedReason } from '../vscodeMcpClient/mcpClientStarter';
 import { localServerLabel, remoteServerLabel } from '../provider/serverLabels';
 import type { RemoteServer } from '../remote/remoteServers';
@@ -37,12 +37,6 @@ const hostNames: Record<LocalHostKind, string> = {
 };
 
 const hostName = (host: LocalHostKind | undefined) => (host ? hostNames[host] : 'choosing…');
-
-const projectKindNames: Record<McpProjectKind, string> = {
-  bundled: 'bundled sample tools',
-  functionsMcpExtension: 'Functions MCP extension app',
-  selfHosted: 'self-hosted MCP server',
-};
 
 function toolNodes(parentId: string, tools: readonly { name: string; description: string }[]): ServerNode[] {
   return tools.map((tool) => ({
@@ -141,7 +135,7 @@ export function localServerNodes(
       id: 'local',
       label: 'Local server',
       description: `running · ${state.host} · ${tools ? `${tools.length} tools` : 'tools…'}${notStartedSuffix(mcpClient)}`,
-      tooltip: `${state.url}\nHost: ${hostName(state.host)}\nProject: ${state.project.name} (${projectKindNames[state.project.kind]}) in ${state.project.folder}`,
+      tooltip: `${state.url}\nHost: ${hostName(state.host)}\nProject: ${state.project.name} (${mcpProjectKindNames[state.project.kind]}) in ${state.project.folder}`,
       icon: 'vm-running',
       contextValue: encodeRowContext({ row: 'localServer', status: 'running' }),
       expanded: true,
@@ -150,7 +144,7 @@ export function localServerNodes(
         {
           id: 'local/project',
           label: 'Project',
-          description: `${state.project.name} · ${projectKindNames[state.project.kind]}`,
+          description: `${state.project.name} · ${mcpProjectKindNames[state.project.kind]}`,
           icon: 'folder',
           tooltip: state.project.folder,
         },

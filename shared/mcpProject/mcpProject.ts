@@ -14,6 +14,13 @@ import { mcpRoutes } from '../mcpRoutes';
  */
 export type McpProjectKind = 'bundled' | 'functionsMcpExtension' | 'selfHosted';
 
+/** How the kinds are named to users (quick picks, the status view). */
+export const mcpProjectKindNames: Record<McpProjectKind, string> = {
+  bundled: 'bundled sample tools',
+  functionsMcpExtension: 'Functions MCP extension app',
+  selfHosted: 'self-hosted MCP server',
+};
+
 /** The Functions worker runtime, as `FUNCTIONS_WORKER_RUNTIME` names it (`dotnet-isolated` is `dotnet`). */
 export type McpProjectLanguage = 'node' | 'python' | 'dotnet' | 'java' | 'powershell' | 'unknown';
 
