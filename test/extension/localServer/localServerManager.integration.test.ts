@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { UserFacingError, type MessageAction } from '../../../extension/common/errors';
+import { UserFacingError } from '../../../extension/common/errors';
 import { isPortFree } from '../../../shared/net';
 import { ensureAzurite } from '../../../extension/localServer/azurite';
 import { probeFunc } from '../../../extension/localServer/hostChoice';
@@ -20,6 +20,7 @@ import { STORAGE_API_VERSION } from '../../../shared/developmentStorage';
 import { startOutdatedAzurite } from '../../fakes/outdatedAzurite';
 import { connectClient, firstText } from '../../support/mcpClients';
 import { freePort } from '../../support/processes';
+import { recordedManagerActions, titledAction } from '../../support/localServerActions';
 import { pidListeningOn } from '../../support/ports';
 
 const repo = path.resolve(__dirname, '../../..');
@@ -72,7 +73,7 @@ async function harness(
   const loggedWarnings: string[] = [];
   const log = { ...silentLog, warn: (message: string) => loggedWarnings.push(message) };
   const states: Harness['states'] = [];
-  const action = (title: string): MessageAction => ({ title, run: () => undefined });
+  const action = titledAction;
   const env = options.env ?? process.env;
   const manager = new LocalServerManager({
     settings: () => settings,
@@ -110,12 +111,7 @@ async function harness(
     notify: {
       warning: (message, actions = []) => warnings.push({ message, actions: actions.map((a) => a.title) }),
     },
-    actions: {
-      openSetting: () => action('Open Settings'),
-      showLogs: () => action('Show Logs'),
-      startAgain: () => action('Start Again'),
-      openUrl: () => undefined,
-    },
+    actions: recordedManagerActions(),
     baseEnv: env,
   });
   manager.onDidChange((state) => states.push(state.status));

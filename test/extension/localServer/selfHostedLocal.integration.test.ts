@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { UserFacingError, type MessageAction } from '../../../extension/common/errors';
+import { UserFacingError } from '../../../extension/common/errors';
 import type { PickItem } from '../../../extension/common/ui';
 import { offerToHost } from '../../../extension/localServer/candidateOffer';
 import { directLauncher, embeddedLauncher } from '../../../extension/localServer/launchers';
@@ -22,6 +22,7 @@ import { isPortFree } from '../../../shared/net';
 import { connectClient, firstText } from '../../support/mcpClients';
 import { pidListeningOn } from '../../support/ports';
 import { freePort } from '../../support/processes';
+import { recordedManagerActions, titledAction } from '../../support/localServerActions';
 import { copyFixture, fixtureProjects, type FixtureCopy } from '../../support/selfHostedFixture';
 
 const repo = path.resolve(__dirname, '../../..');
@@ -102,7 +103,7 @@ function harness(
         choices.map((project) => ({ label: project.name, value: project })),
       ),
   });
-  const action = (title: string): MessageAction => ({ title, run: () => undefined });
+  const action = titledAction;
   const env = process.env;
   const manager = new LocalServerManager({
     settings: () => settings,
@@ -133,12 +134,7 @@ function harness(
     listTools: async (url) => (await probeMcpServer(url, {}, 10_000)).tools,
     log,
     notify: { warning: (message) => h.warnings.push(message) },
-    actions: {
-      openSetting: () => action('Open Settings'),
-      showLogs: () => action('Show Logs'),
-      startAgain: () => action('Start Again'),
-      openUrl: () => undefined,
-    },
+    actions: recordedManagerActions(),
     baseEnv: env,
   });
   managers.push(manager);
