@@ -16,10 +16,14 @@ import { runAzdAsTask, type AzdRun } from './deploy/azdTask';
 import { ensureAzurite } from './localServer/azurite';
 import { funcTaskLauncher } from './localServer/funcTaskLauncher';
 import { probeFunc } from './localServer/hostChoice';
-import { embeddedLauncher } from './localServer/launchers';
+import { offerToHost } from './localServer/candidateOffer';
+import { directLauncher, embeddedLauncher } from './localServer/launchers';
 import { LocalServerManager } from './localServer/localServerManager';
-import { findServerProject } from './localServer/serverProject';
+import { npmScriptRunner } from './localServer/preflight';
 import { readLocalServerSettings } from './localServer/settings';
+import { bundledProject, mcpProjectKindNames } from './project/mcpProject';
+import { WorkspaceProjects } from './project/workspaceProjects';
+
 import { loadProbe } from './probe/loadProbe';
 import { RemoteMcpDefinitionProvider } from './provider/mcpDefinitionProvider';
 import { RemoteKeyService } from './remote/keyService';
@@ -40,6 +44,8 @@ export interface Services extends vscode.Disposable {
   azdPath: () => string;
   runAzd: (args: string[], cwd: string, title: string, signal: AbortSignal) => Promise<AzdRun>;
   azdProjects: AzdProjects;
+  /** Which MCP project a capability works on: `projects.choose(purpose)`. */
+  projects: WorkspaceProjects;
   localServer: LocalServerManager;
   registry: RemoteServerRegistry;
   keyStore: FunctionKeyStore;
@@ -73,7 +79,22 @@ export function createServices(context: vscode.ExtensionContext): Services {
   };
   const azdPath = () => (setting('azdPath') as string | undefined)?.trim() || 'azd';
 
-  const localServer = createLocalServer(context, setting, workspaceFolders, log, ui, actions);
+  const projects = new WorkspaceProjects({
+    workspaceFolders,
+    bundled: () => bundledProject(path.join(context.extensionPath, 'server')),
+    memory: context.workspaceState,
+    pick: (title, choices) =>
+      ui.pick(
+        title,
+        choices.map((project) => ({
+          label: project.name,
+          description: `${mcpProjectKindNames[project.kind]} · ${project.language}`,
+          detail: project.folder,
+          value: project,
+        })),
+      ),
+  });
+  const localServer = createLocalServer(context, setting, projects, log, ui, actions);
   const registry = new RemoteServerRegistry(context.workspaceState);
   const keyStore = new FunctionKeyStore(context.secrets, masker);
   const azure = createAzureAccess(() => readAzureAccessSettings(setting), azdPath);
@@ -102,6 +123,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
     runAzd: (args, cwd, title, signal) =>
       runAzdAsTask({ azdPath: azdPath(), args, cwd, env: process.env, title, log, signal }),
     azdProjects: new AzdProjects(context.extensionPath, context.globalStorageUri.fsPath, workspaceFolders),
+    projects,
     localServer,
     registry,
     keyStore,
@@ -116,24 +138,43 @@ export function createServices(context: vscode.ExtensionContext): Services {
   };
 }
 
-/** The local server: the project it runs, the two hosts that can run it, and Azurite for its storage. */
+/** The local server: the project it runs, the hosts that can run it, and Azurite for its storage. */
 function createLocalServer(
   context: vscode.ExtensionContext,
   setting: SettingReader,
-  workspaceFolders: () => string[],
+  projects: WorkspaceProjects,
   log: Logger,
   ui: VsCodeUserInterface,
   actions: MessageActions,
 ): LocalServerManager {
   const bundledServerDir = path.join(context.extensionPath, 'server');
+  // VS Code's own Node, for servers when no node is on PATH (see directCommand).
+  const runtime = { execPath: process.execPath, isElectron: 'electron' in process.versions };
   return new LocalServerManager({
     settings: () => readLocalServerSettings(setting),
-    workspaceFolders,
-    findProject: (folders) => findServerProject(folders, bundledServerDir),
+    chooseProject: (purpose) => projects.choose(purpose),
+    offerToHost: (candidates) =>
+      offerToHost(candidates, {
+        memory: context.workspaceState,
+        pick: (title, items) => ui.pick(title, items),
+        hostOnFunctions: (folder) =>
+          Promise.resolve(vscode.commands.executeCommand(CommandId.hostOnFunctions, vscode.Uri.file(folder))),
+      }),
     probeFunc,
     launchers: {
-      embedded: embeddedLauncher(path.join(bundledServerDir, 'dist', 'embedded.js'), log),
+      embedded: embeddedLauncher(log),
       func: funcTaskLauncher(() => readLocalServerSettings(setting).funcPath),
+      direct: directLauncher(log, runtime),
+    },
+    bundledEmbeddedEntry: path.join(bundledServerDir, 'dist', 'embedded.js'),
+    preflight: {
+      lookup: { env: process.env, execPath: runtime.execPath, execPathIsElectron: runtime.isElectron },
+      runNpmScript: npmScriptRunner(log, process.env),
+      log,
+      actions: {
+        showLogs: () => actions.showLogs,
+        npmInstall: (folder) => ({ title: 'Run npm install', run: () => runNpmInstallTask(folder) }),
+      },
     },
     ensureStorage: (blobPort) =>
       ensureAzurite(
@@ -156,6 +197,18 @@ function createLocalServer(
     },
     baseEnv: process.env,
   });
+}
+
+/** `npm install` as a Task: the user watches it in a terminal, then starts the server again. */
+function runNpmInstallTask(folder: string): Thenable<vscode.TaskExecution> {
+  const task = new vscode.Task(
+    { type: 'remoteMcp', task: 'npm install' },
+    vscode.TaskScope.Workspace,
+    `npm install (${path.basename(folder)})`,
+    'Remote MCP',
+    new vscode.ShellExecution('npm install', { cwd: folder }),
+  );
+  return vscode.tasks.executeTask(task);
 }
 
 /** Starts Azurite through its VS Code extension, when that is installed. */

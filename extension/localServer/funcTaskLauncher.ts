@@ -18,7 +18,7 @@ export function funcTaskLauncher(funcPath: () => string): HostLauncher {
       'func start',
       'Remote MCP',
       new vscode.ProcessExecution(funcPath(), ['start', '--port', String(request.port)], {
-        cwd: request.project.dir,
+        cwd: request.project.folder,
         env,
       }),
     );

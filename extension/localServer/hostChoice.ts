@@ -32,7 +32,7 @@ export async function probeFunc(funcPath: string): Promise<FuncProbe> {
 
 export type HostChoice = { host: 'func'; version: string } | { host: 'embedded'; notice?: string };
 
-const installUrl = 'https://learn.microsoft.com/azure/azure-functions/functions-run-local';
+export const coreToolsInstallUrl = 'https://learn.microsoft.com/azure/azure-functions/functions-run-local';
 
 /**
  * `auto` prefers the real Functions host and falls back to the embedded one, saying why when the
@@ -46,8 +46,8 @@ export function chooseHost(
   if (setting === 'embedded' || !probe) return { host: 'embedded' };
   if (probe.status === 'supported') return { host: 'func', version: probe.version };
 
-  const install: MessageAction = { title: 'Install Core Tools', run: () => openUrl(installUrl) };
-  const problem = describeProblem(probe);
+  const install: MessageAction = { title: 'Install Core Tools', run: () => openUrl(coreToolsInstallUrl) };
+  const problem = describeFuncProblem(probe);
   if (setting === 'func') {
     throw new UserFacingError(
       `${problem} Update or install Azure Functions Core Tools, set remoteMcp.funcPath, or set remoteMcp.localServer.host to "embedded".`,
@@ -60,7 +60,7 @@ export function chooseHost(
     : { host: 'embedded', notice: `${problem} Using the embedded host instead.` };
 }
 
-function describeProblem(probe: Exclude<FuncProbe, { status: 'supported' }>): string {
+export function describeFuncProblem(probe: Exclude<FuncProbe, { status: 'supported' }>): string {
   switch (probe.status) {
     case 'too-old':
       return `Azure Functions Core Tools ${probe.version} is too old for MCP tools: ${minimumCoreToolsVersion} or later is needed.`;

@@ -1,15 +1,20 @@
-import { UserFacingError, type MessageAction } from '../common/errors';
+import type { MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
-import { hostIsRunning, isPortFree, waitForReady } from '../../shared/net';
-import { mcpRoutes } from '../../shared/mcpRoutes';
+import { hostIsRunning, waitForReady } from '../../shared/net';
+import { answersMcpInitialize } from '../../shared/selfHostedRun/mcpReadiness';
+import { localSettingsValues } from '../../shared/selfHostedRun/directCommand';
 import type { ManagedProcess } from '../common/processes';
 import type { ProgressReporter } from '../common/ui';
+import type { McpCandidate, McpProject } from '../project/mcpProject';
+import type { ChosenProject } from '../project/workspaceProjects';
 import type { StorageStatus } from './azurite';
-import { chooseHost, type FuncProbe } from './hostChoice';
+import type { FuncProbe } from './hostChoice';
 import type { HostLauncher, LaunchedHost, LocalHostKind } from './launchers';
+import { planLaunch, type LaunchPlan } from './launchPlan';
+import { prepareDirectRun, type PreflightServices } from './preflight';
 import type { LocalServerSettings } from './settings';
-import type { ServerProject } from './serverProject';
 import { localServerEnvironment } from './storageEnvironment';
+import { ensurePortsFree, reportProjectProblems, startFailure } from './startProblems';
 import { Listeners } from '../common/listeners';
 
 export interface ToolSummary {
@@ -19,7 +24,7 @@ export interface ToolSummary {
 
 export type LocalServerState =
   | { status: 'stopped'; lastError?: string }
-  | { status: 'starting'; host?: LocalHostKind; port: number }
+  | { status: 'starting'; host?: LocalHostKind; port: number; project?: McpProject }
   | {
       status: 'running';
       host: LocalHostKind;
@@ -27,8 +32,10 @@ export type LocalServerState =
       url: string;
       /** Changes on every start, so VS Code re-reads the tool list of a restarted server. */
       version: string;
-      project: ServerProject;
-      storageAvailable: boolean;
+      /** What runs: its name, kind and MCP path come from the one project model. */
+      project: McpProject;
+      /** Snippet storage for the bundled tools and MCP extension apps; undefined when the project uses none. */
+      storageAvailable?: boolean;
       /** Storage answers but snippet calls will fail: why, and the fix. */
       storageWarning?: string;
       /** Filled in once the server's tools/list has been read; undefined until then. */
@@ -36,13 +43,22 @@ export type LocalServerState =
     }
   | { status: 'stopping'; host: LocalHostKind; port: number };
 
+export type RunningState = Extract<LocalServerState, { status: 'running' }>;
+
 /** Everything the manager needs from VS Code and the machine, injected so it runs in plain Node tests. */
 export interface LocalServerServices {
   settings(): LocalServerSettings;
-  workspaceFolders(): readonly string[];
-  findProject(folders: readonly string[]): ServerProject;
+  /** The one way to ask which project (WorkspaceProjects.choose). */
+  chooseProject(purpose: string): Promise<ChosenProject>;
+  /**
+   * The workspace holds SDK servers but no hosted project: true when the user chose to host one
+   * (the hosting command then runs), false to start the bundled sample tools.
+   */
+  offerToHost(candidates: readonly McpCandidate[]): Promise<boolean>;
   probeFunc(funcPath: string): Promise<FuncProbe>;
   launchers: Record<LocalHostKind, HostLauncher>;
+  bundledEmbeddedEntry: string;
+  preflight: PreflightServices;
   ensureStorage(blobPort: number): Promise<StorageStatus>;
   listTools(url: string): Promise<readonly ToolSummary[]>;
   log: Logger;
@@ -84,6 +100,15 @@ export class LocalServerManager {
     return this.pendingStart;
   }
 
+  /** Whether the running server answers now, the way its readiness was judged at start. */
+  async isAnswering(timeoutMs: number): Promise<boolean> {
+    const state = this.current;
+    if (state.status !== 'running') return false;
+    return state.project.kind === 'selfHosted'
+      ? answersMcpInitialize(state.url, timeoutMs)
+      : hostIsRunning(state.port, timeoutMs);
+  }
+
   async stop(): Promise<void> {
     const state = this.current;
     if (state.status === 'stopped') return;
@@ -116,67 +141,79 @@ export class LocalServerManager {
   ): Promise<LocalServerState> {
     const { services } = this;
     const settings = services.settings();
-    const project = services.findProject(services.workspaceFolders());
-    this.setState({ status: 'starting', port: settings.port });
+    const { project, recognition } = await services.chooseProject('Start Local Server');
+    // Never serve the bundled tools in place of the user's SDK server without asking.
+    if (project.kind === 'bundled' && recognition.candidates.length > 0) {
+      if (await services.offerToHost(recognition.candidates)) return this.current;
+    }
+    this.setState({ status: 'starting', port: settings.port, project });
     try {
+      reportProjectProblems(project, recognition.problems, services);
       progress?.report('Choosing the host…');
       const probe = settings.host === 'embedded' ? undefined : await services.probeFunc(settings.funcPath);
-      const choice = chooseHost(settings.host, probe, services.actions.openUrl);
-      if (choice.host === 'embedded' && choice.notice) services.notify.warning(choice.notice);
-      if (choice.host === 'embedded' && project.source === 'workspace' && !project.embeddedEntry) {
-        services.notify.warning(
-          `The MCP project in ${project.dir} has no embedded host build (dist/embedded.js), so the bundled sample tools run instead. Install Azure Functions Core Tools to run your project's own tools.`,
-        );
+      const plan = planLaunch(project, {
+        settings,
+        probe,
+        bundledEmbeddedEntry: services.bundledEmbeddedEntry,
+        openUrl: services.actions.openUrl,
+      });
+      if (plan.notice) services.notify.warning(plan.notice);
+      await ensurePortsFree(project, plan, settings, services.actions);
+      if (plan.host === 'direct') await prepareDirectRun(project, services.preflight, progress, signal);
+
+      let storage: StorageStatus | undefined;
+      if (plan.needsStorage) {
+        progress?.report('Checking snippet storage (Azurite)…');
+        storage = await services.ensureStorage(settings.azuriteBlobPort);
+        if (storage.available) this.storageProcess = storage.startedProcess;
+        const storageWarning = storage.available ? storage.warning : storage.reason;
+        if (storageWarning) services.notify.warning(storageWarning, [services.actions.showLogs()]);
       }
 
-      if (!(await isPortFree(settings.port))) {
-        throw new UserFacingError(
-          `Port ${settings.port} is already in use, so the local MCP server cannot start. Stop the program using it, or change the setting remoteMcp.localServer.port.`,
-          [services.actions.openSetting('remoteMcp.localServer.port')],
-        );
-      }
-
-      progress?.report('Checking snippet storage (Azurite)…');
-      const storage = await services.ensureStorage(settings.azuriteBlobPort);
-      if (storage.available) this.storageProcess = storage.startedProcess;
-      const storageWarning = storage.available ? storage.warning : storage.reason;
-      if (storageWarning) services.notify.warning(storageWarning, [services.actions.showLogs()]);
-
-      progress?.report(
-        choice.host === 'func'
-          ? `Running func start (Core Tools ${choice.version})…`
-          : 'Starting the embedded host…',
-      );
-      this.setState({ status: 'starting', host: choice.host, port: settings.port });
-      const env = localServerEnvironment(services.baseEnv, project, settings.azuriteBlobPort);
-      const host = await services.launchers[choice.host]({ project, port: settings.port, env });
+      progress?.report(startingMessage(plan, project, probe));
+      this.setState({ status: 'starting', host: plan.host, port: plan.port, project });
+      const env =
+        plan.host === 'direct'
+          ? services.baseEnv
+          : localServerEnvironment(
+              services.baseEnv,
+              localSettingsValues(project.folder),
+              settings.azuriteBlobPort,
+            );
+      const host = await services.launchers[plan.host]({
+        project,
+        port: plan.port,
+        env,
+        ...(plan.embeddedEntry ? { embeddedEntry: plan.embeddedEntry } : {}),
+      });
       this.host = host;
 
-      const outcome = await waitForReady((timeoutMs) => hostIsRunning(settings.port, timeoutMs), {
-        limitMs: settings.startTimeoutMs,
-        exited: host.exited,
-        signal,
-      });
+      const outcome = await waitForReady(
+        (timeoutMs) =>
+          plan.readiness === 'mcpInitialize'
+            ? answersMcpInitialize(plan.url, timeoutMs)
+            : hostIsRunning(plan.port, timeoutMs),
+        { limitMs: settings.startTimeoutMs, exited: host.exited, signal },
+      );
       if (!outcome.ready) {
         this.host = undefined;
         await host.stop();
-        throw await this.startFailure(outcome.reason, host, settings);
+        throw await startFailure(outcome.reason, host, project, plan, settings, services);
       }
 
-      const url = `http://127.0.0.1:${settings.port}${mcpRoutes.streamableHttp}`;
       this.starts += 1;
-      const running: LocalServerState = {
+      const running: RunningState = {
         status: 'running',
-        host: choice.host,
-        port: settings.port,
-        url,
+        host: plan.host,
+        port: plan.port,
+        url: plan.url,
         version: `${this.starts}.${Date.now()}`,
         project,
-        storageAvailable: storage.available,
-        ...(storage.available && storage.warning ? { storageWarning: storage.warning } : {}),
+        ...(storage ? { storageAvailable: storage.available } : {}),
+        ...(storage?.available && storage.warning ? { storageWarning: storage.warning } : {}),
       };
       this.setState(running);
-      services.log.info(`Local MCP server (${choice.host} host) running at ${url}`);
+      services.log.info(`Local MCP server ${project.name} (${plan.host} host) running at ${plan.url}`);
       this.watchForUnexpectedExit(host);
       void this.readTools(running);
       return running;
@@ -186,33 +223,6 @@ export class LocalServerManager {
       this.setState({ status: 'stopped', lastError: error instanceof Error ? error.message : String(error) });
       throw error;
     }
-  }
-
-  private async startFailure(
-    reason: 'timeout' | 'exited' | 'cancelled',
-    host: LaunchedHost,
-    settings: LocalServerSettings,
-  ): Promise<Error> {
-    const name = host.kind === 'func' ? 'func start' : 'The embedded host';
-    if (reason === 'cancelled') return new UserFacingError('Starting the local MCP server was cancelled.');
-    if (reason === 'timeout') {
-      return new UserFacingError(
-        `${name} did not answer on port ${settings.port} within ${settings.startTimeoutMs / 1000} s. See the logs, or raise remoteMcp.localServer.startTimeoutSeconds.`,
-        [
-          this.services.actions.showLogs(),
-          this.services.actions.openSetting('remoteMcp.localServer.startTimeoutSeconds'),
-        ],
-      );
-    }
-    const exit = await host.exited;
-    const lastLine = host
-      .recentOutput()
-      .filter((line) => line.trim())
-      .pop();
-    return new UserFacingError(
-      `${name} exited before it was ready (${exit.signal ?? `exit code ${exit.code}`})${lastLine ? `: ${lastLine}` : '.'}`,
-      [this.services.actions.showLogs()],
-    );
   }
 
   private watchForUnexpectedExit(host: LaunchedHost): void {
@@ -232,7 +242,7 @@ export class LocalServerManager {
   }
 
   /** The tool count in the view is a nicety: failing to read it must not fail the start. */
-  private async readTools(running: Extract<LocalServerState, { status: 'running' }>): Promise<void> {
+  private async readTools(running: RunningState): Promise<void> {
     try {
       const tools = await this.services.listTools(running.url);
       if (this.current === running) this.setState({ ...running, tools });
@@ -247,4 +257,11 @@ export class LocalServerManager {
     this.current = state;
     this.listeners.fire(state);
   }
+}
+
+function startingMessage(plan: LaunchPlan, project: McpProject, probe: FuncProbe | undefined): string {
+  if (plan.host === 'func')
+    return `Running func start (Core Tools ${probe?.status === 'supported' ? probe.version : ''})…`;
+  if (plan.host === 'embedded') return 'Starting the embedded host…';
+  return `Starting ${project.name}…`;
 }

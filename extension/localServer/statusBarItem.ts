@@ -23,7 +23,7 @@ export function createLocalServerStatusBarItem(localServer: LocalServerManager):
         : `$(loading~spin) MCP ${state.status === 'starting' ? 'starting' : 'stopping'}`;
     item.tooltip =
       state.status === 'running'
-        ? `Local MCP server (${state.host} host) at ${state.url}`
+        ? `Local MCP server ${state.project.name} (${state.host} host) at ${state.url}`
         : `Local MCP server ${state.status}…`;
     item.show();
   };

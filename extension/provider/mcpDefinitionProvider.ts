@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { hostIsRunning } from '../../shared/net';
 import type { Logger } from '../common/log';
 import type { UserInterface } from '../common/ui';
 import type { LocalServerManager, LocalServerState } from '../localServer/localServerManager';
@@ -111,7 +110,8 @@ export class RemoteMcpDefinitionProvider
 
   private async resolveLocal(definition: vscode.McpHttpServerDefinition) {
     const state = this.localServer.state;
-    if (state.status !== 'running' || !(await hostIsRunning(state.port, 5000))) {
+    // The running server's own readiness check: a self-hosted server has no Functions status route.
+    if (state.status !== 'running' || !(await this.localServer.isAnswering(5000))) {
       await this.ui.showError(
         `The local MCP server is not answering${state.status === 'running' ? ` on port ${state.port}` : ''}. Start it with "Remote MCP: Start Local Server".`,
         [

@@ -1,6 +1,8 @@
 // The MCP Servers view as plain data: what the tree shows and what tests read. No `vscode` here;
 // serversTreeProvider.ts turns these nodes into TreeItems. Keys and tokens never appear in a node.
 import type { LocalServerState } from '../localServer/localServerManager';
+import type { LocalHostKind } from '../localServer/launchers';
+import { mcpProjectKindNames } from '../project/mcpProject';
 import type { McpClientState, NotStartedReason } from '../vscodeMcpClient/mcpClientStarter';
 import { localServerLabel, remoteServerLabel } from '../provider/serverLabels';
 import type { RemoteServer } from '../remote/remoteServers';
@@ -28,12 +30,13 @@ export interface ServerNode {
   authMode?: AuthMode;
 }
 
-const hostNames: Record<'func' | 'embedded', string> = {
+const hostNames: Record<LocalHostKind, string> = {
   func: 'Azure Functions Core Tools (func start)',
   embedded: 'embedded host',
+  direct: "the server's own command (host.json)",
 };
 
-const hostName = (host: 'func' | 'embedded' | undefined) => (host ? hostNames[host] : 'choosing…');
+const hostName = (host: LocalHostKind | undefined) => (host ? hostNames[host] : 'choosing…');
 
 function toolNodes(parentId: string, tools: readonly { name: string; description: string }[]): ServerNode[] {
   return tools.map((tool) => ({
@@ -107,7 +110,7 @@ export function localServerNodes(
             description: 'stopped',
             tooltip: state.lastError
               ? `Stopped: ${state.lastError}`
-              : 'Stopped. Start runs the bundled MCP tools.',
+              : "Stopped. Start runs your workspace's MCP project (the bundled sample tools when it holds none).",
             icon: 'vm-outline',
             contextValue: encodeRowContext({ row: 'localServer', status: 'stopped' }),
           },
@@ -132,15 +135,22 @@ export function localServerNodes(
       id: 'local',
       label: 'Local server',
       description: `running · ${state.host} · ${tools ? `${tools.length} tools` : 'tools…'}${notStartedSuffix(mcpClient)}`,
-      tooltip: `${state.url}\nHost: ${hostName(state.host)}\nProject: ${state.project.dir}`,
+      tooltip: `${state.url}\nHost: ${hostName(state.host)}\nProject: ${state.project.name} (${mcpProjectKindNames[state.project.kind]}) in ${state.project.folder}`,
       icon: 'vm-running',
       contextValue: encodeRowContext({ row: 'localServer', status: 'running' }),
       expanded: true,
       children: [
         ...mcpClientNode('local', localServerLabel, mcpClient),
+        {
+          id: 'local/project',
+          label: 'Project',
+          description: `${state.project.name} · ${mcpProjectKindNames[state.project.kind]}`,
+          icon: 'folder',
+          tooltip: state.project.folder,
+        },
         { id: 'local/url', label: 'URL', description: state.url, icon: 'link', tooltip: state.url },
         { id: 'local/host', label: 'Host', description: hostName(state.host), icon: 'server-process' },
-        storageNode(state),
+        ...(state.storageAvailable === undefined ? [] : [storageNode(state)]),
         {
           id: 'local/tools',
           label: 'Tools',

@@ -1,5 +1,7 @@
 // `npm start`: Azurite for snippet storage, then the MCP server (the embedded host, or `func start`
 // with --func), until Ctrl-C stops both. Run from the repository root after `npm ci`.
+// `npm start -- --project <folder>` runs a user's MCP project instead: a self-hosted SDK server with
+// its own command (no Azurite), an MCP extension app with `func start` (--func).
 //   PORT               the MCP server's port (7071)
 //   AZURITE_BLOB_PORT  Azurite's blob port (10000; queue and table use the next two)
 //   AZURITE_LOCATION   Azurite's data folder (.azurite/, kept between runs)
@@ -15,6 +17,8 @@ import {
 import { azuriteApiVersionWarning, azuriteConnectionString } from '../../shared/developmentStorage';
 import { answersTcp, hostIsRunning, waitForReady } from '../../shared/net';
 import { mcpRoutes } from '../../shared/mcpRoutes';
+import { answersMcpInitialize } from '../../shared/selfHostedRun/mcpReadiness';
+import { prepareSelfHosted, ProjectRunError, projectIn } from './projectRun';
 
 const root = path.resolve(__dirname, '../..');
 const serverDir = path.join(root, 'server');
@@ -27,12 +31,55 @@ class StartError extends Error {}
 
 async function main(): Promise<void> {
   const useFunc = process.argv.includes('--func');
+  const projectFolder = projectArgument(process.argv.slice(2));
+  if (projectFolder !== undefined) return startProject(projectFolder, useFunc);
   await ensureAzurite();
   // The server reaches the Azurite above unless the user points it at other storage.
   process.env.AzureWebJobsStorage ??= azuriteConnectionString(azuriteBlobPort);
   const mcpUrl = useFunc ? await startFunc() : await startEmbedded();
   console.log(`\nMCP server (Streamable HTTP): ${mcpUrl}`);
   console.log(`MCP server (legacy SSE):      ${mcpUrl}/sse`);
+  console.log('Ready. Press Ctrl-C to stop.');
+}
+
+/** `--project <folder>` or `--project=<folder>`. */
+function projectArgument(args: readonly string[]): string | undefined {
+  const index = args.findIndex((arg) => arg === '--project' || arg.startsWith('--project='));
+  if (index < 0) return undefined;
+  const arg = args[index] ?? '';
+  const folder = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[index + 1];
+  if (!folder || folder.startsWith('--'))
+    throw new StartError('--project needs a folder: npm start -- --project <folder>');
+  return folder;
+}
+
+async function startProject(folder: string, useFunc: boolean): Promise<void> {
+  const project = await projectIn(folder);
+  console.log(`Project: ${project.name} (${project.kind}, ${project.language}) in ${project.folder}`);
+  let url: string;
+  if (project.kind === 'selfHosted' && !useFunc) {
+    const start = await prepareSelfHosted(project);
+    console.log(`Starting ${[start.command, ...start.args].join(' ')} in ${start.cwd} ...`);
+    const child = track(
+      spawn(start.command, start.args, { cwd: start.cwd, env: start.env, stdio: 'inherit', detached: true }),
+      project.name,
+    );
+    await waitFor((timeoutMs) => answersMcpInitialize(start.url, timeoutMs), child, project.name, 120_000);
+    url = start.url;
+  } else if (useFunc) {
+    if (project.kind !== 'selfHosted') await ensureAzurite();
+    process.env.AzureWebJobsStorage ??= azuriteConnectionString(azuriteBlobPort);
+    url = await startFunc(
+      project.folder,
+      `http://127.0.0.1:${port}${project.mcpPath}`,
+      project.kind === 'selfHosted',
+    );
+  } else {
+    throw new StartError(
+      `${project.name} is an Azure Functions MCP extension app: only the Functions host runs its MCP tools. Install Azure Functions Core Tools (https://learn.microsoft.com/azure/azure-functions/functions-run-local) and run \`npm start -- --project ${folder} --func\`.`,
+    );
+  }
+  console.log(`\nMCP server (Streamable HTTP): ${url}`);
   console.log('Ready. Press Ctrl-C to stop.');
 }
 
@@ -87,7 +134,11 @@ async function startEmbedded(): Promise<string> {
   });
 }
 
-async function startFunc(): Promise<string> {
+async function startFunc(
+  appDir = serverDir,
+  url = `http://127.0.0.1:${port}${mcpRoutes.streamableHttp}`,
+  selfHosted = false,
+): Promise<string> {
   const version = spawnSync('func', ['--version'], { encoding: 'utf8' });
   if (version.error) {
     throw new StartError(
@@ -101,16 +152,20 @@ async function startFunc(): Promise<string> {
     );
   }
   const settings = path.join(serverDir, 'local.settings.json');
-  if (!existsSync(settings)) {
+  if (appDir === serverDir && !existsSync(settings)) {
     copyFileSync(path.join(serverDir, 'local.settings.example.json'), settings);
     console.log('Created server/local.settings.json from local.settings.example.json.');
   }
   const child = track(
-    spawn('func', ['start', '--port', String(port)], { cwd: serverDir, stdio: 'inherit', detached: true }),
+    spawn('func', ['start', '--port', String(port)], { cwd: appDir, stdio: 'inherit', detached: true }),
     'func start',
   );
-  await waitFor((timeoutMs) => hostIsRunning(port, timeoutMs), child, 'func start', 120_000);
-  return `http://127.0.0.1:${port}${mcpRoutes.streamableHttp}`;
+  // A self-hosted server has no MCP extension behind func: it is ready when it answers initialize.
+  const ready = selfHosted
+    ? (timeoutMs: number) => answersMcpInitialize(url, timeoutMs)
+    : (timeoutMs: number) => hostIsRunning(port, timeoutMs);
+  await waitFor(ready, child, 'func start', 120_000);
+  return url;
 }
 
 function track(child: ChildProcess, name: string): ChildProcess {
@@ -169,6 +224,10 @@ process.on('SIGINT', () => shutdown(0));
 process.on('SIGTERM', () => shutdown(0));
 
 main().catch((error: unknown) => {
-  console.error(error instanceof StartError ? error.message : `npm start failed: ${String(error)}`);
+  console.error(
+    error instanceof StartError || error instanceof ProjectRunError
+      ? error.message
+      : `npm start failed: ${String(error)}`,
+  );
   shutdown(1);
 });

@@ -3,6 +3,13 @@
 //   embedded  the embedded host bundle (server/dist/embedded.js), i.e. our code on the SDK;
 //   bare-sdk  the SDK's documented stateless pattern with one equivalent tool (bareSdkServer.ts);
 //   raw-http  plain node:http answering with a canned SSE-framed result (rawResponder.ts), the floor.
+// and a user's self-hosted server (the node-self-hosted fixture, built by its own tsc), `tools/call
+// list_todos`, twice:
+//   fixture-direct  started by hand: `node dist/index.js` with PORT;
+//   fixture-local   started as Start Local Server runs it without Core Tools (the direct launcher:
+//                   host.json's command, PORT/FUNCTIONS_CUSTOMHANDLER_PORT, a process group, output
+//                   to the log). Clients talk to the server's own port either way: nothing of ours
+//                   is on the request path, so the target is at most 10 % added p50 at c=1.
 // A benchmark, not a test: it exits 0 whether or not the embedded host reaches the target ratio, and
 // non-zero only when it could not measure (a server failed to start or to answer correctly).
 //
@@ -20,7 +27,8 @@
 //   BENCH_INITIAL_WARMUP_SECONDS  warm-up of each server at start, at the highest concurrency (default 2)
 //   BENCH_ROUNDS                  rounds per concurrency (default 3)
 //   BENCH_CONCURRENCY             comma-separated concurrencies (default 1,32)
-//   BENCH_SERVERS                 comma-separated subset of embedded,bare-sdk,raw-http (default all)
+//   BENCH_SERVERS                 comma-separated subset of embedded,bare-sdk,raw-http,fixture-direct,
+//                                 fixture-local (default all)
 //   BENCH_EMBEDDED_ENTRY          another embedded host bundle to measure, e.g. to A/B a change
 //   BENCH_CPU_PROF_DIR            profile the servers; writes <server>.cpuprofile files there
 import http from 'node:http';
@@ -29,11 +37,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import * as esbuild from 'esbuild';
-import { freePort, startNodeProcess, type StartedProcess } from '../support/processes';
+import { directLauncher } from '../../extension/localServer/launchers';
+import { recognizeProjects } from '../../extension/project/recognizeProjects';
+import { waitForReady } from '../../shared/net';
+import { answersMcpInitialize } from '../../shared/selfHostedRun/mcpReadiness';
+import { pidListeningOn } from '../support/ports';
+import { freePort, startNodeProcess } from '../support/processes';
+import { copyFixture, type FixtureCopy } from '../support/selfHostedFixture';
 
 const root = path.resolve(__dirname, '../..');
 const greeting = 'Hello I am MCP Tool!';
 const targetRatio = 0.9;
+/** What the fixture's list_todos answers on an empty list. */
+const emptyTodos = 'Nothing to do.';
+const targetAddedP50 = 0.1;
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -62,8 +79,9 @@ const embeddedEntry = path.resolve(
 );
 const cpuProfDir = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
 
-type ServerName = 'embedded' | 'bare-sdk' | 'raw-http';
-const allServerNames: ServerName[] = ['embedded', 'bare-sdk', 'raw-http'];
+type ServerName = 'embedded' | 'bare-sdk' | 'raw-http' | 'fixture-direct' | 'fixture-local';
+const allServerNames: ServerName[] = ['embedded', 'bare-sdk', 'raw-http', 'fixture-direct', 'fixture-local'];
+const isFixture = (name: ServerName) => name.startsWith('fixture-');
 const serverNames = (process.env.BENCH_SERVERS ?? allServerNames.join(','))
   .split(',')
   .map((name) => name.trim())
@@ -79,10 +97,14 @@ const serverNames = (process.env.BENCH_SERVERS ?? allServerNames.join(','))
 interface BenchServer {
   name: ServerName;
   url: URL;
-  process: StartedProcess;
+  /** The process that answers, for the CPU column. */
+  pid: number | undefined;
+  hasExited(): boolean;
+  recentOutput(): readonly string[];
 }
 
-const started: StartedProcess[] = [];
+/** Everything started, each with a way to stop it (gracefully when profiling). */
+const started: { stop(graceful: boolean): Promise<void>; kill(): void }[] = [];
 /** Where the reference servers are bundled; removed on every way out. */
 let bundleDir: string | undefined;
 
@@ -120,8 +142,13 @@ async function bundleReferenceServers(
   };
 }
 
-async function startServer(name: ServerName, entry: string, profiler: string): Promise<BenchServer> {
-  const port = await freePort();
+async function startServer(
+  name: ServerName,
+  entry: string,
+  profiler: string,
+  port?: number,
+): Promise<BenchServer> {
+  port ??= await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), MCP_HOST: '127.0.0.1' };
   // No key (it would answer 401) and no inherited node options (a loader would tax one side only).
   delete env.MCP_KEY;
@@ -132,24 +159,76 @@ async function startServer(name: ServerName, entry: string, profiler: string): P
     env.BENCH_CPU_PROF_FILE = path.join(cpuProfDir, `${name}.cpuprofile`);
   }
   const child = startNodeProcess(entry, env);
-  started.push(child);
-  const line = await child.waitForLine(/ready: http:\/\/\S+/, 30_000);
-  const url = new URL(/ready: (http:\/\/\S+)/.exec(line)![1]!);
-  if (url.hostname !== '127.0.0.1') throw new Error(`${name} listens on ${url.host}, not on 127.0.0.1.`);
-  return { name, url, process: child };
-}
-
-async function stopAll(): Promise<void> {
-  await Promise.all(
-    started.map(async (child) => {
-      if (cpuProfDir && child.child.exitCode === null && child.child.signalCode === null) {
+  const hasExited = () => child.child.exitCode !== null || child.child.signalCode !== null;
+  started.push({
+    stop: async (graceful) => {
+      if (graceful && !hasExited()) {
         // A graceful exit, so that the profiler writes the profile; SIGKILL after a grace period.
         child.child.kill('SIGTERM');
         await Promise.race([child.exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
       }
       await child.stop();
-    }),
-  );
+    },
+    kill: () => {
+      if (!hasExited()) child.child.kill('SIGKILL');
+    },
+  });
+  let url: URL;
+  if (isFixture(name)) {
+    await child.waitForLine(/listening on http:\/\/\S+/, 30_000);
+    url = new URL(`http://127.0.0.1:${port}/mcp`);
+  } else {
+    const line = await child.waitForLine(/ready: http:\/\/\S+/, 30_000);
+    url = new URL(/ready: (http:\/\/\S+)/.exec(line)![1]!);
+  }
+  if (url.hostname !== '127.0.0.1') throw new Error(`${name} listens on ${url.host}, not on 127.0.0.1.`);
+  return { name, url, pid: child.child.pid, hasExited, recentOutput: () => child.output };
+}
+
+/** The fixture as Start Local Server runs it without Core Tools: recognised, then the direct launcher. */
+async function startLocalRun(fixture: FixtureCopy): Promise<BenchServer> {
+  const { projects } = await recognizeProjects([fixture.folder]);
+  const project = projects[0];
+  if (project?.kind !== 'selfHosted') throw new Error(`${fixture.folder} is not recognised as self-hosted.`);
+  const output: string[] = [];
+  const log = { trace() {}, debug() {}, info: (line: string) => void output.push(line) };
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const host = await directLauncher(
+    { ...log, warn: log.info, error: log.info },
+    { execPath: process.execPath, isElectron: false },
+  )({ project, port: fixture.port, env });
+  let exited = false;
+  void host.exited.then(() => (exited = true));
+  started.push({ stop: () => host.stop(), kill: () => host.kill() });
+  const url = new URL(`http://127.0.0.1:${fixture.port}${project.mcpPath}`);
+  const ready = await waitForReady((timeoutMs) => answersMcpInitialize(url.href, timeoutMs), {
+    limitMs: 30_000,
+    exited: host.exited,
+  });
+  if (!ready.ready)
+    throw new Error(`fixture-local did not become ready (${ready.reason}):\n${output.join('\n')}`);
+  return {
+    name: 'fixture-local',
+    url,
+    pid: pidListeningOn(fixture.port),
+    hasExited: () => exited,
+    recentOutput: () => output,
+  };
+}
+
+const fixtureCopies: FixtureCopy[] = [];
+
+/** Two copies of the built fixture, each with its own port in host.json. */
+async function startFixtures(): Promise<{ direct: FixtureCopy; local: FixtureCopy }> {
+  const direct = await copyFixture('node-self-hosted', { built: true });
+  const local = await copyFixture('node-self-hosted', { built: true });
+  fixtureCopies.push(direct, local);
+  return { direct, local };
+}
+
+async function stopAll(): Promise<void> {
+  await Promise.all(started.map((server) => server.stop(cpuProfDir !== undefined)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -161,17 +240,27 @@ interface Answer {
   body: string;
 }
 
-function requestBody(id: number): string {
+/** The call each server is measured with, and the text of its correct answer. */
+const callOf = (name: ServerName) =>
+  isFixture(name) ? { tool: 'list_todos', expected: emptyTodos } : { tool: 'hello_mcp', expected: greeting };
+
+function requestBody(id: number, tool: string): string {
   return JSON.stringify({
     jsonrpc: '2.0',
     id,
     method: 'tools/call',
-    params: { name: 'hello_mcp', arguments: {} },
+    params: { name: tool, arguments: {} },
   });
 }
 
-/** Checks one answer: 2xx, an SSE `message` event (or plain JSON) carrying the greeting for this id. */
-function checkAnswer(status: number, contentType: string, body: string, id: number): string | undefined {
+/** Checks one answer: 2xx, an SSE `message` event (or plain JSON) carrying the expected text for this id. */
+function checkAnswer(
+  status: number,
+  contentType: string,
+  body: string,
+  id: number,
+  expected: string,
+): string | undefined {
   if (status < 200 || status > 299) return `HTTP ${status}: ${body.slice(0, 200)}`;
   let json: string | undefined;
   if (contentType.startsWith('text/event-stream')) {
@@ -195,14 +284,16 @@ function checkAnswer(status: number, contentType: string, body: string, id: numb
   }
   if (message.jsonrpc !== '2.0' || message.id !== id)
     return `wrong id or not JSON-RPC 2.0: ${json.slice(0, 200)}`;
-  if (message.result?.isError || message.result?.content?.[0]?.text !== greeting) {
-    return `not the greeting: ${json.slice(0, 200)}`;
+  if (message.result?.isError || message.result?.content?.[0]?.text !== expected) {
+    return `not "${expected}": ${json.slice(0, 200)}`;
   }
   return undefined;
 }
 
-function callHello(agent: http.Agent, url: URL, id: number): Promise<Answer> {
-  const body = requestBody(id);
+function callTool(agent: http.Agent, server: BenchServer, id: number): Promise<Answer> {
+  const { url } = server;
+  const { tool, expected } = callOf(server.name);
+  const body = requestBody(id, tool);
   return new Promise((resolve) => {
     const req = http.request(
       {
@@ -222,7 +313,8 @@ function callHello(agent: http.Agent, url: URL, id: number): Promise<Answer> {
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (text += chunk));
         res.on('end', () => {
-          const error = checkAnswer(res.statusCode ?? 0, String(res.headers['content-type'] ?? ''), text, id);
+          const contentType = String(res.headers['content-type'] ?? '');
+          const error = checkAnswer(res.statusCode ?? 0, contentType, text, id, expected);
           resolve(error === undefined ? { body: text } : { error, body: text });
         });
         res.on('error', (error) => resolve({ error: `response error: ${error.message}`, body: text }));
@@ -269,7 +361,7 @@ async function measure(
   const start = performance.now();
   const windowStart = start + warmup * 1000;
   const windowEnd = windowStart + seconds * 1000;
-  const pids = [process.pid, server.process.child.pid];
+  const pids = [process.pid, server.pid];
   let cpuAtStart: CpuSnapshot | undefined;
   let cpuAtEnd: CpuSnapshot | undefined;
   let stop = false;
@@ -283,7 +375,7 @@ async function measure(
     while (!stop) {
       const id = nextId++;
       const sent = performance.now();
-      const answer = await callHello(agent, server.url, id);
+      const answer = await callTool(agent, server, id);
       const done = performance.now();
       const inWindow = sent >= windowStart && done <= windowEnd;
       if (answer.error !== undefined) {
@@ -303,8 +395,8 @@ async function measure(
     clearTimeout(stopTimer);
     agent.destroy();
   }
-  if (server.process.child.exitCode !== null || server.process.child.signalCode !== null) {
-    throw new Error(`${server.name} exited during the run:\n${server.process.output.slice(-20).join('\n')}`);
+  if (server.hasExited()) {
+    throw new Error(`${server.name} exited during the run:\n${server.recentOutput().slice(-20).join('\n')}`);
   }
 
   const sorted = Float64Array.from(latencies).sort();
@@ -413,20 +505,29 @@ async function main(): Promise<void> {
   try {
     if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
     const { profiler, ...referenceEntries } = await bundleReferenceServers(tmp);
-    const entries: Record<ServerName, string> = {
+    const fixtures = serverNames.some(isFixture) ? await startFixtures() : undefined;
+    const entries: Record<Exclude<ServerName, 'fixture-local'>, string> = {
       embedded: embeddedEntry,
       ...referenceEntries,
+      'fixture-direct': path.join(fixtures?.direct.folder ?? '', 'dist/index.js'),
     };
-    const servers = await Promise.all(serverNames.map((name) => startServer(name, entries[name], profiler)));
+    // One at a time: the fixture's two copies must not race for the CPU while starting.
+    const servers: BenchServer[] = [];
+    for (const name of serverNames) {
+      if (name === 'fixture-local') servers.push(await startLocalRun(fixtures!.local));
+      else if (name === 'fixture-direct')
+        servers.push(await startServer(name, entries[name], profiler, fixtures!.direct.port));
+      else servers.push(await startServer(name, entries[name], profiler));
+    }
 
     // A benchmark of error answers is worthless: every server must first answer correctly.
     for (const server of servers) {
       const agent = new http.Agent({ keepAlive: false });
-      const answer = await callHello(agent, server.url, nextId++);
+      const answer = await callTool(agent, server, nextId++);
       agent.destroy();
-      if (answer.error !== undefined || !answer.body.includes(greeting)) {
+      if (answer.error !== undefined) {
         throw new Error(
-          `${server.name} at ${server.url.href} did not answer hello_mcp correctly: ${answer.error}`,
+          `${server.name} at ${server.url.href} did not answer ${callOf(server.name).tool} correctly: ${answer.error}`,
         );
       }
       console.log(
@@ -494,8 +595,27 @@ async function main(): Promise<void> {
           `(target >= ${targetRatio}): ${verdict}`,
       );
     }
+    if (serverNames.includes('fixture-direct') && serverNames.includes('fixture-local')) {
+      const added = concurrencies.map((concurrency) => {
+        const p50 = (name: ServerName) =>
+          best.find((m) => m.server === name && m.concurrency === concurrency)!.p50;
+        return { concurrency, added: p50('fixture-local') / p50('fixture-direct') - 1 };
+      });
+      const atOne = added.find((a) => a.concurrency === 1);
+      const verdict =
+        atOne === undefined
+          ? 'c=1 not measured'
+          : atOne.added <= targetAddedP50
+            ? 'target met'
+            : 'TARGET MISSED at c=1';
+      console.log(
+        `fixture-local vs fixture-direct added p50: ${added.map((a) => `c=${a.concurrency} ${(a.added * 100).toFixed(1)} %`).join(', ')} ` +
+          `(target <= ${targetAddedP50 * 100} % at c=1): ${verdict}`,
+      );
+    }
   } finally {
     await stopAll();
+    fixtureCopies.forEach((copy) => copy.remove());
     rmSync(tmp, { recursive: true, force: true });
     if (cpuProfDir) console.log(`CPU profiles of the servers: ${cpuProfDir}`);
   }
@@ -503,8 +623,7 @@ async function main(): Promise<void> {
 
 // Children must not outlive the benchmark, whichever way it ends.
 process.on('exit', () => {
-  for (const { child } of started)
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const server of started) server.kill();
   if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -6,8 +6,9 @@ import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
  */
 export function pidListeningOn(port: number): number {
   const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  const listening = readFileSync('/proc/net/tcp', 'utf8')
-    .split('\n')
+  // IPv4 and IPv6 sockets: a server that listens on all interfaces (Node's default) is in tcp6.
+  const listening = ['/proc/net/tcp', '/proc/net/tcp6']
+    .flatMap((table) => readFileSync(table, 'utf8').split('\n'))
     .map((row) => row.trim().split(/\s+/))
     // Columns: sl, local address, remote address, state (0A = LISTEN), ..., inode (index 9).
     .find((columns) => columns[1]?.endsWith(`:${hexPort}`) && columns[3] === '0A');

@@ -1,18 +1,18 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalogue } from '../../../server/src/tools';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { UserFacingError, type MessageAction } from '../../../extension/common/errors';
+import { UserFacingError } from '../../../extension/common/errors';
 import { isPortFree } from '../../../shared/net';
 import { ensureAzurite } from '../../../extension/localServer/azurite';
 import { probeFunc } from '../../../extension/localServer/hostChoice';
 import { embeddedLauncher } from '../../../extension/localServer/launchers';
 import { LocalServerManager, type LocalServerState } from '../../../extension/localServer/localServerManager';
 import type { LocalServerSettings } from '../../../extension/localServer/settings';
-import { findServerProject, type ServerProject } from '../../../extension/localServer/serverProject';
+import { bundledProject, type McpProject } from '../../../extension/project/mcpProject';
 import { probeMcpServer } from '../../../extension/probe/mcpProbe';
 import { startAzurite, type RunningAzurite } from '../../support/azurite';
 import { localServerNodes } from '../../../extension/statusView/serverNodes';
@@ -20,6 +20,7 @@ import { STORAGE_API_VERSION } from '../../../shared/developmentStorage';
 import { startOutdatedAzurite } from '../../fakes/outdatedAzurite';
 import { connectClient, firstText } from '../../support/mcpClients';
 import { freePort } from '../../support/processes';
+import { recordedManagerActions, titledAction } from '../../support/localServerActions';
 import { pidListeningOn } from '../../support/ports';
 
 const repo = path.resolve(__dirname, '../../..');
@@ -58,7 +59,7 @@ after(async () => {
 
 async function harness(
   overrides: Partial<LocalServerSettings> = {},
-  options: { project?: ServerProject; env?: NodeJS.ProcessEnv } = {},
+  options: { project?: McpProject; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Harness> {
   const settings: LocalServerSettings = {
     port: await freePort(),
@@ -72,16 +73,28 @@ async function harness(
   const loggedWarnings: string[] = [];
   const log = { ...silentLog, warn: (message: string) => loggedWarnings.push(message) };
   const states: Harness['states'] = [];
-  const action = (title: string): MessageAction => ({ title, run: () => undefined });
+  const action = titledAction;
   const env = options.env ?? process.env;
   const manager = new LocalServerManager({
     settings: () => settings,
-    workspaceFolders: () => [],
-    findProject: (folders) => options.project ?? findServerProject(folders, bundledServer),
+    chooseProject: () =>
+      Promise.resolve({
+        project: options.project ?? bundledProject(bundledServer),
+        recognition: { projects: [], candidates: [], problems: [] },
+      }),
+    offerToHost: () => Promise.reject(new Error('the workspace holds no candidates')),
     probeFunc,
     launchers: {
-      embedded: embeddedLauncher(path.join(bundledServer, 'dist/embedded.js'), silentLog),
+      embedded: embeddedLauncher(silentLog),
       func: () => Promise.reject(new Error('func is not used in these tests')),
+      direct: () => Promise.reject(new Error('no self-hosted project in these tests')),
+    },
+    bundledEmbeddedEntry: path.join(bundledServer, 'dist/embedded.js'),
+    preflight: {
+      lookup: { env, execPath: process.execPath, execPathIsElectron: false },
+      runNpmScript: () => Promise.reject(new Error('nothing to build in these tests')),
+      log,
+      actions: { showLogs: () => action('Show Logs'), npmInstall: () => action('Run npm install') },
     },
     ensureStorage: (port) =>
       ensureAzurite(
@@ -98,12 +111,7 @@ async function harness(
     notify: {
       warning: (message, actions = []) => warnings.push({ message, actions: actions.map((a) => a.title) }),
     },
-    actions: {
-      openSetting: () => action('Open Settings'),
-      showLogs: () => action('Show Logs'),
-      startAgain: () => action('Start Again'),
-      openUrl: () => undefined,
-    },
+    actions: recordedManagerActions(),
     baseEnv: env,
   });
   manager.onDidChange((state) => states.push(state.status));
@@ -209,13 +217,19 @@ describe('the local server manager with the embedded host', () => {
 });
 
 test('a host that dies during start fails at once with its last words, not after the time limit', async () => {
+  // A Node MCP extension app with its own embedded host bundle, which crashes.
   const dir = mkdtempSync(path.join(scratch, 'crashing-'));
-  const entry = path.join(dir, 'embedded.js');
-  writeFileSync(entry, "console.error('Cannot find module @azure/functions'); process.exit(3);");
-  const h = await harness(
-    { startTimeoutMs: 60_000 },
-    { project: { dir, source: 'workspace', embeddedEntry: entry, localSettings: {} } },
+  mkdirSync(path.join(dir, 'dist'));
+  writeFileSync(
+    path.join(dir, 'dist/embedded.js'),
+    "console.error('Cannot find module @azure/functions'); process.exit(3);",
   );
+  const project: McpProject = {
+    ...bundledProject(dir),
+    name: 'crashing',
+    kind: 'functionsMcpExtension',
+  };
+  const h = await harness({ startTimeoutMs: 60_000 }, { project });
   const started = Date.now();
   await assert.rejects(
     h.manager.start(),

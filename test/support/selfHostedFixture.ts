@@ -1,0 +1,70 @@
+// Copies of the self-hosted fixture projects (test/fixtures/projects/) in a temporary folder, as
+// a user's checkout: host.json's port set to a free one, node_modules resolvable (a link to the
+// repository's, which holds the fixture's dependencies), and a build made once and shared.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from './processes';
+
+const repo = path.resolve(__dirname, '../..');
+export const fixtureProjects = path.join(repo, 'test/fixtures/projects');
+
+export interface FixtureCopy {
+  folder: string;
+  port: number;
+  remove(): void;
+}
+
+export interface FixtureOptions {
+  port?: number;
+  /** Link node_modules to the repository's (default true for Node fixtures). */
+  nodeModules?: boolean;
+  /** Copy in a build made once for all tests (default false: the project is as cloned). */
+  built?: boolean;
+}
+
+export async function copyFixture(
+  name: 'node-self-hosted' | 'python-self-hosted',
+  options: FixtureOptions = {},
+): Promise<FixtureCopy> {
+  const parent = mkdtempSync(path.join(os.tmpdir(), `remote-mcp-${name}-`));
+  const folder = path.join(parent, name);
+  cpSync(path.join(fixtureProjects, name), folder, { recursive: true });
+  const port = options.port ?? (await freePort());
+  setHostJsonPort(folder, port);
+  if (name === 'node-self-hosted' && options.nodeModules !== false) linkNodeModules(folder);
+  if (options.built) cpSync(builtDist(), path.join(folder, 'dist'), { recursive: true });
+  return { folder, port, remove: () => rmSync(parent, { recursive: true, force: true }) };
+}
+
+export function setHostJsonPort(folder: string, port: number): void {
+  const file = path.join(folder, 'host.json');
+  const hostJson = JSON.parse(readFileSync(file, 'utf8')) as { customHandler: { port: string } };
+  hostJson.customHandler.port = String(port);
+  writeFileSync(file, JSON.stringify(hostJson, null, 2));
+}
+
+export function linkNodeModules(folder: string): void {
+  symlinkSync(path.join(repo, 'node_modules'), path.join(folder, 'node_modules'), 'junction');
+}
+
+let cachedDist: string | undefined;
+
+/** The node fixture's dist/, built once per test process with its own `npm run build` (tsc). */
+function builtDist(): string {
+  if (cachedDist && existsSync(cachedDist)) return cachedDist;
+  const parent = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-node-self-hosted-build-'));
+  const folder = path.join(parent, 'node-self-hosted');
+  cpSync(path.join(fixtureProjects, 'node-self-hosted'), folder, { recursive: true });
+  linkNodeModules(folder);
+  const build = spawnSync('npm', ['run', 'build'], {
+    cwd: folder,
+    encoding: 'utf8',
+    shell: process.platform === 'win32',
+  });
+  if (build.status !== 0) throw new Error(`The fixture's build failed: ${build.stdout}${build.stderr}`);
+  process.once('exit', () => rmSync(parent, { recursive: true, force: true }));
+  cachedDist = path.join(folder, 'dist');
+  return cachedDist;
+}
