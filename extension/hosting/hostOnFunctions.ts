@@ -2,11 +2,13 @@
 // the stateless check, the auth choice and the files, or the upgrade of an older form. What it needs
 // from VS Code (prompts, editors, the trash) is injected, so a test drives the whole flow.
 import path from 'node:path';
+import { parse } from 'jsonc-parser';
 import { readFile, rmdir, writeFile } from 'node:fs/promises';
 import { CancelledError, UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
 import type { UserInterface } from '../common/ui';
 import { defaultSelfHostedPort, type McpCandidate, type McpProject } from '../project/mcpProject';
+import { property } from '../project/projectFiles';
 import { nodeMcpSdk, recognizeProjects, type Recognition } from '../project/recognizeProjects';
 import type { GeneratedFile } from './generatedFile';
 import {
@@ -170,7 +172,7 @@ async function hostCandidate(deps: HostOnFunctionsDeps, candidate: McpCandidate)
   const notes = [
     checked.how === 'read' ? checked.note : undefined,
     portNote(found, port, candidate.language),
-    await featureFlagNote(candidate.folder, written),
+    await localSettingsNote(candidate.folder, candidate.language, written),
   ];
   await finish(
     deps,
@@ -227,7 +229,7 @@ async function upgradeLegacy(deps: HostOnFunctionsDeps, project: McpProject): Pr
     project.folder,
     `${project.name} is upgraded to the current self-hosted form: host.json rewritten${removed}.`,
     written,
-    [portNote(found, port, language), await featureFlagNote(project.folder, written)],
+    [portNote(found, port, language), await localSettingsNote(project.folder, language, written)],
   );
   return { kind: 'upgraded', folder: project.folder, removed: plan.removals, written };
 }
@@ -326,12 +328,30 @@ function portNote(
   return `The server ${listens} and reads neither PORT nor FUNCTIONS_CUSTOMHANDLER_PORT, so it will not follow host.json's port if you change it; to follow it, listen on ${change}.`;
 }
 
-/** A local.settings.json the user had already may lack the flag that makes the host start the server. */
-async function featureFlagNote(folder: string, written: WrittenFiles): Promise<string | undefined> {
+/**
+ * A local.settings.json the user had already may lack the flag that makes the host start the server,
+ * or name the older form's runtime `custom` (the host then refuses the MCP profile's routes).
+ */
+async function localSettingsNote(
+  folder: string,
+  language: 'node' | 'python',
+  written: WrittenFiles,
+): Promise<string | undefined> {
   if (!written.kept.includes('local.settings.json')) return undefined;
   const text = await readFile(path.join(folder, 'local.settings.json'), 'utf8').catch(() => '');
-  if (text.includes(mcpCustomHandlerFlag)) return undefined;
-  return `Your local.settings.json has no AzureWebJobsFeatureFlags "${mcpCustomHandlerFlag}": add it under Values, or func start will not run the server.`;
+  const values = property(parse(text, [], { allowTrailingComma: true }), 'Values');
+  const runtime = property(values, 'FUNCTIONS_WORKER_RUNTIME');
+  const flags = property(values, 'AzureWebJobsFeatureFlags');
+  const fixes = [
+    runtime === language
+      ? undefined
+      : `FUNCTIONS_WORKER_RUNTIME to "${language}"${typeof runtime === 'string' ? ` (it is "${runtime}")` : ''}`,
+    typeof flags === 'string' && flags.includes(mcpCustomHandlerFlag)
+      ? undefined
+      : `AzureWebJobsFeatureFlags to "${mcpCustomHandlerFlag}"`,
+  ].filter((fix) => fix !== undefined);
+  if (fixes.length === 0) return undefined;
+  return `Your local.settings.json needs, under Values, ${fixes.join(' and ')}, or func start will not run the server as an MCP server.`;
 }
 
 function authDescription(auth: HostingAuth): string {

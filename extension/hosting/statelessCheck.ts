@@ -108,8 +108,9 @@ async function prepareNodeServer(input: StatelessCheckInput): Promise<void> {
   input.progress.report(`Building ${input.name} (npm run build)…`);
   const build = startProcess({
     name: 'npm run build',
-    command: process.platform === 'win32' ? 'npm.cmd' : 'npm',
-    args: ['run', 'build'],
+    // Windows runs npm through its .cmd shim, which Node spawns only through a shell (CVE-2024-27980).
+    command: process.platform === 'win32' ? 'cmd.exe' : 'npm',
+    args: process.platform === 'win32' ? ['/d', '/s', '/c', 'npm run build'] : ['run', 'build'],
     cwd: input.folder,
     env: process.env,
     log: input.log,

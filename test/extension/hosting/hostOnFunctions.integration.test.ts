@@ -305,7 +305,20 @@ describe('never overwrites', () => {
     await hostOnFunctions(deps, folder);
     assert.match(
       ui.last('info')!.message,
-      /Your local\.settings\.json has no AzureWebJobsFeatureFlags "EnableMcpCustomHandlerPreview"/,
+      / Your local\.settings\.json needs, under Values, AzureWebJobsFeatureFlags to "EnableMcpCustomHandlerPreview", or func start will not run the server as an MCP server\.$/,
+    );
+  });
+
+  test("the older form's runtime custom in a kept local.settings.json is pointed out after an upgrade", async () => {
+    const folder = checkout('node-legacy');
+    const settings = '{\n  // mine\n  "Values": { "FUNCTIONS_WORKER_RUNTIME": "custom" }\n}\n';
+    writeFileSync(path.join(folder, 'local.settings.json'), settings);
+    const { deps, ui } = setUp(['Upgrade']);
+    await hostOnFunctions(deps, folder);
+    assert.equal(read(folder, 'local.settings.json'), settings);
+    assert.match(
+      ui.last('info')!.message,
+      /needs, under Values, FUNCTIONS_WORKER_RUNTIME to "node" \(it is "custom"\) and AzureWebJobsFeatureFlags to "EnableMcpCustomHandlerPreview"/,
     );
   });
 
