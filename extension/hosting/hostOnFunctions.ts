@@ -189,7 +189,10 @@ async function upgradeLegacy(deps: HostOnFunctionsDeps, project: McpProject): Pr
   const entry = await findServerEntry(project.folder, language);
   const sources: SourceFile[] = entry ? await readSources(project.folder, entry.sources) : [];
   const found = findPort(sources, language);
-  const port = found?.port ?? (await askPort(deps.ui, { name: project.name, language }));
+  // A port host.json names already stays (the upgrade keeps it), so there is nothing to ask then.
+  const named =
+    project.localRun.direct?.portSource === 'host.json' ? project.localRun.direct.port : undefined;
+  const port = named ?? found?.port ?? (await askPort(deps.ui, { name: project.name, language }));
   const plan = await planLegacyUpgrade(project.folder, project.legacyForms, port);
   const hostJson = path.join(project.folder, 'host.json');
   await deps.editor.showDiff(

@@ -547,6 +547,28 @@ describe('the older form', () => {
   });
 });
 
+describe('the older form with a port in host.json', () => {
+  test('the port host.json names is kept, and nothing is asked about it', async () => {
+    const folder = checkout('node-legacy');
+    const hostJson = read(folder, 'host.json').replace(
+      '"enableForwardingHttpRequest": true',
+      '"enableForwardingHttpRequest": true,\n    "port": "7000"',
+    );
+    writeFileSync(path.join(folder, 'host.json'), hostJson);
+    writeFileSync(
+      path.join(folder, 'server.js'),
+      read(folder, 'server.js').replace(/const port = .*\n/, 'const port = settings.port;\n'),
+    );
+    const { deps, ui } = setUp(['Upgrade']);
+    await hostOnFunctions(deps, folder);
+    assert.deepEqual(
+      ui.prompts.map((prompt) => prompt.kind),
+      ['pick'],
+    );
+    assert.match(read(folder, 'host.json'), /"port": "7000"/);
+  });
+});
+
 const templatesDir = path.join(repositoryRoot, 'templates', 'self-hosted');
 test(
   'with the shipped templates: azure.yaml and infra/ come from them',
