@@ -8,7 +8,7 @@ import type { Logger } from './common/log';
 import type { UserInterface } from './common/ui';
 import { signInWithAzdInTerminal } from './deploy/azdSignInTerminal';
 import { deployCommand } from './deploy/deployCommand';
-import { hostOnFunctionsCommand } from './hosting/hostOnFunctionsCommand';
+import { hostingDependencies, hostOnFunctionsCommand } from './hosting/hostOnFunctionsCommand';
 import { localServerCommands } from './localServer/localServerCommands';
 import { loadMcpClient } from './probe/loadProbe';
 import { addServerToMcpJson } from './remote/mcpJson';
@@ -68,7 +68,7 @@ export function commandTable(services: Services, statusViewCommands: CommandTabl
         return Promise.resolve(addServerToMcpJson(folder, server, signIn));
       },
     }),
-    ...hostOnFunctionsCommand(),
+    ...hostOnFunctionsCommand(hostingDependencies(services)),
     ...statusViewCommands,
     [CommandId.showLogs]: () => services.channel.show(),
   };

@@ -30,7 +30,7 @@ const skippedFolders = new Set([
 
 /** Source registrations of MCP triggers, per programming model. */
 const codePatterns: { extensions: RegExp; pattern: RegExp }[] = [
-  // Node: app.mcpTool(…), app.mcpResource(…), app.mcpPrompt(…) from @azure/functions.
+  // Node: app.mcpTool(…), app.mcpResource(…), app.mcpPrompt(…) of the Node programming model (azure-functions-nodejs-library).
   { extensions: /\.(ts|mts|cts|js|mjs|cjs)$/, pattern: /\bapp\s*\.\s*mcp(Tool|Resource|Prompt)\s*\(/ },
   // Python v2 model: @app.mcp_tool(…) (any FunctionApp or Blueprint name), @app.mcp_tool_trigger(…),
   // and @app.generic_trigger(…, type="mcpToolTrigger") from before the dedicated decorators.
