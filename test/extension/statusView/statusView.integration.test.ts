@@ -670,6 +670,7 @@ describe('the view commands', () => {
       ui,
       log: h.log,
       deployments: () => Promise.resolve([]),
+      kindOf: () => Promise.resolve('functionsMcpExtension'),
       deployAction: { title: 'Deploy', run: () => undefined },
       addToMcpJson: () => Promise.reject(new Error('unused')),
       mcpClient: { start: () => Promise.resolve({ status: 'started' }) },

@@ -181,7 +181,9 @@ describe('a deployed server node', () => {
       child(node, 'Endpoint')?.description,
       'https://func-a.azurewebsites.net/runtime/webhooks/mcp',
     );
-    assert.equal(child(node, 'Authentication')?.description, 'function key · key in secret storage');
+    // An MCP extension app takes its mcp_extension system key (a self-hosted one, a function key).
+    assert.equal(child(node, 'Authentication')?.description, 'MCP extension key · key in secret storage');
+    assert.equal(child(node, 'Kind')?.description, 'Functions MCP extension');
     assert.match(
       child(node, 'Last probe')?.description ?? '',
       /^reachable · MCP 2025-06-18 · 3 tools · 123 ms · /,
