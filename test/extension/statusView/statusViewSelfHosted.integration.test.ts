@@ -14,11 +14,12 @@ import { FunctionKeyStore } from '../../../extension/remote/keyStore';
 import { RemoteServerRegistry, type RemoteServer } from '../../../extension/remote/remoteServers';
 import { HiddenServers } from '../../../extension/statusView/hiddenServers';
 import { ScanCache } from '../../../extension/statusView/scanCache';
-import { statusViewNodes, type ServerNode } from '../../../extension/statusView/serverNodes';
+import { statusViewNodes } from '../../../extension/statusView/serverNodes';
 import { ServerStatusModel } from '../../../extension/statusView/serverStatus';
 import { statusViewCommands } from '../../../extension/statusView/statusViewCommands';
 import { selfHostedSite, startFakeArm, type FakeArm } from '../../fakes/arm';
 import { memorySecrets, memoryState } from '../../support/memoryStores';
+import { detailOf, findServerNode } from '../../support/viewNodes';
 import { freePort } from '../../support/processes';
 import { RecordingUi, recordingLog } from '../../support/recordingUi';
 import { startSelfHostedApp, type SelfHostedApp } from '../../support/selfHostedApp';
@@ -76,17 +77,8 @@ after(async () => {
 const scan = (known?: Parameters<typeof scanForMcpApps>[0]['known']) =>
   scanForMcpApps({ credential, endpoint: arm.endpoint, tlsCa: arm.caPem, concurrency: 4, known });
 
-function findNode(nodes: readonly ServerNode[], label: string): ServerNode | undefined {
-  for (const node of nodes) {
-    if (node.label === label && node.server) return node;
-    const found = findNode(node.children ?? [], label);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-const detail = (node: ServerNode | undefined, label: string) =>
-  node?.children?.find((child) => child.label === label)?.description;
+const findNode = findServerNode;
+const detail = detailOf;
 
 describe('the subscription scan', () => {
   let result: McpScanResult;
