@@ -1,4 +1,4 @@
-import { UserFacingError, type MessageAction } from '../common/errors';
+import { CancelledError, errorMessage, UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
 import type { UserInterface } from '../common/ui';
 import type { McpClientStarter } from '../vscodeMcpClient/mcpClientStarter';
@@ -69,9 +69,20 @@ export function remoteCommands(services: RemoteCommandServices) {
    */
   async function withKnownKind(server: RemoteServer): Promise<RemoteServer> {
     if (server.kind) return server;
-    const kind = await ui.withProgress(`Reading what serves MCP on ${server.name}`, () =>
-      services.kindOf(server),
-    );
+    let kind: RemoteServerKind;
+    try {
+      kind = await ui.withProgress(`Reading what serves MCP on ${server.name}`, () =>
+        services.kindOf(server),
+      );
+    } catch (error) {
+      // Signing in with Entra needs no right on the app in Azure, only on the API: someone who may call
+      // the server but not read its settings still connects, to the endpoint as given.
+      if (server.auth?.mode !== 'entra' || error instanceof CancelledError) throw error;
+      log.warn(
+        `Could not read what serves MCP on ${server.name} (${errorMessage(error)}); using ${server.endpoint}.`,
+      );
+      return server;
+    }
     const known = withKind(server, kind);
     log.info(
       `${server.name} serves MCP ${kind === 'selfHosted' ? 'from a self-hosted server' : 'through the Functions MCP extension'} at ${known.endpoint}.`,

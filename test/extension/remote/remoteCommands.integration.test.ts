@@ -76,8 +76,8 @@ function harness(
     deployments?: RemoteServer[];
     answers?: string[];
     folder?: string;
-    /** What Azure says serves MCP on each app (by name); the MCP extension unless given. */
-    kinds?: Record<string, RemoteServerKind>;
+    /** What Azure says serves MCP on each app (by name); the MCP extension unless given; an Error: the read fails. */
+    kinds?: Record<string, RemoteServerKind | Error>;
   } = {},
 ) {
   const ui = new RecordingUi(options.answers);
@@ -110,7 +110,8 @@ function harness(
     deployments: () => Promise.resolve(options.deployments ?? []),
     kindOf: (target) => {
       kindReads.push(target.name);
-      return Promise.resolve(options.kinds?.[target.name] ?? 'functionsMcpExtension');
+      const kind = options.kinds?.[target.name] ?? 'functionsMcpExtension';
+      return kind instanceof Error ? Promise.reject(kind) : Promise.resolve(kind);
     },
     deployAction: action('Deploy to Azure'),
     addToMcpJson: (target, signIn) =>
@@ -573,6 +574,28 @@ describe('self-hosted apps: the /mcp endpoint and the default function key', () 
     assert.deepEqual(h.fetchedFor, []);
     assert.equal(h.secrets.values.size, 0);
     assert.deepEqual(h.registry.find(sdk.resourceId)?.auth, { mode: 'entra', scopes: [] });
+  });
+
+  test('the kind cannot be read: an Entra server still connects to its endpoint as given; a keyed one says why not', async () => {
+    const denied = new UserFacingError(
+      'Could not read the app settings of the function app func-x: not allowed.',
+    );
+    const entra: RemoteServer = {
+      ...server('func-x'),
+      auth: { mode: 'entra', scopes: ['api://x/user_impersonation'] },
+    };
+    const h = harness({ deployments: [entra], answers: ['func-x'], kinds: { 'func-x': denied } });
+    const connected = (await h.run('remoteMcp.connect')) as RemoteServer;
+    assert.equal(connected.endpoint, entra.endpoint);
+    assert.equal(h.registry.find(entra.resourceId)?.connected, true);
+    assert.ok(h.logLines.some((line) => line.startsWith('warn: Could not read what serves MCP on func-x')));
+
+    const keyed = server('func-y');
+    const k = harness({ deployments: [keyed], answers: ['func-y'], kinds: { 'func-y': denied } });
+    assert.equal(await k.run('remoteMcp.connect'), undefined);
+    assert.equal(k.ui.last('error')?.message, denied.message);
+    assert.deepEqual(k.fetchedFor, []);
+    assert.deepEqual(k.registry.list(), []);
   });
 
   describe('Add to mcp.json', () => {
