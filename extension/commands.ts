@@ -60,6 +60,7 @@ export function commandTable(services: Services, statusViewCommands: CommandTabl
       ui,
       log,
       deployments: () => Promise.resolve(services.azdProjects.deployments()),
+      kindOf: (server) => services.azure.kindOf(server),
       deployAction: actions.command('Deploy to Azure', CommandId.deploy),
       mcpClient,
       addToMcpJson: (server, signIn) => {

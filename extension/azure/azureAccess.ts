@@ -2,7 +2,8 @@ import type { WebSiteManagementClient } from '@azure/arm-appservice';
 import * as vscode from 'vscode';
 import { UserFacingError } from '../common/errors';
 import type { KeyFetcher } from '../remote/keyService';
-import type { RemoteServer } from '../remote/remoteServers';
+import type { RemoteServer, RemoteServerKind } from '../remote/remoteServers';
+import { serverKindOf } from '../remote/serverKind';
 import { loadAzure, type AzureApi } from './loadAzure';
 import type { SiteRef } from './resourceIds';
 
@@ -25,7 +26,10 @@ export interface ArmSite {
  * user-facing ones.
  */
 export interface AzureAccess {
+  /** The MCP key of the server's kind (absent: the MCP extension's), waiting while it is missing. */
   fetchKey: KeyFetcher;
+  /** What serves MCP on the server's app, read from its app settings (see detectServerKind). */
+  kindOf(server: RemoteServer): Promise<RemoteServerKind>;
   onSite<T>(server: RemoteServer, run: (site: ArmSite) => Promise<T>): Promise<T>;
 }
 
@@ -93,8 +97,9 @@ export function createAzureAccess(settings: () => AzureAccessSettings, azdPath: 
   return {
     fetchKey: (server, { signal, onWaiting }) =>
       userFacing(server, ({ azure, client, ref, keyWaitMs }) =>
-        azure.fetchMcpExtensionKey(client, ref, { signal, limitMs: keyWaitMs, onWaiting }),
+        azure.fetchMcpKey(client, ref, serverKindOf(server), { signal, limitMs: keyWaitMs, onWaiting }),
       ),
+    kindOf: (server) => userFacing(server, ({ azure, client, ref }) => azure.detectServerKind(client, ref)),
     onSite: userFacing,
   };
 }

@@ -6,6 +6,7 @@ export { azdCredential, tokenCredentialFromSession } from './credentials';
 export { getAppSettings, updateAppSettings } from './appSettings';
 export { getAuthSettingsV2, updateAuthSettingsV2 } from './authSettings';
 export { isUserFacingAzureError } from './errors';
-export { fetchMcpExtensionKey } from './keys';
+export { fetchMcpKey } from './keys';
 export { scanForMcpApps } from './mcpAppScan';
 export { parseSiteResourceId } from './resourceIds';
+export { detectServerKind } from './serverKindDetection';

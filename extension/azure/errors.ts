@@ -4,6 +4,7 @@
 // Errors cross the bundle boundary, where `instanceof` against a class from another bundle fails:
 // every error class here sets a distinct `name` the extension can test instead.
 import { isRestError } from '@azure/arm-appservice';
+import type { RemoteServerKind } from '../remote/remoteServers';
 import type { SiteRef } from './resourceIds';
 
 /** An ARM call failed. `statusCode` and `code` are ARM's (absent when Azure was not reached). */
@@ -28,15 +29,19 @@ export class AzureAccessError extends AzureApiError {
   override name = 'AzureAccessError';
 }
 
-/** The app has no `mcp_extension` system key yet, after waiting for it. */
+/** The app has no MCP key of its kind yet (the `mcp_extension` system key, or the `default` function key), after waiting for it. */
 export class KeyNotReadyError extends AzureApiError {
   override name = 'KeyNotReadyError';
   constructor(
     readonly siteName: string,
     readonly waitedMs: number,
+    readonly kind: RemoteServerKind = 'functionsMcpExtension',
   ) {
+    const waited = `waited ${Math.round(waitedMs / 1000)} s`;
     super(
-      `The function app ${siteName} has not loaded the MCP extension yet, so it has no mcp_extension key (waited ${Math.round(waitedMs / 1000)} s). Check that the deployment finished and the app is running, then run Remote MCP: Fetch Key.`,
+      kind === 'selfHosted'
+        ? `The function app ${siteName} has no default function key yet (${waited}): its host has not started since the deploy. Check that the deployment finished and the app is running, then run Remote MCP: Fetch Key.`
+        : `The function app ${siteName} has not loaded the MCP extension yet, so it has no mcp_extension key (${waited}). Check that the deployment finished and the app is running, then run Remote MCP: Fetch Key.`,
     );
   }
 }

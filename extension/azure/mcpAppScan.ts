@@ -3,20 +3,28 @@
 //   GET  /subscriptions                                          SubscriptionClient.subscriptions.list
 //   GET  /subscriptions/{sub}/providers/Microsoft.Web/sites      WebSiteManagementClient.webApps.list
 //   GET  {site}/functions                                        webApps.listFunctions
+//   POST {site}/config/appsettings/list                          webApps.listApplicationSettings
 //   POST {site}/host/default/listkeys                            webApps.listHostKeys
 // An app serves MCP when one of its functions has an `mcpToolTrigger` binding (the Functions MCP
-// extension's tools), or, failing that, when its host has the `mcp_extension` system key (the
-// extension is loaded: a self-hosted SDK server behind the MCP custom handler has no trigger
-// functions). The key's value is never kept: only whether it exists.
+// extension's tools); failing that, when its app settings turn the MCP custom handler on
+// (`AzureWebJobsFeatureFlags` holding `EnableMcpCustomHandlerPreview`: a self-hosted SDK server,
+// which has no trigger functions); failing that, when its host has the `mcp_extension` system key
+// (the extension is loaded, its functions not listed yet). Settings and keys are read only when the
+// step before found nothing; neither a key nor a setting's value is kept: only what they showed.
 import type { WebSiteManagementClient } from '@azure/arm-appservice';
 import { isRestError } from '@azure/arm-appservice';
 import type { TokenCredential } from '@azure/identity';
 import { mapBounded } from '../common/boundedPool';
+import { hasMcpCustomHandlerFlag } from '../remote/serverKind';
 import { createArmClient, createSubscriptionClient } from './armClient';
 import { siteRefOf } from './resourceIds';
 
-/** How an app showed it serves MCP; `false` when it does not (or could not be checked). */
-export type McpEvidence = 'trigger' | 'systemKey' | false;
+/**
+ * How an app showed it serves MCP: an MCP trigger function or the `mcp_extension` system key (the
+ * Functions MCP extension), or the custom handler's feature flag (a self-hosted server); `false`
+ * when it does not (or could not be checked).
+ */
+export type McpEvidence = 'trigger' | 'systemKey' | 'customHandler' | false;
 
 export interface ScannedSubscription {
   subscriptionId: string;
@@ -34,6 +42,8 @@ export interface ScannedApp {
   state: string | undefined;
   location: string;
   tags: Record<string, string>;
+  /** The Flex Consumption runtime (`functionAppConfig.runtime.name`: node, python, ...), when ARM says. */
+  runtime?: string;
   /** ISO 8601; a deploy or a settings change moves it, so it also keys the MCP check's cache. */
   lastModifiedTimeUtc: string | undefined;
   mcp: McpEvidence;
@@ -97,6 +107,10 @@ async function mcpEvidence(
   for await (const fn of client.webApps.listFunctions(app.resourceGroup, app.name, { abortSignal: signal })) {
     if (hasMcpTrigger(fn.config)) return 'trigger';
   }
+  const settings = await client.webApps.listApplicationSettings(app.resourceGroup, app.name, {
+    abortSignal: signal,
+  });
+  if (hasMcpCustomHandlerFlag(settings.properties ?? {})) return 'customHandler';
   const keys = await client.webApps.listHostKeys(app.resourceGroup, app.name, { abortSignal: signal });
   return keys.systemKeys?.['mcp_extension'] ? 'systemKey' : false;
 }
@@ -136,6 +150,7 @@ export async function scanForMcpApps(options: McpAppScanOptions): Promise<McpSca
           state: site.state,
           location: site.location,
           tags: site.tags ?? {},
+          ...(site.functionAppConfig?.runtime?.name ? { runtime: site.functionAppConfig.runtime.name } : {}),
           lastModifiedTimeUtc: site.lastModifiedTimeUtc?.toISOString(),
           mcp: false,
           checked: false,
@@ -181,7 +196,7 @@ export async function scanForMcpApps(options: McpAppScanOptions): Promise<McpSca
   signal?.throwIfAborted();
   if (unchecked > 0) {
     problems.push(
-      `${unchecked} function app${unchecked > 1 ? 's' : ''} could not be checked for MCP: reading their functions or host keys needs the Website Contributor role.`,
+      `${unchecked} function app${unchecked > 1 ? 's' : ''} could not be checked for MCP: reading their functions, app settings or host keys needs the Website Contributor role.`,
     );
   }
   return { subscriptions, apps, problems };

@@ -4,8 +4,12 @@ import type { UserInterface } from '../common/ui';
 import { checkFunctionKey } from './keyCheck';
 import type { FunctionKeyStore } from './keyStore';
 import type { RemoteServer } from './remoteServers';
+import { mcpKeySpecOf, serverKindOf } from './serverKind';
 
-/** Reads the app's `mcp_extension` system key from Azure (ARM listHostKeys), waiting while it is missing. */
+/**
+ * Reads the server's MCP key from Azure (ARM listHostKeys), waiting while it is missing: the
+ * `mcp_extension` system key, or the `default` function key of a self-hosted server.
+ */
 export type KeyFetcher = (
   server: RemoteServer,
   options: { signal: AbortSignal; onWaiting: (elapsedMs: number) => void },
@@ -22,17 +26,22 @@ export class RemoteKeyService {
 
   /** Fetches the key from Azure with progress, and stores it. */
   async fetchAndStore(server: RemoteServer): Promise<string> {
-    const key = await this.ui.withProgress(`Fetching the MCP key of ${server.name}`, (progress, signal) =>
+    const { label } = mcpKeySpecOf(server);
+    // A self-hosted server's host creates its function keys when it first starts; the MCP extension
+    // creates its system key when the host loads it.
+    const waitingFor =
+      serverKindOf(server) === 'selfHosted' ? "the app's host to start" : 'the app to load the MCP extension';
+    const key = await this.ui.withProgress(`Fetching the ${label} of ${server.name}`, (progress, signal) =>
       this.fetchKey(server, {
         signal,
         onWaiting: (elapsedMs) =>
           progress.report(
-            `waiting for the app to load the MCP extension (${Math.round(elapsedMs / 1000)} s); this takes a minute or two after a deploy…`,
+            `waiting for ${waitingFor} (${Math.round(elapsedMs / 1000)} s); this takes a minute or two after a deploy…`,
           ),
       }),
     );
     await this.store.store(server.resourceId, key);
-    this.log.info(`Stored the MCP key of ${server.name} in SecretStorage.`);
+    this.log.info(`Stored the ${label} of ${server.name} in SecretStorage.`);
     return key;
   }
 
@@ -49,7 +58,7 @@ export class RemoteKeyService {
       check = await checkFunctionKey(server.endpoint, key);
       if (check.outcome === 'refused') {
         throw new UserFacingError(
-          `${server.name} refused its own mcp_extension key (HTTP ${check.status}). If the app uses Microsoft Entra sign-in, run "Remote MCP: Check Sign-in"; otherwise check the app's authentication settings in the Azure portal.`,
+          `${server.name} refused its own ${mcpKeySpecOf(server).technicalName} (HTTP ${check.status}). If the app uses Microsoft Entra sign-in, run "Remote MCP: Check Sign-in"; otherwise check the app's authentication settings in the Azure portal.`,
         );
       }
     }

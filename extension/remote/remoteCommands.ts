@@ -1,4 +1,4 @@
-import { UserFacingError, type MessageAction } from '../common/errors';
+import { CancelledError, errorMessage, UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
 import type { UserInterface } from '../common/ui';
 import type { McpClientStarter } from '../vscodeMcpClient/mcpClientStarter';
@@ -10,9 +10,12 @@ import {
   remoteServerArgument,
   sameResource,
   targetSignsInWithEntra,
+  withKind,
   type RemoteServer,
+  type RemoteServerKind,
   type RemoteServerRegistry,
 } from './remoteServers';
+import { mcpKeySpecOf } from './serverKind';
 import { CommandId } from '../commandIds';
 
 export interface RemoteCommandServices {
@@ -21,8 +24,10 @@ export interface RemoteCommandServices {
   keyStore: FunctionKeyStore;
   ui: UserInterface;
   log: Logger;
-  /** Deployments found in the workspace's azd environments (and the bundled project's). */
+  /** Deployments found in the workspace's azd environments (and the bundled project's); a kind when known. */
   deployments(): Promise<RemoteServer[]>;
+  /** What serves MCP on the server's app, read from Azure (AzureAccess.kindOf). */
+  kindOf(server: RemoteServer): Promise<RemoteServerKind>;
   deployAction: MessageAction;
   addToMcpJson(server: RemoteServer, signIn: McpJsonSignIn): Promise<string>;
   /** Starts a connected server in VS Code's MCP client; the view shows how that went. */
@@ -58,6 +63,34 @@ export function remoteCommands(services: RemoteCommandServices) {
     );
   }
 
+  /**
+   * The server with its kind, and so its endpoint: a server that came without one (an azd
+   * environment, a pick, a view row) is asked in Azure, and a remembered one remembers the answer.
+   */
+  async function withKnownKind(server: RemoteServer): Promise<RemoteServer> {
+    if (server.kind) return server;
+    let kind: RemoteServerKind;
+    try {
+      kind = await ui.withProgress(`Reading what serves MCP on ${server.name}`, () =>
+        services.kindOf(server),
+      );
+    } catch (error) {
+      // Signing in with Entra needs no right on the app in Azure, only on the API: someone who may call
+      // the server but not read its settings still connects, to the endpoint as given.
+      if (server.auth?.mode !== 'entra' || error instanceof CancelledError) throw error;
+      log.warn(
+        `Could not read what serves MCP on ${server.name} (${errorMessage(error)}); using ${server.endpoint}.`,
+      );
+      return server;
+    }
+    const known = withKind(server, kind);
+    log.info(
+      `${server.name} serves MCP ${kind === 'selfHosted' ? 'from a self-hosted server' : 'through the Functions MCP extension'} at ${known.endpoint}.`,
+    );
+    if (registry.find(server.resourceId)) await registry.upsert({ ...known });
+    return known;
+  }
+
   return {
     [CommandId.connect]: async (target?: unknown): Promise<RemoteServer> => {
       let server: RemoteServer;
@@ -88,6 +121,12 @@ export function remoteCommands(services: RemoteCommandServices) {
           })),
         );
       }
+      server = await withKnownKind(server);
+      // The MCP Servers view's probe met a Bearer challenge on a server nothing is remembered of:
+      // built-in auth is on, and VS Code finds the scopes itself from the PRM of the endpoint.
+      if (!server.auth && targetSignsInWithEntra(target, server)) {
+        server = { ...server, auth: { mode: 'entra', scopes: [] } };
+      }
       // An Entra-protected server needs no key: VS Code signs in when it starts the server.
       if (server.auth?.mode !== 'entra') await keys.fetchAndStore(server);
       // A new version each time: VS Code drops a connection it still has and starts afresh.
@@ -111,9 +150,11 @@ export function remoteCommands(services: RemoteCommandServices) {
       await ui.showInfo(`Disconnected ${server.name}. VS Code no longer lists it; Connect brings it back.`);
     },
     [CommandId.fetchKey]: async (target?: unknown): Promise<void> => {
-      const server = await pickKnown('Fetch the key of which server?', target);
+      const server = await withKnownKind(await pickKnown('Fetch the key of which server?', target));
       await keys.fetchAndStore(server);
-      await ui.showInfo(`Fetched the MCP key of ${server.name} into VS Code's secret storage.`);
+      await ui.showInfo(
+        `Fetched the ${mcpKeySpecOf(server).label} of ${server.name} into VS Code's secret storage.`,
+      );
     },
     [CommandId.forgetKey]: async (target?: unknown): Promise<void> => {
       const server = await pickKnown('Forget the key of which server?', target);

@@ -54,8 +54,29 @@ export interface StateStore {
 
 const stateKey = 'remoteMcp.remoteServers';
 
+/** The path a client posts MCP to: the MCP extension's webhook, or the self-hosted server's own route. */
+export function mcpPathOf(kind: RemoteServerKind = 'functionsMcpExtension'): string {
+  return kind === 'selfHosted' ? selfHostedMcpPath : mcpRoutes.streamableHttp;
+}
+
 export function mcpEndpoint(hostName: string, kind: RemoteServerKind = 'functionsMcpExtension'): string {
-  return `https://${hostName}${kind === 'selfHosted' ? selfHostedMcpPath : mcpRoutes.streamableHttp}`;
+  return `https://${hostName}${mcpPathOf(kind)}`;
+}
+
+/**
+ * The server as an app of this kind: the kind remembered, and the endpoint on the same origin with
+ * the kind's path (the MCP extension's webhook, or the self-hosted server's /mcp).
+ */
+export function withKind(server: RemoteServer, kind: RemoteServerKind): RemoteServer {
+  let endpoint: string;
+  try {
+    const url = new URL(server.endpoint);
+    url.pathname = mcpPathOf(kind);
+    endpoint = url.toString();
+  } catch {
+    endpoint = mcpEndpoint(server.hostName, kind);
+  }
+  return { ...server, kind, endpoint };
 }
 
 export function isRemoteServer(value: unknown): value is RemoteServer {

@@ -1,6 +1,7 @@
 // What a failed probe means for the user, and the fix where one is known: a sentence for the node
 // and a command the node runs when clicked.
 import type { ProbeFailure } from '../probe/probeFailure';
+import { mcpKeySpecOf } from '../remote/serverKind';
 import type { ServerStatus } from './serverStatus';
 import { CommandId } from '../commandIds';
 
@@ -38,6 +39,8 @@ export function probeAdvice(
   const credential = status.probe?.credential ?? 'none';
   const run = (command: string, title: string): FixAction => ({ command, argument: server, title });
   const entra = status.auth === 'entra' || failure.bearerChallenge === true;
+  const selfHosted = server.kind === 'selfHosted';
+  const key = mcpKeySpecOf(server).technicalName;
   switch (failure.kind) {
     case 'unauthorized':
       if (entra) {
@@ -63,12 +66,14 @@ export function probeAdvice(
         ? {
             short: 'HTTP 401: key refused',
             problem: 'The server refused the stored key; it was probably rotated.',
-            fix: 'Fetch Key reads the current mcp_extension key from Azure.',
+            fix: `Fetch Key reads the current ${key} from Azure.`,
             action: run(CommandId.fetchKey, 'Fetch Key'),
           }
         : {
             short: 'HTTP 401: key needed',
-            problem: 'The server wants its mcp_extension key, and none is stored.',
+            problem: selfHosted
+              ? "The server wants a function key (host.json's customHandler.http.DefaultAuthorizationLevel is function), and none is stored."
+              : 'The server wants its mcp_extension key, and none is stored.',
             fix: 'Fetch Key (or Connect) reads it from Azure into secret storage.',
             action: run(CommandId.fetchKey, 'Fetch Key'),
           };
@@ -76,8 +81,9 @@ export function probeAdvice(
       return entra
         ? {
             short: 'HTTP 403',
-            problem:
-              'The server refused the request: the token is not allowed, or the MCP webhook still asks for the system key.',
+            problem: selfHosted
+              ? "The server refused the request: the token is not allowed, or host.json's customHandler.http.DefaultAuthorizationLevel is function, so the host still asks for a function key."
+              : 'The server refused the request: the token is not allowed, or the MCP webhook still asks for the system key.',
             fix: 'Check Sign-in compares the app settings with what VS Code sends.',
             action: run(CommandId.checkSignIn, 'Check Sign-in'),
           }
@@ -89,6 +95,15 @@ export function probeAdvice(
             action: run(CommandId.openInPortal, 'Open in Azure Portal'),
           };
     case 'notFound':
+      if (selfHosted) {
+        return {
+          short: 'HTTP 404',
+          problem:
+            'Nothing answers MCP at /mcp: the self-hosted server did not start, or it serves another path.',
+          fix: "Check host.json's customHandler (configurationProfile mcp-custom-handler, the command that starts the server) and the app setting AzureWebJobsFeatureFlags=EnableMcpCustomHandlerPreview; the log stream shows why the server did not start.",
+          action: run(CommandId.showServerLogs, 'Show Logs'),
+        };
+      }
       return {
         short: 'HTTP 404',
         problem:

@@ -1,8 +1,8 @@
 // Which deployed servers the view lists, and under which heading: the servers this workspace
 // remembers (Connect, Deploy), those its azd environments describe, and the function apps serving MCP
 // that the last subscription scan found; each once, minus those the user removed from the list.
-import type { McpScanResult, ScannedApp } from '../azure/mcpAppScan';
-import { mcpEndpoint, type RemoteServer } from '../remote/remoteServers';
+import type { McpEvidence, McpScanResult, ScannedApp } from '../azure/mcpAppScan';
+import { mcpEndpoint, withKind, type RemoteServer, type RemoteServerKind } from '../remote/remoteServers';
 
 export type ServerGroup =
   { kind: 'azd'; environment: string } | { kind: 'subscription'; subscriptionId: string };
@@ -30,14 +30,30 @@ export function serverKey(resourceId: string): string {
   return resourceId.toLowerCase();
 }
 
+/** What serves MCP on a scanned app, from how the scan recognised it; undefined when it did not. */
+export function kindFromEvidence(evidence: McpEvidence): RemoteServerKind | undefined {
+  if (evidence === 'customHandler') return 'selfHosted';
+  return evidence ? 'functionsMcpExtension' : undefined;
+}
+
+/**
+ * A server that came without a kind (an azd environment, a server remembered before self-hosted ones
+ * were known) is an MCP extension app unless the scan shows a self-hosted one: then it answers at /mcp.
+ */
+export function withScannedKind(server: RemoteServer, app: ScannedApp): RemoteServer {
+  return !server.kind && app.mcp === 'customHandler' ? withKind(server, 'selfHosted') : server;
+}
+
 /** The server a scanned app is, as Connect would remember it. */
 export function serverFromApp(app: ScannedApp, tenantId: string | undefined): RemoteServer | undefined {
   if (!app.defaultHostName) return undefined;
+  const kind = kindFromEvidence(app.mcp);
   return {
     resourceId: app.resourceId,
     name: app.name,
     hostName: app.defaultHostName,
-    endpoint: mcpEndpoint(app.defaultHostName),
+    endpoint: mcpEndpoint(app.defaultHostName, kind),
+    ...(kind ? { kind } : {}),
     subscriptionId: app.subscriptionId,
     resourceGroup: app.resourceGroup,
     tenantId,
@@ -76,7 +92,7 @@ export function buildCatalog(sources: CatalogSources): CatalogEntry[] {
     if (existing) {
       existing.app = app;
       existing.server = {
-        ...existing.server,
+        ...withScannedKind(existing.server, app),
         location: existing.server.location ?? app.location,
         tenantId: existing.server.tenantId ?? tenants.get(app.subscriptionId.toLowerCase()),
       };

@@ -6,6 +6,7 @@ import { mcpProjectKindNames } from '../project/mcpProject';
 import type { McpClientState, NotStartedReason } from '../vscodeMcpClient/mcpClientStarter';
 import { localServerLabel, remoteServerLabel } from '../provider/serverLabels';
 import type { RemoteServer } from '../remote/remoteServers';
+import { mcpKeySpecOf, serverKindLabels } from '../remote/serverKind';
 import { probeAdvice, type ProbeAdvice } from './probeAdvice';
 import { encodeRowContext } from './rowContext';
 import type { AuthMode, ServerStatus, StatusSnapshot } from './serverStatus';
@@ -178,12 +179,49 @@ function storageNode(state: Extract<LocalServerState, { status: 'running' }>): S
   return { ...node, description: 'Azurite', icon: 'database' };
 }
 
-const authText: Record<ServerStatus['auth'], string> = {
-  key: 'function key',
-  entra: 'Microsoft Entra sign-in',
-  anonymous: 'anonymous',
-  unknown: 'unknown',
+/** How the row names the way a client authenticates; a key by the key the server's kind takes. */
+function authText(status: ServerStatus): string {
+  switch (status.auth) {
+    case 'key':
+      return mcpKeySpecOf(status.server).label;
+    case 'entra':
+      return 'Microsoft Entra sign-in';
+    case 'anonymous':
+      return 'anonymous';
+    case 'unknown':
+      return 'unknown';
+  }
+}
+
+/** Languages as people write them; anything else as ARM says it. */
+const runtimeNames: Record<string, string> = {
+  node: 'Node',
+  python: 'Python',
+  'dotnet-isolated': '.NET',
+  java: 'Java',
+  powershell: 'PowerShell',
+  custom: 'custom',
 };
+
+/**
+ * What serves MCP on the app, for the row's description: "self-hosted Node" for a self-hosted SDK
+ * server, nothing for an MCP extension app (most servers are; the Kind row says it).
+ */
+function kindSummary(status: ServerStatus): string | undefined {
+  if (status.server.kind !== 'selfHosted') return undefined;
+  const runtime = status.app?.runtime;
+  return runtime ? `self-hosted ${runtimeNames[runtime] ?? runtime}` : 'self-hosted';
+}
+
+/** The Kind row: what serves MCP, in words, with the language when ARM says it. */
+function kindText(status: ServerStatus): string {
+  const kind = status.server.kind ?? 'functionsMcpExtension';
+  const runtime = status.app?.runtime;
+  const language = runtime ? ` · ${runtimeNames[runtime] ?? runtime}` : '';
+  return kind === 'selfHosted'
+    ? `${serverKindLabels.selfHosted} MCP server (custom handler)${language}`
+    : `${serverKindLabels.functionsMcpExtension}${language}`;
+}
 
 function authSummary(status: ServerStatus): string {
   if (status.auth === 'entra') return 'Entra sign-in';
@@ -293,8 +331,8 @@ export function remoteServerNode(
 
   const keyText =
     status.auth === 'entra'
-      ? authText.entra
-      : `${authText[status.auth]} · ${status.keyStored ? 'key in secret storage' : 'no key stored'}`;
+      ? authText(status)
+      : `${authText(status)} · ${status.keyStored ? 'key in secret storage' : 'no key stored'}`;
   const deployed = server.lastDeployedAt ?? status.app?.lastModifiedTimeUtc;
   const details: ServerNode[] = [
     ...(server.connected ? mcpClientNode(id, remoteServerLabel(server), mcpClient) : []),
@@ -303,6 +341,12 @@ export function remoteServerNode(
       label: 'State',
       description: state ?? 'unknown: sign in to Azure to read it',
       icon: running ? 'pass' : 'circle-slash',
+    },
+    {
+      id: `${id}/kind`,
+      label: 'Kind',
+      description: kindText(status),
+      icon: status.server.kind === 'selfHosted' ? 'server-process' : 'extensions',
     },
     {
       id: `${id}/endpoint`,
@@ -373,6 +417,7 @@ export function remoteServerNode(
 
   const description = [
     server.connected ? `connected${notStartedSuffix(mcpClient)}` : 'not connected',
+    kindSummary(status),
     authSummary(status),
     state && !running ? state : undefined,
     probeShortText(facts),
@@ -382,6 +427,7 @@ export function remoteServerNode(
   const tooltip = [
     `${server.name} (${server.resourceGroup})`,
     server.endpoint,
+    `Kind: ${kindText(status)}`,
     `State: ${state ?? 'unknown'}`,
     `Authentication: ${keyText}`,
     `Last probe: ${lastProbe}`,

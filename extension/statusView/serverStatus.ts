@@ -11,7 +11,7 @@ import type { ProbeOptions, ProbeOutcome } from '../probe/mcpProbe';
 import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';
 import type { HiddenServers } from './hiddenServers';
 import type { ScanCache } from './scanCache';
-import { buildCatalog, serverFromApp, serverKey, type CatalogEntry } from './serverCatalog';
+import { buildCatalog, serverFromApp, serverKey, withScannedKind, type CatalogEntry } from './serverCatalog';
 import type { StatusViewSettings } from './statusViewSettings';
 import { Listeners } from '../common/listeners';
 
@@ -249,13 +249,16 @@ export class ServerStatusModel {
     };
     const run = (async () => {
       const catalog = new Map(this.catalog().map((entry) => [serverKey(entry.server.resourceId), entry]));
-      for (const entry of catalog.values()) feed(entry);
       const scanner = this.services.scanner;
+      // A server of an azd environment that does not say what serves MCP on it waits for the scan,
+      // which tells (a self-hosted app answers at /mcp); those the scan does not reach go after it.
+      const waitsForScan = (entry: CatalogEntry) => scanner && !entry.server.kind && !entry.remembered;
+      for (const entry of catalog.values()) if (!waitsForScan(entry)) feed(entry);
       if (scanner) {
         await this.scan(scanner, signal, settings.probeConcurrency, (app) => {
           const known = catalog.get(serverKey(app.resourceId));
           if (!known && (!app.mcp || this.services.hidden.has(app.resourceId))) return;
-          const server = known?.server ?? serverFromApp(app, undefined);
+          const server = known ? withScannedKind(known.server, app) : serverFromApp(app, undefined);
           if (server) {
             feed({
               server,
@@ -267,6 +270,7 @@ export class ServerStatusModel {
           }
         });
       }
+      for (const entry of this.catalog()) feed(entry);
       pool.close();
       const results = await pool.done();
       if (signal.aborted) return;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import { siteResourceId } from '../../extension/azure/resourceIds';
 import { useArmFakeSite } from '../support/armFakeSite';
+import { selfHostedSite } from './arm';
 
 describe('the ARM fake', () => {
   const fake = useArmFakeSite();
@@ -16,6 +17,28 @@ describe('the ARM fake', () => {
     const site = fake.arm().site(ref.name);
     assert.deepEqual(keys, site.hostKeys);
     assert.equal(requestsTo('/host/default/listkeys').at(-1)?.method, 'POST');
+  });
+
+  test('a self-hosted site: the feature flag in its settings, functionKeys.default and no mcp_extension key, no functions; right after a deploy no key at all', async () => {
+    const arm = fake.arm();
+    arm.addSite(
+      selfHostedSite({ name: 'func-sdk-selftest', resourceGroup: ref.resourceGroup, language: 'python' }),
+    );
+    const armClient = client();
+    const settings = await armClient.webApps.listApplicationSettings(ref.resourceGroup, 'func-sdk-selftest');
+    assert.equal(settings.properties?.['AzureWebJobsFeatureFlags'], 'EnableMcpCustomHandlerPreview');
+    const keys = await armClient.webApps.listHostKeys(ref.resourceGroup, 'func-sdk-selftest');
+    assert.ok(keys.functionKeys?.['default']);
+    assert.deepEqual(keys.systemKeys, {});
+    const functions = [];
+    for await (const fn of armClient.webApps.listFunctions(ref.resourceGroup, 'func-sdk-selftest'))
+      functions.push(fn);
+    assert.deepEqual(functions, []);
+    const site = await armClient.webApps.get(ref.resourceGroup, 'func-sdk-selftest');
+    assert.equal(site.functionAppConfig?.runtime?.name, 'python');
+    arm.setMissingKeyCalls('func-sdk-selftest', 1);
+    const early = await armClient.webApps.listHostKeys(ref.resourceGroup, 'func-sdk-selftest');
+    assert.deepEqual([early.functionKeys, early.systemKeys], [{}, {}]);
   });
 
   test('listFunctions pages through the functions of a site', async () => {

@@ -8,7 +8,12 @@
 //   GET  /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Web/sites  webApps.listByResourceGroup (paged)
 //   GET  {site}                                   webApps.get
 //   POST {site}/host/default/listkeys             webApps.listHostKeys
+//        (Web Apps - List Host Keys, https://learn.microsoft.com/rest/api/appservice/web-apps/list-host-keys:
+//        HostKeys {masterKey, functionKeys, systemKeys})
 //   POST {site}/config/appsettings/list           webApps.listApplicationSettings
+//        (Web Apps - List Application Settings,
+//        https://learn.microsoft.com/rest/api/appservice/web-apps/list-application-settings: a
+//        StringDictionary, the settings in `properties`)
 //   PUT  {site}/config/appsettings                webApps.updateApplicationSettings (replaces the whole set)
 //   GET  {site}/config/authsettingsV2/list        webApps.getAuthSettingsV2
 //   PUT  {site}/config/authsettingsV2             webApps.updateAuthSettingsV2
@@ -22,6 +27,11 @@
 // It serves https with a self-signed certificate for IP:127.0.0.1 so the SDK's real bearer-token
 // policy stays in the pipeline (it refuses plain http): clients pass `tlsOptions: { ca: caPem }`, or
 // a process started with NODE_EXTRA_CA_CERTS=<writeCaFile(dir)> trusts it with no option at all.
+// Two kinds of MCP app (see selfHostedSite): a Functions MCP extension app lists mcpToolTrigger
+// functions and, once the host has loaded the extension, has the `mcp_extension` system key; a
+// self-hosted app (an SDK server behind the MCP custom handler) has the app setting
+// AzureWebJobsFeatureFlags=EnableMcpCustomHandlerPreview, no trigger functions and no
+// `mcp_extension` key, and clients send it the `default` function key.
 // Like ARM it answers every error with a JSON body `{"error":{"code","message"}}` and the exact
 // status: an empty error body makes the SDK throw a TypeError instead of a RestError.
 import https from 'node:https';
@@ -54,8 +64,13 @@ export interface FakeSite {
   hostKeys: HostKeys;
   /** Function names, listed by GET {site}/functions. */
   functions: string[];
-  /** The next N listkeys calls answer without systemKeys.mcp_extension, as right after a deploy. */
+  /**
+   * The next N listkeys calls answer as right after a deploy, before the host has started and loaded
+   * the MCP extension: without systemKeys.mcp_extension and without functionKeys.default.
+   */
   missingKeyCalls: number;
+  /** `properties.functionAppConfig.runtime` of the site (Flex Consumption). */
+  runtime: { name: string; version: string };
   restarts: number;
   /** `<name>.azurewebsites.net` unless a test points it at a loopback stand-in of the app. */
   defaultHostName?: string;
@@ -171,6 +186,29 @@ function defaultAuthSettingsV2(): Record<string, unknown> {
   };
 }
 
+/**
+ * A self-hosted MCP app on Flex Consumption as the public samples deploy it: the custom handler's
+ * feature flag in the app settings (Learn, "Self-hosted remote MCP server": AzureWebJobsFeatureFlags
+ * = EnableMcpCustomHandlerPreview), the language in `functionAppConfig.runtime` (Flex takes no
+ * FUNCTIONS_WORKER_RUNTIME setting), no trigger functions, and host keys without `mcp_extension`
+ * (the MCP extension is not loaded; the `default` function key is the one clients send). Options
+ * given override these.
+ */
+export function selfHostedSite(options: AddSiteOptions & { language?: 'node' | 'python' }): AddSiteOptions {
+  const { language = 'node', ...site } = options;
+  return {
+    functions: [],
+    runtime: { name: language, version: language === 'node' ? '22' : '3.12' },
+    appSettings: {
+      FUNCTIONS_EXTENSION_VERSION: '~4',
+      AzureWebJobsFeatureFlags: 'EnableMcpCustomHandlerPreview',
+      AzureWebJobsStorage__credential: 'managedidentity',
+    },
+    hostKeys: { masterKey: randomKey(), functionKeys: { default: randomKey() }, systemKeys: {} },
+    ...site,
+  };
+}
+
 function randomKey(): string {
   return Buffer.from(randomUUID() + randomUUID()).toString('base64url');
 }
@@ -230,7 +268,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       lastModifiedTimeUtc: site.lastModifiedTimeUtc,
       siteConfig: { numberOfWorkers: 1, linuxFxVersion: '', functionAppScaleLimit: 100 },
       functionAppConfig: {
-        runtime: { name: 'node', version: '22' },
+        runtime: { ...site.runtime },
         scaleAndConcurrency: { instanceMemoryMB: 2048, maximumInstanceCount: 100 },
       },
       sku: 'FlexConsumption',
@@ -379,17 +417,15 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
       case 'host/default/listkeys': {
         allow('POST');
         const systemKeys = { ...site.hostKeys.systemKeys };
+        const functionKeys = { ...site.hostKeys.functionKeys };
         if (site.missingKeyCalls > 0) {
           site.missingKeyCalls--;
           delete systemKeys['mcp_extension'];
+          delete functionKeys['default'];
         }
         return {
           status: 200,
-          body: {
-            masterKey: site.hostKeys.masterKey,
-            functionKeys: { ...site.hostKeys.functionKeys },
-            systemKeys,
-          },
+          body: { masterKey: site.hostKeys.masterKey, functionKeys, systemKeys },
         };
       }
       case 'config/appsettings/list':
@@ -578,6 +614,7 @@ export async function startFakeArm(options: FakeArmOptions = {}): Promise<FakeAr
         functions: [],
         missingKeyCalls: 0,
         restarts: 0,
+        runtime: { name: 'node', version: '22' },
         ...site,
       };
       sites.set(siteKey(subscriptionId, full.resourceGroup, full.name), full);

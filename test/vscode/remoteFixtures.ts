@@ -7,13 +7,14 @@ import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { startFakeArm } from '../fakes/arm';
+import { selfHostedSite, startFakeArm } from '../fakes/arm';
 import { catalogue } from '../../server/src/tools';
 import { startFakeEntra } from '../fakes/entra';
 import { entraAppSettingChanges, entraAuthSettingsV2 } from '../../extension/auth/entraAppConfig';
 import { startTlsProxy } from '../fakes/tlsProxy';
 import { startBuiltInAuthApp } from './builtInAuthApp';
 import { freePort, startNodeProcess, type StartedProcess } from '../support/processes';
+import { startSelfHostedApp } from '../support/selfHostedApp';
 
 const root = path.resolve(__dirname, '../..');
 const subscriptionId = '6d0e1c3a-1b2c-4d5e-8f90-0a1b2c3d4e5f';
@@ -24,6 +25,8 @@ const siteName = 'func-api-mcptest';
 const entraSiteName = 'func-api-entra';
 const entraClientId = '3f0c5b2a-6d1e-4f7a-9b8c-2e4d6f8a0b1c';
 const entraIdentifierUri = `api://${tenantId}/${entraSiteName}`;
+// A self-hosted app: the node-self-hosted fixture behind the host's key check (function level).
+const selfHostedSiteName = 'func-sdk-todos';
 // A third app in key mode whose Entra sign-in the suite turns on and off (see builtInAuthApp.ts).
 const switchSiteName = 'func-api-switch';
 const switchIdentifierUri = `api://${tenantId}/${switchSiteName}`;
@@ -119,6 +122,29 @@ export async function startRemoteFixtures(options: {
   });
   arm.site(switchSiteName).defaultHostName = switchApp.hostName;
 
+  // The self-hosted app: its default function key opens /mcp (DefaultAuthorizationLevel function);
+  // right after its deploy the host has not started, so the first key read finds none.
+  keys.push(newKey());
+  const selfHostedKey = keys.at(-1)!;
+  const selfHostedApp = await startSelfHostedApp({
+    acceptedKeys: () => {
+      const hostKeys = arm.site(selfHostedSiteName).hostKeys;
+      return [...Object.values(hostKeys.functionKeys), hostKeys.masterKey];
+    },
+  });
+  const selfHostedProxy = await startTlsProxy(() => selfHostedApp.gate.port);
+  arm.addSite(
+    selfHostedSite({
+      subscriptionId,
+      name: selfHostedSiteName,
+      resourceGroup,
+      location: 'eastus',
+      defaultHostName: selfHostedProxy.hostName,
+      hostKeys: { masterKey: newKey(), functionKeys: { default: selfHostedKey }, systemKeys: {} },
+    }),
+  );
+  arm.setMissingKeyCalls(selfHostedSiteName, 1);
+
   const azdConfig = path.join(options.workDir, 'fake-azd.json');
   writeFileSync(
     azdConfig,
@@ -140,6 +166,7 @@ export async function startRemoteFixtures(options: {
   // POST /rotate-key: a new key, the app restarted with it, ARM answering with it.
   // GET /sites/func-api-switch: that app's settings as ARM holds them.
   // GET /key-fetches: how often the extension has asked ARM for the keys. GET /keys: all keys so far.
+  // GET /self-hosted: what the self-hosted app's key check forwarded and refused, and ARM's reads of it.
   // POST /entra-token: a token for the test authentication provider; /entra-token-kind/<kind> what
   // kind it mints next (valid, expired, wrong-audience).
   const control = http.createServer((req, res) => {
@@ -183,6 +210,24 @@ export async function startRemoteFixtures(options: {
       res
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ appSettings: site.appSettings, authSettingsV2: site.authSettingsV2 }));
+      return;
+    }
+    if (req.method === 'GET' && req.url === '/self-hosted') {
+      // What the self-hosted app's key check let through and refused, and how often ARM was asked for
+      // its settings and keys: counts, never a key.
+      const { forwarded, refused } = selfHostedApp.gate;
+      const reads = (suffix: string) =>
+        arm.requests.filter((request) =>
+          request.path.toLowerCase().endsWith(`/${selfHostedSiteName}${suffix}`),
+        ).length;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          forwarded,
+          refused,
+          settingsReads: reads('/config/appsettings/list'),
+          keyReads: reads('/host/default/listkeys'),
+        }),
+      );
       return;
     }
     if (req.method === 'GET' && req.url === '/keys') {
@@ -249,6 +294,10 @@ export async function startRemoteFixtures(options: {
         },
       }),
       REMOTE_MCP_SWITCH_SERVER: JSON.stringify(remoteServer(switchSiteName, switchApp.hostName)),
+      // As an azd environment describes it: nothing says what serves MCP on it.
+      REMOTE_MCP_SELF_HOSTED_SERVER: JSON.stringify(
+        remoteServer(selfHostedSiteName, selfHostedProxy.hostName),
+      ),
       REMOTE_MCP_SWITCH_IDENTIFIER_URI: switchIdentifierUri,
     },
     settings: {
@@ -280,6 +329,8 @@ export async function startRemoteFixtures(options: {
         switchApp.close(),
         entraProxy.close(),
         entra.close(),
+        selfHostedProxy.close(),
+        selfHostedApp.close(),
       ]);
     },
   };

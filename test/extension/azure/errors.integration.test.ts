@@ -3,7 +3,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getAppSettings } from '../../../extension/azure/appSettings';
-import { fetchMcpExtensionKey } from '../../../extension/azure/keys';
+import { fetchMcpKey } from '../../../extension/azure/keys';
 import { siteResourceId } from '../../../extension/azure/resourceIds';
 import { useArmFakeSite } from '../../support/armFakeSite';
 
@@ -13,7 +13,9 @@ describe('ARM errors become messages that say what to do', () => {
 
   test('an unknown app is a SiteNotFoundError naming the app and the resource group', async () => {
     const missing = { ...ref, name: 'func-gone' };
-    const error = await catchError(() => fetchMcpExtensionKey(client(), missing, { limitMs: 1000 }));
+    const error = await catchError(() =>
+      fetchMcpKey(client(), missing, 'functionsMcpExtension', { limitMs: 1000 }),
+    );
     assert.equal(error.name, 'SiteNotFoundError');
     assert.match(error.message, /func-gone/);
     assert.match(error.message, /resource group rg-mcp/);
@@ -34,7 +36,7 @@ describe('ARM errors become messages that say what to do', () => {
       message:
         "The client 'user@contoso.com' does not have authorization to perform action 'Microsoft.Web/sites/host/listkeys/action'.",
     });
-    const forbidden = await catchError(() => fetchMcpExtensionKey(client(), ref));
+    const forbidden = await catchError(() => fetchMcpKey(client(), ref, 'functionsMcpExtension'));
     assert.equal(forbidden.name, 'AzureAccessError');
     assert.match(forbidden.message, /Website Contributor or Contributor role/);
     assert.match(forbidden.message, /AuthorizationFailed/);

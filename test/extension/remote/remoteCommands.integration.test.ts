@@ -18,12 +18,14 @@ import {
   RemoteServerRegistry,
   mcpEndpoint,
   type RemoteServer,
+  type RemoteServerKind,
 } from '../../../extension/remote/remoteServers';
 import type { RunningEmbeddedHost } from '../../../server/src/hosts/embedded/startEmbeddedHost';
 import { startTestHost } from '../../support/embeddedHost';
 import { RecordingUi, recordingLog } from '../../support/recordingUi';
 import { recordingLogger, testDependencies } from '../../support/testDependencies';
 import { memorySecrets, memoryState } from '../../support/memoryStores';
+import { startSelfHostedApp, type SelfHostedApp } from '../../support/selfHostedApp';
 
 const subscriptionId = '11111111-2222-3333-4444-555555555555';
 
@@ -69,7 +71,14 @@ function fakeFetcher(behaviour: FetchBehaviour) {
 }
 
 function harness(
-  options: { fetch?: FetchBehaviour; deployments?: RemoteServer[]; answers?: string[]; folder?: string } = {},
+  options: {
+    fetch?: FetchBehaviour;
+    deployments?: RemoteServer[];
+    answers?: string[];
+    folder?: string;
+    /** What Azure says serves MCP on each app (by name); the MCP extension unless given; an Error: the read fails. */
+    kinds?: Record<string, RemoteServerKind | Error>;
+  } = {},
 ) {
   const ui = new RecordingUi(options.answers);
   const masker = new SecretMasker();
@@ -78,7 +87,14 @@ function harness(
   const secrets = memorySecrets();
   const keyStore = new FunctionKeyStore(secrets, masker);
   const fetcher = fakeFetcher(options.fetch ?? { kind: 'keys', keys: ['fetched-key-0000000001'] });
-  const keys = new RemoteKeyService(keyStore, fetcher.fetch, ui, log);
+  /** The apps whose kind was read from Azure, and the servers the key fetcher was asked for. */
+  const kindReads: string[] = [];
+  const fetchedFor: RemoteServer[] = [];
+  const fetchKey: KeyFetcher = (target, fetchOptions) => {
+    fetchedFor.push(target);
+    return fetcher.fetch(target, fetchOptions);
+  };
+  const keys = new RemoteKeyService(keyStore, fetchKey, ui, log);
   const registry = new RemoteServerRegistry(memoryState());
   const pressed: string[] = [];
   const action = (title: string): MessageAction => ({ title, run: () => pressed.push(title) });
@@ -92,6 +108,11 @@ function harness(
     ui,
     log,
     deployments: () => Promise.resolve(options.deployments ?? []),
+    kindOf: (target) => {
+      kindReads.push(target.name);
+      const kind = options.kinds?.[target.name] ?? 'functionsMcpExtension';
+      return kind instanceof Error ? Promise.reject(kind) : Promise.resolve(kind);
+    },
     deployAction: action('Deploy to Azure'),
     addToMcpJson: (target, signIn) =>
       options.folder
@@ -116,6 +137,8 @@ function harness(
     keyStore,
     keys,
     fetcher,
+    kindReads,
+    fetchedFor,
     registry,
     pressed,
     clientStarts,
@@ -156,9 +179,13 @@ describe('Connect', () => {
       'func-old — azd environment env-func-old',
     ]);
     assert.deepEqual(h.fetcher.calls, ['func-b']);
+    // An azd environment does not say what serves MCP on the app: Azure is asked, once, before the key.
+    assert.deepEqual(h.kindReads, ['func-b']);
+    assert.equal(h.registry.find(b.resourceId)?.kind, 'functionsMcpExtension');
     assert.deepEqual(h.ui.progress, [
+      { title: 'Reading what serves MCP on func-b', reports: [] },
       {
-        title: 'Fetching the MCP key of func-b',
+        title: 'Fetching the MCP extension key of func-b',
         reports: [
           'waiting for the app to load the MCP extension (2 s); this takes a minute or two after a deploy…',
           'waiting for the app to load the MCP extension (31 s); this takes a minute or two after a deploy…',
@@ -243,7 +270,7 @@ describe('Fetch Key and Forget Key', () => {
     assert.equal(await h.keyStore.get(b.resourceId), 'rotated-key-for-func-b-02');
     assert.deepEqual(h.ui.last(), {
       severity: 'info',
-      message: "Fetched the MCP key of func-b into VS Code's secret storage.",
+      message: "Fetched the MCP extension key of func-b into VS Code's secret storage.",
       actions: [],
     });
 
@@ -469,5 +496,193 @@ describe('the key handed to VS Code (remoteMcp.getFunctionKey, keyForConnection)
     for (const line of hostLog.lines) {
       assert.ok(!line.includes(appKey) && !line.includes('stale-key-from-before-rotation'), line);
     }
+  });
+});
+
+describe('self-hosted apps: the /mcp endpoint and the default function key', () => {
+  test('Connect to an azd deployment that does not say its kind: Azure says self-hosted, so /mcp and the function key, remembered', async () => {
+    const sdk = server('func-sdk');
+    const h = harness({
+      deployments: [sdk],
+      answers: ['func-sdk'],
+      kinds: { 'func-sdk': 'selfHosted' },
+      fetch: { kind: 'wait', key: 'default-function-key-0001', waits: [4000] },
+    });
+    const connected = (await h.run('remoteMcp.connect')) as RemoteServer;
+    assert.equal(connected.endpoint, 'https://func-sdk.azurewebsites.net/mcp');
+    assert.equal(connected.kind, 'selfHosted');
+    assert.deepEqual(h.kindReads, ['func-sdk']);
+    assert.deepEqual(
+      h.fetchedFor.map((target) => [target.kind, target.endpoint]),
+      [['selfHosted', 'https://func-sdk.azurewebsites.net/mcp']],
+      'the key fetched is the one of a self-hosted app',
+    );
+    assert.deepEqual(h.ui.progress, [
+      { title: 'Reading what serves MCP on func-sdk', reports: [] },
+      {
+        title: 'Fetching the function key of func-sdk',
+        reports: ["waiting for the app's host to start (4 s); this takes a minute or two after a deploy…"],
+      },
+    ]);
+    const remembered = h.registry.find(sdk.resourceId);
+    assert.equal(remembered?.kind, 'selfHosted');
+    assert.equal(remembered?.endpoint, 'https://func-sdk.azurewebsites.net/mcp');
+    assert.equal(await h.keyStore.get(sdk.resourceId), 'default-function-key-0001');
+    assert.ok(
+      h.logLines.includes('info: Stored the function key of func-sdk in SecretStorage.'),
+      h.logLines.join('\n'),
+    );
+    assert.ok(h.logLines.every((line) => !line.includes('default-function-key-0001')));
+  });
+
+  test('a server that says its kind is not asked again; Fetch Key names the function key', async () => {
+    const sdk = {
+      ...server('func-sdk2'),
+      kind: 'selfHosted' as const,
+      endpoint: 'https://func-sdk2.azurewebsites.net/mcp',
+    };
+    const h = harness({ deployments: [sdk], answers: ['func-sdk2'] });
+    await h.run('remoteMcp.connect');
+    await h.run('remoteMcp.fetchKey', sdk);
+    assert.deepEqual(h.kindReads, []);
+    assert.equal(
+      h.ui.last()?.message,
+      "Fetched the function key of func-sdk2 into VS Code's secret storage.",
+    );
+  });
+
+  test('Fetch Key on a remembered server without a kind asks Azure and remembers the answer', async () => {
+    const old = server('func-old-sdk');
+    const h = harness({ kinds: { 'func-old-sdk': 'selfHosted' } });
+    await h.registry.upsert({ ...old, connected: true });
+    await h.run('remoteMcp.fetchKey', old);
+    assert.deepEqual(h.kindReads, ['func-old-sdk']);
+    assert.equal(h.registry.find(old.resourceId)?.endpoint, 'https://func-old-sdk.azurewebsites.net/mcp');
+    assert.equal(h.fetchedFor[0]?.kind, 'selfHosted');
+  });
+
+  test('Connect from a view row whose probe met a Bearer challenge: Entra sign-in, no key fetched or stored', async () => {
+    const sdk = { ...server('func-sdk-entra'), kind: 'selfHosted' as const };
+    const h = harness({ fetch: { kind: 'throw', error: new Error('no key for an Entra server') } });
+    const connected = (await h.run('remoteMcp.connect', {
+      id: 'server:z',
+      label: 'func-sdk-entra',
+      server: sdk,
+      authMode: 'entra',
+    })) as RemoteServer;
+    assert.deepEqual(connected.auth, { mode: 'entra', scopes: [] });
+    assert.deepEqual(h.fetchedFor, []);
+    assert.equal(h.secrets.values.size, 0);
+    assert.deepEqual(h.registry.find(sdk.resourceId)?.auth, { mode: 'entra', scopes: [] });
+  });
+
+  test('the kind cannot be read: an Entra server still connects to its endpoint as given; a keyed one says why not', async () => {
+    const denied = new UserFacingError(
+      'Could not read the app settings of the function app func-x: not allowed.',
+    );
+    const entra: RemoteServer = {
+      ...server('func-x'),
+      auth: { mode: 'entra', scopes: ['api://x/user_impersonation'] },
+    };
+    const h = harness({ deployments: [entra], answers: ['func-x'], kinds: { 'func-x': denied } });
+    const connected = (await h.run('remoteMcp.connect')) as RemoteServer;
+    assert.equal(connected.endpoint, entra.endpoint);
+    assert.equal(h.registry.find(entra.resourceId)?.connected, true);
+    assert.ok(h.logLines.some((line) => line.startsWith('warn: Could not read what serves MCP on func-x')));
+
+    const keyed = server('func-y');
+    const k = harness({ deployments: [keyed], answers: ['func-y'], kinds: { 'func-y': denied } });
+    assert.equal(await k.run('remoteMcp.connect'), undefined);
+    assert.equal(k.ui.last('error')?.message, denied.message);
+    assert.deepEqual(k.fetchedFor, []);
+    assert.deepEqual(k.registry.list(), []);
+  });
+
+  describe('Add to mcp.json', () => {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-ws-'));
+    after(() => rmSync(folder, { recursive: true, force: true }));
+
+    test('the /mcp URL and a reference to the function key, never the key', async () => {
+      const key = 'self-hosted-default-key-never-in-a-file';
+      const sdk = server('func-sdk3');
+      const h = harness({
+        deployments: [sdk],
+        answers: ['func-sdk3'],
+        folder,
+        kinds: { 'func-sdk3': 'selfHosted' },
+        fetch: { kind: 'keys', keys: [key] },
+      });
+      const connected = (await h.run('remoteMcp.connect')) as RemoteServer;
+      await h.run('remoteMcp.addToMcpJson', connected);
+      const mcpJson = JSON.parse(readFileSync(path.join(folder, '.vscode', 'mcp.json'), 'utf8')) as {
+        servers: Record<string, unknown>;
+      };
+      assert.deepEqual(mcpJson.servers['func-sdk3'], {
+        type: 'http',
+        url: 'https://func-sdk3.azurewebsites.net/mcp',
+        headers: { 'x-functions-key': '${input:func-sdk3-mcp-key}' },
+      });
+      assert.ok(!readFileSync(path.join(folder, '.vscode', 'mcp.json'), 'utf8').includes(key));
+    });
+  });
+});
+
+describe('the function key handed to VS Code for a self-hosted server (the fixture behind the host key check)', () => {
+  const defaultKey = 'the-apps-default-function-key-0001';
+  let acceptedKeys = [defaultKey];
+  let app: SelfHostedApp;
+  before(async () => {
+    app = await startSelfHostedApp({ acceptedKeys: () => acceptedKeys });
+  });
+  after(async () => {
+    await app?.close();
+  });
+
+  async function deployed(stored: string, fetch: FetchBehaviour) {
+    const h = harness({ fetch });
+    const target: RemoteServer = {
+      ...server('func-sdk-live', `http://127.0.0.1:${app.gate.port}/mcp`),
+      kind: 'selfHosted',
+    };
+    await h.registry.upsert({ ...target, connected: true });
+    h.secrets.values.set(secretName(target), stored);
+    return { h, target };
+  }
+
+  test('the stored key opens /mcp: handed over without fetching', async () => {
+    const { h, target } = await deployed(defaultKey, { kind: 'keys', keys: ['never-fetched-0001'] });
+    const refusedBefore = app.gate.refused;
+    assert.equal(await h.run('remoteMcp.getFunctionKey', target.resourceId), defaultKey);
+    assert.deepEqual(h.fetcher.calls, []);
+    assert.equal(app.gate.refused, refusedBefore, 'the key check let it through');
+  });
+
+  test('a rotated function key: refused (401), fetched once more, and the fresh one works', async () => {
+    acceptedKeys = ['rotated-default-function-key-0002'];
+    try {
+      const { h, target } = await deployed(defaultKey, {
+        kind: 'keys',
+        keys: ['rotated-default-function-key-0002'],
+      });
+      assert.equal(await h.keys.keyForConnection(target), 'rotated-default-function-key-0002');
+      assert.deepEqual(h.fetcher.calls, ['func-sdk-live']);
+      assert.ok(
+        h.logLines.includes('warn: func-sdk-live refused the stored key (HTTP 401); fetching it again.'),
+      );
+    } finally {
+      acceptedKeys = [defaultKey];
+    }
+  });
+
+  test('refused even after a fresh fetch: the message names the default function key', async () => {
+    const { h, target } = await deployed('stale-function-key-0003', {
+      kind: 'keys',
+      keys: ['also-not-accepted-0004'],
+    });
+    await h.run('remoteMcp.getFunctionKey', target.resourceId);
+    assert.match(
+      h.ui.last('error')?.message ?? '',
+      /^func-sdk-live refused its own default function key \(HTTP 401\)\. If the app uses Microsoft Entra sign-in/,
+    );
   });
 });

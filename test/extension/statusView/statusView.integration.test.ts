@@ -18,7 +18,7 @@ import { remoteCommands } from '../../../extension/remote/remoteCommands';
 import { RemoteServerRegistry, type RemoteServer } from '../../../extension/remote/remoteServers';
 import { HiddenServers } from '../../../extension/statusView/hiddenServers';
 import { ScanCache } from '../../../extension/statusView/scanCache';
-import { statusViewNodes, type ServerNode } from '../../../extension/statusView/serverNodes';
+import { statusViewNodes } from '../../../extension/statusView/serverNodes';
 import {
   ServerStatusModel,
   type StatusSnapshot,
@@ -33,6 +33,7 @@ import { startFakeEntra, type FakeEntra } from '../../fakes/entra';
 import { startTlsProxy, type TlsProxy } from '../../fakes/tlsProxy';
 import { fakeEntraAuth, startTestHost } from '../../support/embeddedHost';
 import { memorySecrets, memoryState } from '../../support/memoryStores';
+import { detailOf, findServerNode } from '../../support/viewNodes';
 import { freePort } from '../../support/processes';
 import { RecordingUi, recordingLog } from '../../support/recordingUi';
 import { testDependencies } from '../../support/testDependencies';
@@ -218,17 +219,8 @@ async function harness(options: HarnessOptions = {}) {
   };
 }
 
-function findNode(nodes: readonly ServerNode[], label: string): ServerNode | undefined {
-  for (const node of nodes) {
-    if (node.label === label && node.server) return node;
-    const found = findNode(node.children ?? [], label);
-    if (found) return found;
-  }
-  return undefined;
-}
-
-const detail = (node: ServerNode | undefined, label: string) =>
-  node?.children?.find((child) => child.label === label)?.description;
+const findNode = findServerNode;
+const detail = detailOf;
 
 describe('a refresh: the subscription scan and a probe of every server', () => {
   let h: Awaited<ReturnType<typeof harness>>;
@@ -670,6 +662,7 @@ describe('the view commands', () => {
       ui,
       log: h.log,
       deployments: () => Promise.resolve([]),
+      kindOf: () => Promise.resolve('functionsMcpExtension'),
       deployAction: { title: 'Deploy', run: () => undefined },
       addToMcpJson: () => Promise.reject(new Error('unused')),
       mcpClient: { start: () => Promise.resolve({ status: 'started' }) },

@@ -160,6 +160,100 @@ describe('auth mode', () => {
   });
 });
 
+describe('self-hosted apps: kind, endpoint and advice', () => {
+  const sdk = (name: string, extra: Partial<RemoteServer> = {}) =>
+    server(name, {
+      kind: 'selfHosted',
+      endpoint: mcpEndpoint(`${name}.azurewebsites.net`, 'selfHosted'),
+      ...extra,
+    });
+
+  test('the scan finds a self-hosted app by its feature flag: listed with its kind and the /mcp endpoint', () => {
+    const [entry] = buildCatalog({
+      azd: [],
+      remembered: [],
+      scan: {
+        subscriptions: [],
+        apps: [app('func-sdk', { mcp: 'customHandler', runtime: 'python' })],
+        problems: [],
+      },
+      isHidden: () => false,
+    });
+    assert.equal(entry?.server.kind, 'selfHosted');
+    assert.equal(entry?.server.endpoint, 'https://func-sdk.azurewebsites.net/mcp');
+  });
+
+  test('an azd server without a kind takes the one the scan shows; a remembered kind is kept', () => {
+    const fromAzd = server('func-a', { environment: 'dev' });
+    const rememberedExtension = server('func-b', { kind: 'functionsMcpExtension' });
+    const entries = buildCatalog({
+      azd: [fromAzd],
+      remembered: [rememberedExtension],
+      scan: {
+        subscriptions: [],
+        apps: [app('func-a', { mcp: 'customHandler' }), app('func-b', { mcp: 'customHandler' })],
+        problems: [],
+      },
+      isHidden: () => false,
+    });
+    const endpoint = (name: string) => entries.find((e) => e.server.name === name)?.server.endpoint;
+    assert.equal(endpoint('func-a'), 'https://func-a.azurewebsites.net/mcp');
+    assert.equal(endpoint('func-b'), 'https://func-b.azurewebsites.net/runtime/webhooks/mcp');
+  });
+
+  test('the row: "self-hosted" and the language in its description, a Kind row, the function key', () => {
+    const node = remoteServerNode(
+      status(sdk('func-sdk', { connected: true }), {
+        keyStored: true,
+        app: app('func-sdk', { mcp: 'customHandler', runtime: 'node' }),
+        probe: probe(ok(2)),
+      }),
+      10,
+    );
+    assert.equal(node.description, 'connected · self-hosted Node · key stored · 2 tools · 123 ms');
+    assert.equal(child(node, 'Kind')?.description, 'self-hosted MCP server (custom handler) · Node');
+    assert.equal(child(node, 'Endpoint')?.description, 'https://func-sdk.azurewebsites.net/mcp');
+    assert.equal(child(node, 'Authentication')?.description, 'function key · key in secret storage');
+    assert.match(node.tooltip ?? '', /Kind: self-hosted MCP server \(custom handler\) · Node/);
+  });
+
+  test('advice names the function key and DefaultAuthorizationLevel, not the mcp_extension key or the webhook', () => {
+    const cases: [Partial<ServerStatus>, ProbeRecord, RegExp, string][] = [
+      [
+        {},
+        probe(failed({ kind: 'unauthorized', status: 401 }), 'none'),
+        /wants a function key \(host\.json's customHandler\.http\.DefaultAuthorizationLevel is function\)/,
+        'remoteMcp.fetchKey',
+      ],
+      [
+        { keyStored: true },
+        probe(failed({ kind: 'unauthorized', status: 401 }), 'key'),
+        /Fetch Key reads the current default function key/,
+        'remoteMcp.fetchKey',
+      ],
+      [
+        { auth: 'entra' },
+        probe(failed({ kind: 'forbidden', status: 403, bearerChallenge: true }), 'token'),
+        /DefaultAuthorizationLevel is function, so the host still asks for a function key/,
+        'remoteMcp.checkSignIn',
+      ],
+      [
+        { fromAzd: true },
+        probe(failed({ kind: 'notFound', status: 404 })),
+        /Nothing answers MCP at \/mcp.*EnableMcpCustomHandlerPreview/s,
+        'remoteMcp.statusView.showServerLogs',
+      ],
+    ];
+    for (const [extra, record, advice, command] of cases) {
+      const node = remoteServerNode(status(sdk('func-sdk'), { ...extra, probe: record }), 10);
+      const text = `${child(node, 'Last probe')?.description ?? ''}\n${child(node, 'Fix')?.description ?? ''}`;
+      assert.match(text, advice);
+      assert.doesNotMatch(text, /mcp_extension|system key|extension bundle/);
+      assert.equal(child(node, 'Fix')?.command?.command, command);
+    }
+  });
+});
+
 describe('a deployed server node', () => {
   test('reachable: state, endpoint, auth, key, probe (protocol, tools, latency), deploy time, region, tools with descriptions', () => {
     const node = remoteServerNode(
@@ -181,7 +275,9 @@ describe('a deployed server node', () => {
       child(node, 'Endpoint')?.description,
       'https://func-a.azurewebsites.net/runtime/webhooks/mcp',
     );
-    assert.equal(child(node, 'Authentication')?.description, 'function key · key in secret storage');
+    // An MCP extension app takes its mcp_extension system key (a self-hosted one, a function key).
+    assert.equal(child(node, 'Authentication')?.description, 'MCP extension key · key in secret storage');
+    assert.equal(child(node, 'Kind')?.description, 'Functions MCP extension');
     assert.match(
       child(node, 'Last probe')?.description ?? '',
       /^reachable · MCP 2025-06-18 · 3 tools · 123 ms · /,

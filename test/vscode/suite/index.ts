@@ -13,6 +13,7 @@ export function run(): Promise<void> {
       await import('../../extension/localServer/localServer.vscode.test');
       await import('../../server/azureAnalysis/analysisTools.vscode.test');
       await import('../../extension/remote/remote.vscode.test');
+      await import('../../extension/remote/selfHostedConnect.vscode.test');
       await import('../../extension/auth/entra.vscode.test');
       await import('../../extension/statusView/statusView.vscode.test');
       await import('../../extension/localServer/selfHostedLocal.vscode.test');
