@@ -8,6 +8,7 @@ import type { Logger } from './common/log';
 import type { UserInterface } from './common/ui';
 import { signInWithAzdInTerminal } from './deploy/azdSignInTerminal';
 import { deployCommand } from './deploy/deployCommand';
+import { deployWorkspaceProjects } from './deploy/deployWorkspaceProjects';
 import { hostOnFunctionsCommand } from './hosting/hostOnFunctionsCommand';
 import { localServerCommands } from './localServer/localServerCommands';
 import { loadMcpClient } from './probe/loadProbe';
@@ -27,7 +28,17 @@ export function commandTable(services: Services, statusViewCommands: CommandTabl
     ...mcpClientCommands(mcpClient, services.vscodeCommands),
     ...deployCommand({
       azdPath: services.azdPath,
-      workspaceProjects: () => services.azdProjects.inWorkspace(),
+      workspaceFolders: services.workspaceFolders,
+      // Until services.projects lands from the "local" part, the deploy builds the same WorkspaceProjects.
+      chooseProject: (purpose) =>
+        deployWorkspaceProjects({
+          workspaceFolders: services.workspaceFolders,
+          extensionPath: services.context.extensionPath,
+          memory: services.context.workspaceState,
+          ui,
+        }).choose(purpose),
+      hostOnFunctions: (folder) =>
+        Promise.resolve(vscode.commands.executeCommand(CommandId.hostOnFunctions, vscode.Uri.file(folder))),
       bundledProject: () => services.azdProjects.prepareBundled(),
       runAzd: services.runAzd,
       registry,
@@ -35,6 +46,7 @@ export function commandTable(services: Services, statusViewCommands: CommandTabl
       log,
       actions: {
         openUrl: (url) => ({ title: 'Install azd', run: () => actions.openUrl(url) }),
+        learnMore: (url) => ({ title: 'Learn More', run: () => actions.openUrl(url) }),
         signIn: (azdPath) => ({ title: 'Sign In', run: () => signInWithAzdInTerminal(azdPath) }),
         connect: (server) => actions.command('Connect', CommandId.connect, server),
         showLogs: actions.showLogs,

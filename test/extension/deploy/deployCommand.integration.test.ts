@@ -23,9 +23,12 @@ import type { AzdRun } from '../../../extension/deploy/azdTask';
 import { RemoteServerRegistry, type RemoteServer } from '../../../extension/remote/remoteServers';
 import { RecordingUi, dismiss, recordingLog, type ScriptedAnswer } from '../../support/recordingUi';
 import { memoryState } from '../../support/memoryStores';
+import { bundledProject } from '../../../extension/project/mcpProject';
+import { WorkspaceProjects } from '../../../extension/project/workspaceProjects';
 
 const fakeAzd = path.resolve(__dirname, '../../fakes/azd/azd');
 const repoAzureYaml = path.resolve(__dirname, '../../../azure.yaml');
+const bundledServerDir = path.resolve(__dirname, '../../../server');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-deploy-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -63,18 +66,32 @@ function newProject(): string {
 
 interface Harness {
   dir: string;
+  /** The folders Host on Azure Functions was run on. */
+  hosted: string[];
   ui: RecordingUi;
   registry: RemoteServerRegistry;
-  /** Every long azd run (up/deploy): its arguments, what it printed and its exit code. */
-  runs: (AzdRun & { args: string[] })[];
+  /** Every long azd run (up/deploy): its arguments, working folder, what it printed and its exit code. */
+  runs: (AzdRun & { args: string[]; cwd: string })[];
   /** Buttons that were pressed and what they were given. */
   pressed: { action: string; argument: unknown }[];
   /** Runs the command as VS Code would (behind the error wrapper); resolves to the deployed server. */
   deploy(target?: unknown): Promise<RemoteServer | undefined>;
 }
 
-function harness(options: { answers?: ScriptedAnswer[]; azdPath?: string; dir?: string } = {}): Harness {
+interface HarnessOptions {
+  answers?: ScriptedAnswer[];
+  azdPath?: string;
+  /** The workspace's one folder; by default a new folder holding only azure.yaml. */
+  dir?: string;
+  /** What "Host on Azure Functions…" does to the folder (by default: nothing, as when it is cancelled). */
+  host?: (folder: string) => void;
+  /** Where the bundled server's copy is; by default deploying it fails the test. */
+  bundledDir?: string;
+}
+
+function harness(options: HarnessOptions = {}): Harness {
   const dir = options.dir ?? newProject();
+  const hosted: string[] = [];
   const ui = new RecordingUi(options.answers);
   const log = recordingLog();
   const registry = new RemoteServerRegistry(memoryState());
@@ -87,9 +104,27 @@ function harness(options: { answers?: ScriptedAnswer[]; azdPath?: string; dir?: 
   const showLogs = action('Show Logs');
   const commands = deployCommand({
     azdPath: () => options.azdPath ?? fakeAzd,
-    workspaceProjects: () => [{ dir, source: 'workspace' }],
+    workspaceFolders: () => [dir],
+    chooseProject: (purpose) =>
+      new WorkspaceProjects({
+        workspaceFolders: () => [dir],
+        bundled: () => bundledProject(bundledServerDir),
+        memory: memoryState(),
+        pick: (title, projects) =>
+          ui.pick(
+            title,
+            projects.map((project) => ({ label: project.name, value: project })),
+          ),
+      }).choose(purpose),
+    hostOnFunctions: (folder) => {
+      hosted.push(folder);
+      options.host?.(folder);
+      return Promise.resolve();
+    },
     bundledProject: () => {
-      throw new Error('The workspace has an azd project: the bundled one should not be used.');
+      if (!options.bundledDir)
+        throw new Error('The workspace has a project of the user’s: the bundled one must not be used.');
+      return { dir: options.bundledDir, source: 'bundled' };
     },
     runAzd: async (args, cwd, _title, signal) => {
       const child = startProcess({ name: 'azd', command: fakeAzd, args, cwd, env: process.env, log });
@@ -97,7 +132,7 @@ function harness(options: { answers?: ScriptedAnswer[]; azdPath?: string; dir?: 
       const lines: string[] = [];
       child.onLine((line) => lines.push(line));
       const exit = await child.exited;
-      const run = { args, lines, exitCode: exit.code };
+      const run = { args, cwd, lines, exitCode: exit.code };
       runs.push(run);
       return run;
     },
@@ -113,6 +148,7 @@ function harness(options: { answers?: ScriptedAnswer[]; azdPath?: string; dir?: 
   });
   return {
     dir,
+    hosted,
     ui,
     registry,
     runs,
