@@ -61,6 +61,7 @@ export function commandTable(services: Services, statusViewCommands: CommandTabl
       log,
       azdPath: services.azdPath,
       azdProjectOf: (server) => services.azdProjects.azdProjectOf(server),
+      mcpProjectOf: (server) => services.azdProjects.mcpProjectOf(server),
       runAzd: services.runAzd,
       checkSignIn: (input) => loadMcpClient().checkSignIn(input),
       checkSignInAction: (server) => actions.command('Check Sign-in', CommandId.checkSignIn, server),

@@ -26,6 +26,15 @@ export const WEBHOOK_LEVEL_SETTING =
 export const CUSTOM_HANDLER_LEVEL_SETTING =
   'AzureFunctionsJobHost__customHandler__http__DefaultAuthorizationLevel';
 
+/**
+ * The fix for the self-hosted trap: built-in auth on while the custom handler's DefaultAuthorizationLevel
+ * is `function`, so signed-in requests still need a function key and get 401/403.
+ */
+export const SELF_HOSTED_LEVEL_FIX =
+  'Set `"DefaultAuthorizationLevel": "anonymous"` under `customHandler.http` in host.json (built-in authentication ' +
+  `already checks the token) and deploy again, or set the app setting \`${CUSTOM_HANDLER_LEVEL_SETTING}=anonymous\`, ` +
+  'which the Functions host applies without a redeploy ("Remote MCP: Enable Entra Sign-in" sets it for you).';
+
 /** The custom handler's level when neither host.json nor the app setting names one (CustomHandlerHttpOptions). */
 export const CUSTOM_HANDLER_DEFAULT_LEVEL = 'function';
 

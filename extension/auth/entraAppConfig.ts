@@ -16,6 +16,7 @@ import {
   isGuid,
   MI_CLIENT_ID_SETTING,
   PRM_SCOPES_SETTING,
+  SELF_HOSTED_LEVEL_FIX,
   tenantFromIssuer,
   VSCODE_CLIENT_ID,
   WEBHOOK_LEVEL_SETTING,
@@ -353,15 +354,6 @@ export function kindFromAppSettings(appSettings: Record<string, string> | undefi
     : 'functionsMcpExtension';
 }
 
-/** The self-hosted 403 trap, said once for readAuthState's problems and the sign-in check. */
-export function selfHostedTrapFix(): string {
-  return (
-    'Set `"DefaultAuthorizationLevel": "anonymous"` under `customHandler.http` in host.json (built-in ' +
-    `authentication already protects the app) and deploy again, or set the app setting ${CUSTOM_HANDLER_LEVEL_SETTING}=anonymous, ` +
-    'which the Functions host applies without a redeploy ("Remote MCP: Enable Entra Sign-in" does that for you).'
-  );
-}
-
 function webhookLevel(appSettings: Record<string, string> | undefined): string {
   // App setting names are case-insensitive on Linux function apps as well as on Windows.
   const entry = Object.entries(appSettings ?? {}).find(
@@ -427,7 +419,7 @@ export function readAuthState(
     state.mode = 'entra';
     if (selfHosted && handlerLevel && handlerLevel.level !== 'anonymous') {
       problem(
-        `Microsoft Entra authentication is on, but the custom handler's DefaultAuthorizationLevel is ${handlerLevel.level} (${handlerLevel.source}): signed-in calls still need a function key and get 401/403. ${selfHostedTrapFix()}`,
+        `Microsoft Entra authentication is on, but the custom handler's DefaultAuthorizationLevel is ${handlerLevel.level} (${handlerLevel.source}): signed-in calls still need a function key and get 401/403. ${SELF_HOSTED_LEVEL_FIX}`,
       );
     } else if (!selfHosted && keyRequired) {
       problem(

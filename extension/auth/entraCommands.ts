@@ -8,12 +8,13 @@ import type { AzdRun } from '../deploy/azdTask';
 import type { AzdProject } from '../deploy/azdProject';
 import type { FunctionKeyStore } from '../remote/keyStore';
 import { remoteServerArgument, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
-import { isGuid } from './entra';
+import { isGuid, SELF_HOSTED_LEVEL_FIX } from './entra';
 import type { EntraAccess } from './entraAccess';
 import type { EntraTokenSource } from './entraToken';
 import type { SignInCheckInput, SignInConsistency, SignInStep } from './signInCheck/model';
 import { renderSignInReport, signInReportLines } from './signInCheck/report';
 import { CommandId } from '../commandIds';
+import type { McpProject } from '../project/mcpProject';
 
 export interface EntraCommandServices {
   registry: RemoteServerRegistry;
@@ -29,6 +30,21 @@ export interface EntraCommandServices {
   /** The sign-in check, which lives in the MCP SDK client bundle (loaded on first use). */
   checkSignIn(input: SignInCheckInput): Promise<{ steps: SignInStep[] }>;
   checkSignInAction(server: RemoteServer): MessageAction;
+  /** The workspace project the server was deployed from, when this workspace holds it (its host.json). */
+  mcpProjectOf(server: RemoteServer): Promise<McpProject | undefined>;
+}
+
+/**
+ * A self-hosted project's host.json level as recognition read it: `anonymous`, or `function` (named,
+ * or the host's default when host.json names none: both ask for the key).
+ */
+async function hostJsonLevelOf(
+  services: EntraCommandServices,
+  server: RemoteServer,
+): Promise<string | undefined> {
+  const project = await services.mcpProjectOf(server).catch(() => undefined);
+  if (project?.kind !== 'selfHosted') return undefined;
+  return project.auth === 'anonymous' ? 'anonymous' : 'function';
 }
 
 /** Enable / Disable Entra sign-in for a deployed server, and the sign-in diagnosis. */
@@ -149,6 +165,15 @@ export function entraCommands(services: EntraCommandServices) {
       // The key no longer opens the server; keeping it would only be a secret lying around.
       await services.keyStore.forget(server.resourceId);
       log.info(`Entra sign-in enabled for ${server.name} (scope ${auth.scopes.join(' ')}).`);
+      // azd provisions what the infra says; a host.json deployed with the level `function` still asks
+      // signed-in requests for a key, and only the user's project can change that.
+      if (projectDir && (await hostJsonLevelOf(services, server)) === 'function') {
+        await ui.showWarning(
+          `Entra sign-in is on for ${server.name}, but its host.json asks for a function key (customHandler.http.DefaultAuthorizationLevel is function, or not set): signed-in requests will get 401/403. ${SELF_HOSTED_LEVEL_FIX}`,
+          [services.checkSignInAction(updated)],
+        );
+        return updated;
+      }
       await ui.showInfo(
         `Entra sign-in is on for ${server.name}. VS Code signs you in when it starts the server.`,
         [services.checkSignInAction(updated)],
@@ -177,11 +202,14 @@ export function entraCommands(services: EntraCommandServices) {
       const consistency: SignInConsistency = {
         keyStored: (await services.keyStore.get(server.resourceId)) !== undefined,
       };
+      let serverKind = server.kind;
       try {
-        const state = await services.entra.readAuthState(server);
+        const state = await services.entra.readAuthState(server, await hostJsonLevelOf(services, server));
+        serverKind ??= state.kind;
         Object.assign(consistency, {
           entraEnabled: state.entraEnabled,
           webhookAuthorizationLevel: state.webhookAuthorizationLevel,
+          ...(state.customHandlerLevel ? { customHandlerLevel: state.customHandlerLevel } : {}),
           allowedApplications: state.allowedApplications,
           allowedAudiences: state.allowedAudiences,
           appTenantId: state.tenantId,
@@ -195,6 +223,7 @@ export function entraCommands(services: EntraCommandServices) {
       const { steps } = await ui.withProgress(`Checking sign-in to ${server.name}`, () =>
         services.checkSignIn({
           mcpUrl: server.endpoint,
+          ...(serverKind ? { serverKind } : {}),
           getToken: (scopes, tenantId) => services.tokens(scopes, tenantId ?? server.tenantId, true),
           consistency,
           expectedTenantId: server.tenantId,

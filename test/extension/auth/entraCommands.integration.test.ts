@@ -10,11 +10,14 @@ import path from 'node:path';
 import type { EntraAccess } from '../../../extension/auth/entraAccess';
 import type { AuthState } from '../../../extension/auth/entraAppConfig';
 import { entraCommands } from '../../../extension/auth/entraCommands';
+import { SELF_HOSTED_LEVEL_FIX } from '../../../extension/auth/entra';
+import { startBuiltInAuthFrontEnd } from '../../vscode/selfHostedEntraApp';
 import { checkSignIn } from '../../../extension/auth/signInCheck';
 import { SecretMasker } from '../../../extension/common/log';
 import { runCli, startProcess } from '../../../extension/common/processes';
 import { azdEnvValues } from '../../../extension/deploy/azdEnvironments';
 import { remoteServerFromEnvValues } from '../../../extension/deploy/deployCommand';
+import type { McpProject } from '../../../extension/project/mcpProject';
 import { FunctionKeyStore } from '../../../extension/remote/keyStore';
 import { RemoteServerRegistry, type RemoteServer } from '../../../extension/remote/remoteServers';
 import type { RunningEmbeddedHost } from '../../../server/src/hosts/embedded/startEmbeddedHost';
@@ -63,7 +66,9 @@ function authState(overrides: Partial<AuthState> = {}): AuthState {
 }
 
 /** An EntraAccess that records what the commands asked of Azure. */
-function fakeEntraAccess(readAuthState: () => Promise<AuthState> = () => Promise.resolve(authState())) {
+function fakeEntraAccess(
+  readAuthState: (hostJsonLevel?: string | null) => Promise<AuthState> = () => Promise.resolve(authState()),
+) {
   const calls: { method: string; server: string; registration?: unknown }[] = [];
   const entra: EntraAccess = {
     enableEntra: (server, registration) => {
@@ -74,12 +79,26 @@ function fakeEntraAccess(readAuthState: () => Promise<AuthState> = () => Promise
       calls.push({ method: 'disableEntra', server: server.resourceId });
       return Promise.resolve(authState({ mode: 'key', entraEnabled: false, keyRequired: true }));
     },
-    readAuthState: (server) => {
+    readAuthState: (server, hostJsonLevel) => {
       calls.push({ method: 'readAuthState', server: server.resourceId });
-      return readAuthState();
+      return readAuthState(hostJsonLevel);
     },
   };
   return { entra, calls };
+}
+
+/** A self-hosted project as recognition reads it; `auth` is what its host.json's level says. */
+function selfHostedProject(folder: string, auth: 'functionKey' | 'anonymous'): McpProject {
+  return {
+    folder,
+    name: 'todo-mcp-server',
+    kind: 'selfHosted',
+    language: 'node',
+    mcpPath: '/mcp',
+    auth,
+    localRun: { coreTools: { executable: 'func', args: ['start'], cwd: folder } },
+    legacyForms: [],
+  };
 }
 
 let projectCount = 0;
@@ -100,8 +119,10 @@ async function deployedProject(): Promise<{ dir: string; server: RemoteServer }>
 interface HarnessOptions {
   answers?: ScriptedAnswer[];
   projectDir?: string;
-  readAuthState?: () => Promise<AuthState>;
+  readAuthState?: (hostJsonLevel?: string | null) => Promise<AuthState>;
   tokens?: (scopes: string[], tenantId: string | undefined) => Promise<string>;
+  /** The workspace project the server was deployed from (its host.json), when the workspace holds it. */
+  mcpProject?: McpProject;
 }
 
 function harness(options: HarnessOptions = {}) {
@@ -139,6 +160,7 @@ function harness(options: HarnessOptions = {}) {
     },
     checkSignIn,
     checkSignInAction: (server) => ({ title: 'Check Sign-in', run: () => server.resourceId }),
+    mcpProjectOf: () => Promise.resolve(options.mcpProject),
   });
   const reports = () => ui.reports.map((report) => report.markdown);
   return { ui, log, registry, keyStore, secrets, calls, azdRuns, reports, tokenCalls, commands };
@@ -225,6 +247,29 @@ describe('Enable Entra Sign-in', () => {
     assert.equal(await h.ui.press('Check Sign-in'), server.resourceId);
     assert.match(h.ui.progress[0]?.title ?? '', /Enabling Entra sign-in: azd provision \(environment dev\)/);
     assert.deepEqual(h.ui.prompts, []);
+  });
+
+  test('through azd, a self-hosted project whose host.json asks for a function key: the warning names the host.json fix', async () => {
+    const { dir, server } = await deployedProject();
+    const h = harness({ projectDir: dir, mcpProject: selfHostedProject(dir, 'functionKey') });
+    await h.registry.upsert({ ...server, kind: 'selfHosted' });
+
+    const updated = await h.commands['remoteMcp.enableEntraAuth']({ ...server, kind: 'selfHosted' });
+
+    assert.equal(updated.auth?.mode, 'entra');
+    assert.deepEqual(h.ui.messages('info'), [], 'not told all is well');
+    const warning = h.ui.last('warning');
+    assert.ok(warning?.message.includes('its host.json asks for a function key'), warning?.message);
+    assert.ok(warning?.message.includes(SELF_HOSTED_LEVEL_FIX), warning?.message);
+    assert.deepEqual(warning?.actions, ['Check Sign-in']);
+  });
+
+  test('through azd, a self-hosted project whose host.json is anonymous: all is well', async () => {
+    const { dir, server } = await deployedProject();
+    const h = harness({ projectDir: dir, mcpProject: selfHostedProject(dir, 'anonymous') });
+    await h.commands['remoteMcp.enableEntraAuth']({ ...server, kind: 'selfHosted' });
+    assert.deepEqual(h.ui.messages('warning'), []);
+    assert.match(h.ui.last('info')?.message ?? '', /Entra sign-in is on for func-api-/);
   });
 
   test('through ARM when the server has no azd environment: asks, validates, trims', async () => {
@@ -491,6 +536,55 @@ describe('Check Sign-in against the embedded host in Entra mode', () => {
     assert.equal(h.reports().length, 1);
     assert.equal(h.ui.last('info')?.message, 'Sign-in check of func-z: every step passed.');
     assertNoToken(h);
+  });
+
+  test('a self-hosted server: the kind and the workspace host.json level reach the check, which explains the custom handler trap', async () => {
+    const app = await startBuiltInAuthFrontEnd({
+      entra,
+      identifierUri,
+      audience: apiClientId,
+      backendPort: 9, // never reached: the "Functions host" refuses first
+      level: () => 'function',
+      functionKey: 'a-default-function-key-0123',
+    });
+    try {
+      const selfHosted: RemoteServer = {
+        ...server,
+        kind: 'selfHosted',
+        hostName: new URL(app.origin).host,
+        endpoint: `${app.origin}/mcp`,
+      };
+      const levels: (string | null | undefined)[] = [];
+      const h = harness({
+        tokens,
+        mcpProject: selfHostedProject(scratch, 'functionKey'),
+        readAuthState: (hostJsonLevel) => {
+          levels.push(hostJsonLevel);
+          return Promise.resolve(
+            authState({
+              kind: 'selfHosted',
+              allowedApplications: [apiClientId, VSCODE_CLIENT_ID],
+              allowedAudiences: [identifierUri],
+              tenantId,
+              ...(hostJsonLevel ? { customHandlerLevel: { level: hostJsonLevel, source: 'host.json' } } : {}),
+            }),
+          );
+        },
+      });
+      const steps = await h.commands['remoteMcp.checkSignIn'](selfHosted);
+      assert.deepEqual(levels, ['function']);
+      const failed = steps.filter((step) => step.status === 'fail');
+      assert.deepEqual(
+        failed.map((step) => step.id),
+        ['initialize', 'webhookLevel'],
+      );
+      for (const step of failed) assert.equal(step.fix, SELF_HOSTED_LEVEL_FIX);
+      assert.equal(failed[1]?.title, 'Custom handler authorization level fits Entra sign-in');
+      assert.ok(!h.reports()[0]!.includes('mcp_extension'), 'the MCP extension trap is not shown');
+      assertNoToken(h);
+    } finally {
+      await app.close();
+    }
   });
 
   test('the token source throwing: the token step fails and the warning counts one problem', async () => {
