@@ -13,6 +13,7 @@ import { startFakeEntra } from '../fakes/entra';
 import { entraAppSettingChanges, entraAuthSettingsV2 } from '../../extension/auth/entraAppConfig';
 import { startTlsProxy } from '../fakes/tlsProxy';
 import { startBuiltInAuthApp } from './builtInAuthApp';
+import { startSelfHostedEntraFixture } from './selfHostedEntraApp';
 import { freePort, startNodeProcess, type StartedProcess } from '../support/processes';
 
 const root = path.resolve(__dirname, '../..');
@@ -118,6 +119,13 @@ export async function startRemoteFixtures(options: {
     storageConnectionString: options.storageConnectionString,
   });
   arm.site(switchSiteName).defaultHostName = switchApp.hostName;
+  const selfHostedEntra = await startSelfHostedEntraFixture({
+    arm,
+    entra,
+    subscriptionId,
+    resourceGroup,
+    tenantId,
+  });
 
   const azdConfig = path.join(options.workDir, 'fake-azd.json');
   writeFileSync(
@@ -250,6 +258,7 @@ export async function startRemoteFixtures(options: {
       }),
       REMOTE_MCP_SWITCH_SERVER: JSON.stringify(remoteServer(switchSiteName, switchApp.hostName)),
       REMOTE_MCP_SWITCH_IDENTIFIER_URI: switchIdentifierUri,
+      ...selfHostedEntra.env,
     },
     settings: {
       'remoteMcp.azdPath': path.join(fakeAzdDir, 'azd'),
@@ -278,6 +287,7 @@ export async function startRemoteFixtures(options: {
         arm.close(),
         entraApp.stop(),
         switchApp.close(),
+        selfHostedEntra.close(),
         entraProxy.close(),
         entra.close(),
       ]);

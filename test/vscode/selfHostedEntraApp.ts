@@ -20,6 +20,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
+import { entraAppSettingChanges, entraAuthSettingsV2 } from '../../extension/auth/entraAppConfig';
+import type { FakeArm } from '../fakes/arm';
 import type { FakeEntra } from '../fakes/entra';
 import { startTlsProxy } from '../fakes/tlsProxy';
 import { freePort, startNodeProcess, type StartedProcess } from '../support/processes';
@@ -219,5 +221,61 @@ export async function startSelfHostedEntraApp(options: {
     close: async () => {
       await Promise.all([proxy.close(), frontEnd.close(), backend.process.stop()]);
     },
+  };
+}
+
+/**
+ * The self-hosted Entra app as the VS Code suite's fake Azure knows it (test/vscode/remoteFixtures.ts):
+ * the running app, its site in the fake ARM (the custom handler preview flag, built-in auth with
+ * Entra, PRM, and the custom handler level lifted as "Enable Entra Sign-in" leaves it), and the
+ * server the suite connects to, handed over in REMOTE_MCP_SELF_HOSTED_ENTRA_SERVER.
+ */
+export async function startSelfHostedEntraFixture(options: {
+  arm: FakeArm;
+  entra: FakeEntra;
+  subscriptionId: string;
+  resourceGroup: string;
+  tenantId: string;
+}): Promise<{ env: Record<string, string>; close(): Promise<void> }> {
+  const name = 'func-todo-mcp';
+  const clientId = '0b6f4c2e-8a1d-4e3f-9c5b-7d2e1f0a3b4c';
+  const identifierUri = `api://${options.tenantId}/${name}`;
+  const app = await startSelfHostedEntraApp({ entra: options.entra, identifierUri });
+  const registration = { tenantId: options.tenantId, clientId, identifierUri };
+  const settings = entraAppSettingChanges(registration, 'selfHosted');
+  options.arm.addSite({
+    subscriptionId: options.subscriptionId,
+    resourceGroup: options.resourceGroup,
+    name,
+    location: 'eastus',
+    defaultHostName: app.hostName,
+    authSettingsV2: { ...entraAuthSettingsV2(registration) },
+    appSettings: {
+      FUNCTIONS_WORKER_RUNTIME: 'node',
+      AzureWebJobsFeatureFlags: 'EnableMcpCustomHandlerPreview',
+      ...Object.fromEntries(
+        Object.entries(settings).filter((entry): entry is [string, string] => entry[1] !== null),
+      ),
+    },
+  });
+  const server = {
+    resourceId: `/subscriptions/${options.subscriptionId}/resourceGroups/${options.resourceGroup}/providers/Microsoft.Web/sites/${name}`,
+    name,
+    hostName: app.hostName,
+    endpoint: `https://${app.hostName}/mcp`,
+    kind: 'selfHosted',
+    subscriptionId: options.subscriptionId,
+    resourceGroup: options.resourceGroup,
+    tenantId: options.tenantId,
+    auth: {
+      mode: 'entra',
+      scopes: [`${identifierUri}/user_impersonation`],
+      tenantId: options.tenantId,
+      clientId,
+    },
+  };
+  return {
+    env: { REMOTE_MCP_SELF_HOSTED_ENTRA_SERVER: JSON.stringify(server) },
+    close: () => app.close(),
   };
 }

@@ -14,6 +14,7 @@ export function run(): Promise<void> {
       await import('../../server/azureAnalysis/analysisTools.vscode.test');
       await import('../../extension/remote/remote.vscode.test');
       await import('../../extension/auth/entra.vscode.test');
+      await import('../../extension/auth/selfHostedEntra.vscode.test');
       await import('../../extension/statusView/statusView.vscode.test');
       await import('../../extension/localServer/funcHost.vscode.test');
       await import('../../extension/secrets.vscode.test');
