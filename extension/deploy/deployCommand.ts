@@ -215,10 +215,8 @@ export function deployCommand(services: DeployServices) {
     };
     await services.registry.upsert(deployed);
     log.info(`Deployed ${server.name} to ${server.hostName} (environment ${environment}).`);
-    await ui.showInfo(
-      bundled ? `Deployed the bundled sample server to ${server.hostName}` : `Deployed to ${server.hostName}`,
-      [services.actions.connect(deployed)],
-    );
+    // The progress notification already said it was the bundled sample server.
+    await ui.showInfo(`Deployed to ${server.hostName}`, [services.actions.connect(deployed)]);
     return deployed;
   }
 

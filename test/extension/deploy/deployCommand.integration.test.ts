@@ -546,7 +546,7 @@ describe('which project is deployed', () => {
     assert.deepEqual(h.ui.shown, [
       {
         severity: 'info',
-        message: `Deployed the bundled sample server to ${server.hostName}`,
+        message: `Deployed to ${server.hostName}`,
         actions: ['Connect'],
       },
     ]);
