@@ -5,10 +5,10 @@ import type { UserInterface } from '../common/ui';
 import { azdEnvValues } from '../deploy/azdEnvironments';
 import { interpretAzdOutput } from '../deploy/azdRunOutput';
 import type { AzdRun } from '../deploy/azdTask';
-import type { AzdProject } from '../deploy/azdProject';
+import { deployedKindOf, type AzdProject } from '../deploy/azdProject';
 import type { FunctionKeyStore } from '../remote/keyStore';
 import { remoteServerArgument, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
-import { isGuid, SELF_HOSTED_LEVEL_FIX } from './entra';
+import { isGuid } from './entra';
 import type { EntraAccess } from './entraAccess';
 import type { EntraTokenSource } from './entraToken';
 import type { SignInCheckInput, SignInConsistency, SignInStep } from './signInCheck/model';
@@ -67,6 +67,33 @@ export function entraCommands(services: EntraCommandServices) {
     );
   }
 
+  /**
+   * The azd project whose infra switches Entra sign-in with AUTH_ENABLED (this extension's own
+   * template). A self-hosted project's infra/ is rendered for one mode when it is hosted (its
+   * AUTH_ENABLED is an output, not a parameter), so a self-hosted server is switched through ARM.
+   */
+  function azdSwitchOf(server: RemoteServer): string | undefined {
+    const dir = azdDirOf(server);
+    return dir && kindOf(server) !== 'selfHosted' ? dir : undefined;
+  }
+
+  function azdDirOf(server: RemoteServer): string | undefined {
+    return server.environment ? services.azdProjectOf(server)?.dir : undefined;
+  }
+
+  /** The server's kind; for one remembered without it, what its azd project's service folder holds. */
+  function kindOf(server: RemoteServer): RemoteServer['kind'] {
+    const dir = azdDirOf(server);
+    return server.kind ?? (dir ? deployedKindOf(dir) : undefined);
+  }
+
+  /** Said after switching a self-hosted app that azd deployed: provisioning again sets its infra's mode back. */
+  function provisionNote(server: RemoteServer): string {
+    return kindOf(server) === 'selfHosted' && azdDirOf(server)
+      ? ' Its infra/ still describes the other mode: the next `azd provision` sets the app back, unless you host it again with the mode you want.'
+      : '';
+  }
+
   /** Sets AUTH_ENABLED in the azd environment and provisions, so the Bicep does the whole setup. */
   async function provisionWithAuth(
     server: RemoteServer,
@@ -108,7 +135,7 @@ export function entraCommands(services: EntraCommandServices) {
   return {
     [CommandId.enableEntraAuth]: async (target?: unknown): Promise<RemoteServer> => {
       const server = await pickServer('Enable Entra sign-in for which server?', target);
-      const projectDir = server.environment ? services.azdProjectOf(server)?.dir : undefined;
+      const projectDir = azdSwitchOf(server);
       let auth: RemoteServer['auth'];
       if (projectDir) {
         const values = await provisionWithAuth(server, projectDir, true);
@@ -165,17 +192,8 @@ export function entraCommands(services: EntraCommandServices) {
       // The key no longer opens the server; keeping it would only be a secret lying around.
       await services.keyStore.forget(server.resourceId);
       log.info(`Entra sign-in enabled for ${server.name} (scope ${auth.scopes.join(' ')}).`);
-      // azd provisions what the infra says; a host.json deployed with the level `function` still asks
-      // signed-in requests for a key, and only the user's project can change that.
-      if (projectDir && (await hostJsonLevelOf(services, server)) === 'function') {
-        await ui.showWarning(
-          `Entra sign-in is on for ${server.name}, but its host.json asks for a function key (customHandler.http.DefaultAuthorizationLevel is function, or not set): signed-in requests will get 401/403. ${SELF_HOSTED_LEVEL_FIX}`,
-          [services.checkSignInAction(updated)],
-        );
-        return updated;
-      }
       await ui.showInfo(
-        `Entra sign-in is on for ${server.name}. VS Code signs you in when it starts the server.`,
+        `Entra sign-in is on for ${server.name}. VS Code signs you in when it starts the server.${provisionNote(server)}`,
         [services.checkSignInAction(updated)],
       );
       return updated;
@@ -183,7 +201,7 @@ export function entraCommands(services: EntraCommandServices) {
 
     [CommandId.disableEntraAuth]: async (target?: unknown): Promise<RemoteServer> => {
       const server = await pickServer('Disable Entra sign-in for which server?', target);
-      const projectDir = server.environment ? services.azdProjectOf(server)?.dir : undefined;
+      const projectDir = azdSwitchOf(server);
       if (projectDir) await provisionWithAuth(server, projectDir, false);
       else
         await ui.withProgress(`Disabling Entra sign-in on ${server.name}`, () =>
@@ -192,7 +210,7 @@ export function entraCommands(services: EntraCommandServices) {
       const updated: RemoteServer = { ...server, auth: { mode: 'key' } };
       await registry.upsert(updated);
       await ui.showInfo(
-        `Entra sign-in is off for ${server.name}: it uses its function key again, fetched when VS Code next starts it.`,
+        `Entra sign-in is off for ${server.name}: it uses its function key again, fetched when VS Code next starts it.${provisionNote(server)}`,
       );
       return updated;
     },

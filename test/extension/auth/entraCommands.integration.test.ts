@@ -249,27 +249,64 @@ describe('Enable Entra Sign-in', () => {
     assert.deepEqual(h.ui.prompts, []);
   });
 
-  test('through azd, a self-hosted project whose host.json asks for a function key: the warning names the host.json fix', async () => {
+  test('a self-hosted server deployed with azd: switched through ARM (its infra has no AUTH_ENABLED switch), and told provisioning sets it back', async () => {
     const { dir, server } = await deployedProject();
-    const h = harness({ projectDir: dir, mcpProject: selfHostedProject(dir, 'functionKey') });
-    await h.registry.upsert({ ...server, kind: 'selfHosted' });
+    const selfHosted: RemoteServer = { ...server, kind: 'selfHosted' };
+    const h = harness({
+      projectDir: dir,
+      answers: [entraApplicationId, `api://${entraApplicationId}`],
+    });
+    await h.registry.upsert(selfHosted);
+    const before = await envValues(dir);
 
-    const updated = await h.commands['remoteMcp.enableEntraAuth']({ ...server, kind: 'selfHosted' });
+    const enabled = await h.commands['remoteMcp.enableEntraAuth'](selfHosted);
 
-    assert.equal(updated.auth?.mode, 'entra');
-    assert.deepEqual(h.ui.messages('info'), [], 'not told all is well');
-    const warning = h.ui.last('warning');
-    assert.ok(warning?.message.includes('its host.json asks for a function key'), warning?.message);
-    assert.ok(warning?.message.includes(SELF_HOSTED_LEVEL_FIX), warning?.message);
-    assert.deepEqual(warning?.actions, ['Check Sign-in']);
+    assert.deepEqual(h.azdRuns, [], 'no azd provision');
+    assert.deepEqual(await envValues(dir), before, 'the azd environment is left alone');
+    assert.deepEqual(h.calls, [
+      {
+        method: 'enableEntra',
+        server: server.resourceId,
+        registration: {
+          clientId: entraApplicationId,
+          tenantId,
+          identifierUri: `api://${entraApplicationId}`,
+        },
+      },
+    ]);
+    assert.equal(enabled.auth?.mode, 'entra');
+    assert.match(h.ui.last('info')?.message ?? '', /the next `azd provision` sets the app back/);
+
+    await h.commands['remoteMcp.disableEntraAuth'](enabled);
+    assert.deepEqual(h.azdRuns, []);
+    assert.equal(h.calls.at(-1)?.method, 'disableEntra');
+    assert.match(
+      h.ui.last('info')?.message ?? '',
+      /uses its function key again.*the next `azd provision` sets the app back/,
+    );
   });
 
-  test('through azd, a self-hosted project whose host.json is anonymous: all is well', async () => {
+  test('a server remembered without its kind: the azd project’s service folder says it is self-hosted', async () => {
     const { dir, server } = await deployedProject();
-    const h = harness({ projectDir: dir, mcpProject: selfHostedProject(dir, 'anonymous') });
-    await h.commands['remoteMcp.enableEntraAuth']({ ...server, kind: 'selfHosted' });
-    assert.deepEqual(h.ui.messages('warning'), []);
-    assert.match(h.ui.last('info')?.message ?? '', /Entra sign-in is on for func-api-/);
+    // What Host on Azure Functions leaves: azure.yaml naming the folder itself, host.json with a custom handler.
+    writeFileSync(
+      path.join(dir, 'azure.yaml'),
+      'name: todo\nservices:\n  api:\n    project: .\n    host: function\n',
+    );
+    writeFileSync(
+      path.join(dir, 'host.json'),
+      JSON.stringify({
+        version: '2.0',
+        configurationProfile: 'mcp-custom-handler',
+        customHandler: { description: { defaultExecutablePath: 'node', arguments: ['dist/index.js'] } },
+      }),
+    );
+    const h = harness({ projectDir: dir, answers: [entraApplicationId, `api://${entraApplicationId}`] });
+    const { kind: _kind, ...rememberedWithoutKind } = server;
+    await h.commands['remoteMcp.enableEntraAuth'](rememberedWithoutKind);
+    assert.deepEqual(h.azdRuns, []);
+    assert.equal(h.calls[0]?.method, 'enableEntra');
+    assert.match(h.ui.last('info')?.message ?? '', /the next `azd provision` sets the app back/);
   });
 
   test('through ARM when the server has no azd environment: asks, validates, trims', async () => {
