@@ -27,7 +27,10 @@ export function commandTable(services: Services, statusViewCommands: CommandTabl
     ...mcpClientCommands(mcpClient, services.vscodeCommands),
     ...deployCommand({
       azdPath: services.azdPath,
-      workspaceProjects: () => services.azdProjects.inWorkspace(),
+      workspaceFolders: services.workspaceFolders,
+      chooseProject: (purpose) => services.projects.choose(purpose),
+      hostOnFunctions: (folder) =>
+        Promise.resolve(vscode.commands.executeCommand(CommandId.hostOnFunctions, vscode.Uri.file(folder))),
       bundledProject: () => services.azdProjects.prepareBundled(),
       runAzd: services.runAzd,
       registry,
@@ -35,6 +38,7 @@ export function commandTable(services: Services, statusViewCommands: CommandTabl
       log,
       actions: {
         openUrl: (url) => ({ title: 'Install azd', run: () => actions.openUrl(url) }),
+        learnMore: (url) => ({ title: 'Learn More', run: () => actions.openUrl(url) }),
         signIn: (azdPath) => ({ title: 'Sign In', run: () => signInWithAzdInTerminal(azdPath) }),
         connect: (server) => actions.command('Connect', CommandId.connect, server),
         showLogs: actions.showLogs,
@@ -49,6 +53,7 @@ export function commandTable(services: Services, statusViewCommands: CommandTabl
       log,
       azdPath: services.azdPath,
       azdProjectOf: (server) => services.azdProjects.azdProjectOf(server),
+      mcpProjectOf: (server) => services.azdProjects.mcpProjectOf(server),
       runAzd: services.runAzd,
       checkSignIn: (input) => loadMcpClient().checkSignIn(input),
       checkSignInAction: (server) => actions.command('Check Sign-in', CommandId.checkSignIn, server),

@@ -15,6 +15,29 @@ export const VSCODE_CLIENT_ID = 'aebc6443-996d-45c2-90f0-388ff96faa56';
 export const WEBHOOK_LEVEL_SETTING =
   'AzureFunctionsJobHost__extensions__mcp__system__webhookAuthorizationLevel';
 
+/**
+ * Overrides host.json's `customHandler.http.DefaultAuthorizationLevel` (a self-hosted server's level)
+ * without a redeploy. The Functions host binds the custom handler options from the
+ * `AzureFunctionsJobHost:customHandler` configuration section, which app settings named
+ * `AzureFunctionsJobHost__…` feed, and the level is `function` when neither sets it:
+ * https://github.com/Azure/azure-functions-host (src/WebJobs.Script/Workers/Http/Configuration/HttpWorkerOptionsSetup.cs,
+ * src/WebJobs.Script/Workers/Http/CustomHandlerHttpOptions.cs).
+ */
+export const CUSTOM_HANDLER_LEVEL_SETTING =
+  'AzureFunctionsJobHost__customHandler__http__DefaultAuthorizationLevel';
+
+/**
+ * The fix for the self-hosted trap: built-in auth on while the custom handler's DefaultAuthorizationLevel
+ * is `function`, so signed-in requests still need a function key and get 401/403.
+ */
+export const SELF_HOSTED_LEVEL_FIX =
+  'Set `"DefaultAuthorizationLevel": "anonymous"` under `customHandler.http` in host.json (built-in authentication ' +
+  `already checks the token) and deploy again, or set the app setting \`${CUSTOM_HANDLER_LEVEL_SETTING}=anonymous\`, ` +
+  'which the Functions host applies without a redeploy ("Remote MCP: Enable Entra Sign-in" sets it for you).';
+
+/** The custom handler's level when neither host.json nor the app setting names one (CustomHandlerHttpOptions). */
+export const CUSTOM_HANDLER_DEFAULT_LEVEL = 'function';
+
 /** Makes App Service serve `/.well-known/oauth-protected-resource` with these scopes (comma-separated). */
 export const PRM_SCOPES_SETTING = 'WEBSITE_AUTH_PRM_DEFAULT_WITH_SCOPES';
 

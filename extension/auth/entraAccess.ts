@@ -2,15 +2,17 @@
 // decisions are Entra knowledge (entraAppConfig.ts); the calls go through extension/azure/ (its
 // bundle, loaded on first use), never the reverse.
 import type { ArmSite, AzureAccess } from '../azure/azureAccess';
-import type { RemoteServer } from '../remote/remoteServers';
+import type { RemoteServer, RemoteServerKind } from '../remote/remoteServers';
 import {
   checkedEntraRegistration,
   entraAppSettingChanges,
   keyModeAppSettingChanges,
+  kindFromAppSettings,
   readAuthState,
   withEntraAuth,
   withoutEntraAuth,
   type AuthState,
+  type AuthStateContext,
   type EntraRegistration,
 } from './entraAppConfig';
 
@@ -29,15 +31,18 @@ export interface EntraAccess {
     registration: { clientId: string; tenantId: string; identifierUri: string },
   ): Promise<AuthState>;
   disableEntra(server: RemoteServer): Promise<AuthState>;
-  readAuthState(server: RemoteServer): Promise<AuthState>;
+  /** `hostJsonLevel`: a self-hosted server's level in the workspace's host.json, when it was read. */
+  readAuthState(server: RemoteServer, hostJsonLevel?: string | null): Promise<AuthState>;
 }
 
+/** What serves MCP decides which level setting Entra needs: the server's kind (the MCP extension when unknown). */
 export function entraAccess(azure: AzureAccess): EntraAccess {
   return {
     enableEntra: (server, registration) =>
-      azure.onSite(server, (site) => enableEntraAuth(site, registration)),
-    disableEntra: (server) => azure.onSite(server, disableEntraAuth),
-    readAuthState: (server) => azure.onSite(server, readAppAuthState),
+      azure.onSite(server, (site) => enableEntraAuth(site, registration, { kind: server.kind })),
+    disableEntra: (server) => azure.onSite(server, (site) => disableEntraAuth(site, { kind: server.kind })),
+    readAuthState: (server, hostJsonLevel) =>
+      azure.onSite(server, (site) => readAppAuthState(site, { kind: server.kind, hostJsonLevel })),
   };
 }
 
@@ -51,14 +56,16 @@ export function entraAccess(azure: AzureAccess): EntraAccess {
 export async function enableEntraAuth(
   { azure, client, ref }: ArmSite,
   registration: EntraAuthRegistration,
+  context: AuthStateContext = {},
 ): Promise<AuthState> {
   // Checks the registration before anything is read or written.
   const checked = checkedEntraRegistration(registration);
-  const settingChanges = entraAppSettingChanges(checked);
+  const known = await withKind({ azure, client, ref }, context);
+  const settingChanges = entraAppSettingChanges(checked, known.kind);
   const current = await azure.getAuthSettingsV2(client, ref);
   const authSettings = await azure.updateAuthSettingsV2(client, ref, withEntraAuth(current, checked));
   const appSettings = await azure.updateAppSettings(client, ref, settingChanges);
-  return readAuthState(authSettings, appSettings);
+  return readAuthState(authSettings, appSettings, known);
 }
 
 /**
@@ -66,18 +73,36 @@ export async function enableEntraAuth(
  * then built-in authentication stops requiring sign-in (and is switched off unless another identity
  * provider is in use). Other settings stay. Returns the new state.
  */
-export async function disableEntraAuth({ azure, client, ref }: ArmSite): Promise<AuthState> {
-  const appSettings = await azure.updateAppSettings(client, ref, keyModeAppSettingChanges());
+export async function disableEntraAuth(
+  { azure, client, ref }: ArmSite,
+  context: AuthStateContext = {},
+): Promise<AuthState> {
+  const known = await withKind({ azure, client, ref }, context);
+  const appSettings = await azure.updateAppSettings(client, ref, keyModeAppSettingChanges(known.kind));
   const current = await azure.getAuthSettingsV2(client, ref);
   const authSettings = await azure.updateAuthSettingsV2(client, ref, withoutEntraAuth(current));
-  return readAuthState(authSettings, appSettings);
+  return readAuthState(authSettings, appSettings, known);
 }
 
 /** How the app is guarded now (Entra, key, anonymous), with what is inconsistent. */
-export async function readAppAuthState({ azure, client, ref }: ArmSite): Promise<AuthState> {
+export async function readAppAuthState(
+  { azure, client, ref }: ArmSite,
+  context: AuthStateContext = {},
+): Promise<AuthState> {
   const [authSettings, appSettings] = await Promise.all([
     azure.getAuthSettingsV2(client, ref),
     azure.getAppSettings(client, ref),
   ]);
-  return readAuthState(authSettings, appSettings);
+  return readAuthState(authSettings, appSettings, {
+    ...context,
+    kind: context.kind ?? kindFromAppSettings(appSettings),
+  });
+}
+
+/** The context with the server's kind; a server remembered without one is read from its app settings. */
+async function withKind(
+  { azure, client, ref }: ArmSite,
+  context: AuthStateContext,
+): Promise<AuthStateContext & { kind: RemoteServerKind }> {
+  return { ...context, kind: context.kind ?? kindFromAppSettings(await azure.getAppSettings(client, ref)) };
 }

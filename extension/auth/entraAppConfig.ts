@@ -6,13 +6,17 @@
 // https://learn.microsoft.com/azure/app-service/configure-authentication-provider-aad and the
 // authsettingsV2 schema, https://learn.microsoft.com/azure/templates/microsoft.web/sites/config-authsettingsv2
 import type { AuthSettingsV2Properties, EntraProviderSettings } from '../azure/authSettings';
+import type { RemoteServerKind } from '../remote/remoteServers';
 import {
   ALLOWED_TENANTS_SETTING,
+  CUSTOM_HANDLER_DEFAULT_LEVEL,
+  CUSTOM_HANDLER_LEVEL_SETTING,
   DEFAULT_LOGIN_ENDPOINT,
   ENTRA_APP_SETTINGS,
   isGuid,
   MI_CLIENT_ID_SETTING,
   PRM_SCOPES_SETTING,
+  SELF_HOSTED_LEVEL_FIX,
   tenantFromIssuer,
   VSCODE_CLIENT_ID,
   WEBHOOK_LEVEL_SETTING,
@@ -126,19 +130,25 @@ export function entraAuthSettingsV2(
 
 /**
  * The app settings to set for the Entra mode. The managed identity's client id is left alone when
- * not given (it is only needed for the browser sign-in flow, not to check tokens).
+ * not given (it is only needed for the browser sign-in flow, not to check tokens). With Entra in
+ * front, whatever serves MCP must stop asking for a key, or a valid token still gets 401/403: the MCP
+ * extension's webhook level, or, for a self-hosted server, the custom handler's
+ * DefaultAuthorizationLevel (whatever its host.json says).
  */
-export function entraAppSettingChanges(options: {
-  identifierUri: string;
-  tenantId: string;
-  managedIdentityClientId?: string;
-}): Record<string, string | null> {
+export function entraAppSettingChanges(
+  options: {
+    identifierUri: string;
+    tenantId: string;
+    managedIdentityClientId?: string;
+  },
+  kind: RemoteServerKind = 'functionsMcpExtension',
+): Record<string, string | null> {
   const changes: Record<string, string | null> = {
     [PRM_SCOPES_SETTING]: `${checkedIdentifierUri(options.identifierUri)}/user_impersonation`,
     [ALLOWED_TENANTS_SETTING]: checkedGuid(options.tenantId, 'a tenant id'),
-    // With Entra in front, the MCP webhook must stop asking for the system key, or a valid token
-    // still gets 403.
-    [WEBHOOK_LEVEL_SETTING]: 'Anonymous',
+    ...(kind === 'selfHosted'
+      ? { [CUSTOM_HANDLER_LEVEL_SETTING]: 'anonymous' }
+      : { [WEBHOOK_LEVEL_SETTING]: 'Anonymous' }),
   };
   if (options.managedIdentityClientId?.trim()) {
     changes[MI_CLIENT_ID_SETTING] = checkedGuid(
@@ -149,9 +159,16 @@ export function entraAppSettingChanges(options: {
   return changes;
 }
 
-/** Removes every setting the Entra mode added; the webhook level falls back to host.json's (System). */
-export function keyModeAppSettingChanges(): Record<string, string | null> {
-  return Object.fromEntries(ENTRA_APP_SETTINGS.map((name) => [name, null]));
+/**
+ * Removes every setting the Entra mode added; the webhook level falls back to host.json's (System).
+ * A self-hosted server's level is set to `function` instead: its host.json usually says `anonymous`
+ * (built-in auth was to protect it), and without sign-in the default function key must.
+ */
+export function keyModeAppSettingChanges(
+  kind: RemoteServerKind = 'functionsMcpExtension',
+): Record<string, string | null> {
+  const removed = Object.fromEntries(ENTRA_APP_SETTINGS.map((name) => [name, null]));
+  return kind === 'selfHosted' ? { ...removed, [CUSTOM_HANDLER_LEVEL_SETTING]: 'function' } : removed;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -287,6 +304,54 @@ export interface AuthState {
   prmScopes: string[];
   /** Inconsistencies that make calls fail or leave the server open, each a sentence for users. */
   problems: string[];
+  /**
+   * A self-hosted server only: its custom handler's effective DefaultAuthorizationLevel (lower-case),
+   * and where it comes from. Undefined when neither the app setting nor host.json was read.
+   */
+  customHandlerLevel?: CustomHandlerLevel;
+  /** What serves MCP, when it was known or read from the app settings. */
+  kind?: RemoteServerKind;
+}
+
+export interface CustomHandlerLevel {
+  level: string;
+  /** The app setting overrides host.json; with neither, the host's default applies. */
+  source: 'app setting' | 'host.json' | 'host default';
+}
+
+/** What readAuthState knows beyond ARM: what serves MCP, and the workspace's host.json when it was read. */
+export interface AuthStateContext {
+  kind?: RemoteServerKind;
+  /** host.json's `customHandler.http.DefaultAuthorizationLevel`, lower-case; `null` when host.json names none. */
+  hostJsonLevel?: string | null;
+}
+
+/**
+ * A self-hosted server's effective level: the app setting, else host.json's, else the host's default
+ * (`function`) when host.json is known to name none; undefined when nothing was read.
+ */
+export function customHandlerLevel(
+  appSettings: Record<string, string> | undefined,
+  hostJsonLevel: string | null | undefined,
+): CustomHandlerLevel | undefined {
+  const fromSetting = settingValue(appSettings, CUSTOM_HANDLER_LEVEL_SETTING)?.trim().toLowerCase();
+  if (fromSetting) return { level: fromSetting, source: 'app setting' };
+  if (hostJsonLevel) return { level: hostJsonLevel.toLowerCase(), source: 'host.json' };
+  if (hostJsonLevel === null) return { level: CUSTOM_HANDLER_DEFAULT_LEVEL, source: 'host default' };
+  return undefined;
+}
+
+/**
+ * A server's kind from its app settings, for servers remembered without one: the MCP custom handler
+ * preview is switched on by `AzureWebJobsFeatureFlags` naming `EnableMcpCustomHandlerPreview`
+ * (https://learn.microsoft.com/azure/azure-functions/self-hosted-mcp-servers); any other app is
+ * taken for an MCP extension app.
+ */
+export function kindFromAppSettings(appSettings: Record<string, string> | undefined): RemoteServerKind {
+  const flags = settingValue(appSettings, 'AzureWebJobsFeatureFlags') ?? '';
+  return flags.split(',').some((flag) => flag.trim().toLowerCase() === 'enablemcpcustomhandlerpreview')
+    ? 'selfHosted'
+    : 'functionsMcpExtension';
 }
 
 function webhookLevel(appSettings: Record<string, string> | undefined): string {
@@ -312,9 +377,13 @@ function settingValue(appSettings: Record<string, string> | undefined, name: str
 export function readAuthState(
   authSettings: AuthSettingsV2Properties | undefined,
   appSettings: Record<string, string> | undefined,
+  context: AuthStateContext = {},
 ): AuthState {
   const level = webhookLevel(appSettings);
-  const keyRequired = level !== 'Anonymous';
+  const selfHosted = context.kind === 'selfHosted';
+  const handlerLevel = selfHosted ? customHandlerLevel(appSettings, context.hostJsonLevel) : undefined;
+  // A self-hosted server whose level was not read is taken to ask for the key, as the host defaults.
+  const keyRequired = selfHosted ? handlerLevel?.level !== 'anonymous' : level !== 'Anonymous';
   const entra = authSettings?.identityProviders?.azureActiveDirectory;
   const prmScopes = (settingValue(appSettings, PRM_SCOPES_SETTING) ?? '')
     .split(',')
@@ -332,6 +401,8 @@ export function readAuthState(
     tenantId: tenantFromIssuer(entra?.registration?.openIdIssuer),
     prmScopes,
     problems: [],
+    ...(handlerLevel ? { customHandlerLevel: handlerLevel } : {}),
+    ...(context.kind ? { kind: context.kind } : {}),
   };
   const problem = (text: string) => state.problems.push(text);
   if (!authSettings) {
@@ -346,7 +417,11 @@ export function readAuthState(
 
   if (state.entraEnabled) {
     state.mode = 'entra';
-    if (keyRequired) {
+    if (selfHosted && handlerLevel && handlerLevel.level !== 'anonymous') {
+      problem(
+        `Microsoft Entra authentication is on, but the custom handler's DefaultAuthorizationLevel is ${handlerLevel.level} (${handlerLevel.source}): signed-in calls still need a function key and get 401/403. ${SELF_HOSTED_LEVEL_FIX}`,
+      );
+    } else if (!selfHosted && keyRequired) {
       problem(
         `Microsoft Entra authentication is on, but the MCP webhook still asks for the system key (webhookAuthorizationLevel ${level}): calls with a valid token get 403. Set the app setting ${WEBHOOK_LEVEL_SETTING} to Anonymous.`,
       );
@@ -392,7 +467,9 @@ export function readAuthState(
   } else {
     state.mode = 'anonymous';
     problem(
-      `The MCP webhook asks for no key (${WEBHOOK_LEVEL_SETTING} is Anonymous) and no sign-in is required: anyone who knows the URL can call the tools.`,
+      selfHosted
+        ? `The server asks for no key (DefaultAuthorizationLevel anonymous, ${handlerLevel?.source ?? 'host.json'}) and no sign-in is required: anyone who knows the URL can call the tools.`
+        : `The MCP webhook asks for no key (${WEBHOOK_LEVEL_SETTING} is Anonymous) and no sign-in is required: anyone who knows the URL can call the tools.`,
     );
   }
   return state;

@@ -5,7 +5,7 @@ import type { UserInterface } from '../common/ui';
 import { azdEnvValues } from '../deploy/azdEnvironments';
 import { interpretAzdOutput } from '../deploy/azdRunOutput';
 import type { AzdRun } from '../deploy/azdTask';
-import type { AzdProject } from '../deploy/azdProject';
+import { deployedKindOf, type AzdProject } from '../deploy/azdProject';
 import type { FunctionKeyStore } from '../remote/keyStore';
 import { remoteServerArgument, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
 import { isGuid } from './entra';
@@ -14,6 +14,7 @@ import type { EntraTokenSource } from './entraToken';
 import type { SignInCheckInput, SignInConsistency, SignInStep } from './signInCheck/model';
 import { renderSignInReport, signInReportLines } from './signInCheck/report';
 import { CommandId } from '../commandIds';
+import type { McpProject } from '../project/mcpProject';
 
 export interface EntraCommandServices {
   registry: RemoteServerRegistry;
@@ -29,6 +30,21 @@ export interface EntraCommandServices {
   /** The sign-in check, which lives in the MCP SDK client bundle (loaded on first use). */
   checkSignIn(input: SignInCheckInput): Promise<{ steps: SignInStep[] }>;
   checkSignInAction(server: RemoteServer): MessageAction;
+  /** The workspace project the server was deployed from, when this workspace holds it (its host.json). */
+  mcpProjectOf(server: RemoteServer): Promise<McpProject | undefined>;
+}
+
+/**
+ * A self-hosted project's host.json level as recognition read it: `anonymous`, or `function` (named,
+ * or the host's default when host.json names none: both ask for the key).
+ */
+async function hostJsonLevelOf(
+  services: EntraCommandServices,
+  server: RemoteServer,
+): Promise<string | undefined> {
+  const project = await services.mcpProjectOf(server).catch(() => undefined);
+  if (project?.kind !== 'selfHosted') return undefined;
+  return project.auth === 'anonymous' ? 'anonymous' : 'function';
 }
 
 /** Enable / Disable Entra sign-in for a deployed server, and the sign-in diagnosis. */
@@ -49,6 +65,33 @@ export function entraCommands(services: EntraCommandServices) {
       title,
       servers.map((server) => ({ label: server.name, description: server.endpoint, value: server })),
     );
+  }
+
+  /**
+   * The azd project whose infra switches Entra sign-in with AUTH_ENABLED (this extension's own
+   * template). A self-hosted project's infra/ is rendered for one mode when it is hosted (its
+   * AUTH_ENABLED is an output, not a parameter), so a self-hosted server is switched through ARM.
+   */
+  function azdSwitchOf(server: RemoteServer): string | undefined {
+    const dir = azdDirOf(server);
+    return dir && kindOf(server) !== 'selfHosted' ? dir : undefined;
+  }
+
+  function azdDirOf(server: RemoteServer): string | undefined {
+    return server.environment ? services.azdProjectOf(server)?.dir : undefined;
+  }
+
+  /** The server's kind; for one remembered without it, what its azd project's service folder holds. */
+  function kindOf(server: RemoteServer): RemoteServer['kind'] {
+    const dir = azdDirOf(server);
+    return server.kind ?? (dir ? deployedKindOf(dir) : undefined);
+  }
+
+  /** Said after switching a self-hosted app that azd deployed: provisioning again sets its infra's mode back. */
+  function provisionNote(server: RemoteServer): string {
+    return kindOf(server) === 'selfHosted' && azdDirOf(server)
+      ? ' Its infra/ still describes the other mode: the next `azd provision` sets the app back, unless you host it again with the mode you want.'
+      : '';
   }
 
   /** Sets AUTH_ENABLED in the azd environment and provisions, so the Bicep does the whole setup. */
@@ -92,7 +135,7 @@ export function entraCommands(services: EntraCommandServices) {
   return {
     [CommandId.enableEntraAuth]: async (target?: unknown): Promise<RemoteServer> => {
       const server = await pickServer('Enable Entra sign-in for which server?', target);
-      const projectDir = server.environment ? services.azdProjectOf(server)?.dir : undefined;
+      const projectDir = azdSwitchOf(server);
       let auth: RemoteServer['auth'];
       if (projectDir) {
         const values = await provisionWithAuth(server, projectDir, true);
@@ -150,7 +193,7 @@ export function entraCommands(services: EntraCommandServices) {
       await services.keyStore.forget(server.resourceId);
       log.info(`Entra sign-in enabled for ${server.name} (scope ${auth.scopes.join(' ')}).`);
       await ui.showInfo(
-        `Entra sign-in is on for ${server.name}. VS Code signs you in when it starts the server.`,
+        `Entra sign-in is on for ${server.name}. VS Code signs you in when it starts the server.${provisionNote(server)}`,
         [services.checkSignInAction(updated)],
       );
       return updated;
@@ -158,7 +201,7 @@ export function entraCommands(services: EntraCommandServices) {
 
     [CommandId.disableEntraAuth]: async (target?: unknown): Promise<RemoteServer> => {
       const server = await pickServer('Disable Entra sign-in for which server?', target);
-      const projectDir = server.environment ? services.azdProjectOf(server)?.dir : undefined;
+      const projectDir = azdSwitchOf(server);
       if (projectDir) await provisionWithAuth(server, projectDir, false);
       else
         await ui.withProgress(`Disabling Entra sign-in on ${server.name}`, () =>
@@ -167,7 +210,7 @@ export function entraCommands(services: EntraCommandServices) {
       const updated: RemoteServer = { ...server, auth: { mode: 'key' } };
       await registry.upsert(updated);
       await ui.showInfo(
-        `Entra sign-in is off for ${server.name}: it uses its function key again, fetched when VS Code next starts it.`,
+        `Entra sign-in is off for ${server.name}: it uses its function key again, fetched when VS Code next starts it.${provisionNote(server)}`,
       );
       return updated;
     },
@@ -177,11 +220,14 @@ export function entraCommands(services: EntraCommandServices) {
       const consistency: SignInConsistency = {
         keyStored: (await services.keyStore.get(server.resourceId)) !== undefined,
       };
+      let serverKind = server.kind;
       try {
-        const state = await services.entra.readAuthState(server);
+        const state = await services.entra.readAuthState(server, await hostJsonLevelOf(services, server));
+        serverKind ??= state.kind;
         Object.assign(consistency, {
           entraEnabled: state.entraEnabled,
           webhookAuthorizationLevel: state.webhookAuthorizationLevel,
+          ...(state.customHandlerLevel ? { customHandlerLevel: state.customHandlerLevel } : {}),
           allowedApplications: state.allowedApplications,
           allowedAudiences: state.allowedAudiences,
           appTenantId: state.tenantId,
@@ -195,6 +241,7 @@ export function entraCommands(services: EntraCommandServices) {
       const { steps } = await ui.withProgress(`Checking sign-in to ${server.name}`, () =>
         services.checkSignIn({
           mcpUrl: server.endpoint,
+          ...(serverKind ? { serverKind } : {}),
           getToken: (scopes, tenantId) => services.tokens(scopes, tenantId ?? server.tenantId, true),
           consistency,
           expectedTenantId: server.tenantId,

@@ -1,8 +1,13 @@
 // The azd projects this window can deploy from, and what their environments have deployed.
+import path from 'node:path';
+import type { McpProject } from '../project/mcpProject';
+import { recognizeProjects } from '../project/recognizeProjects';
 import type { RemoteServer } from '../remote/remoteServers';
 import { listAzdEnvironments } from './azdEnvironments';
 import {
+  azureYamlServiceFolders,
   bundledProjectDir,
+  deployedKindOf,
   prepareBundledProject,
   workspaceAzdProjects,
   type AzdProject,
@@ -40,6 +45,19 @@ export class AzdProjects {
   }
 
   /**
+   * The workspace MCP project a server was deployed from (the folder its azd project's azure.yaml
+   * names as a service), as recognition reads it now; undefined for the bundled server, or when the
+   * server was not deployed from this workspace.
+   */
+  async mcpProjectOf(server: RemoteServer): Promise<McpProject | undefined> {
+    const azd = this.azdProjectOf(server);
+    if (azd?.source !== 'workspace') return undefined;
+    const folders = azureYamlServiceFolders(azd.dir).map((folder) => path.resolve(folder));
+    const { projects } = await recognizeProjects(folders);
+    return projects.find((project) => folders.includes(path.resolve(project.folder)));
+  }
+
+  /**
    * The project to deploy the server again from. The bundled project's copy is refreshed first
    * (its folders deleted and copied again), so azd deploys this version of the extension's server.
    */
@@ -48,16 +66,22 @@ export class AzdProjects {
     return project?.source === 'bundled' ? this.prepareBundled() : project;
   }
 
-  /** The deployments recorded in azd environments (those that have been provisioned). */
+  /**
+   * The deployments recorded in azd environments (those that have been provisioned), each with the
+   * kind its azd project deploys (from the folders azure.yaml's services name).
+   */
   deployments(): RemoteServer[] {
-    return this.all().flatMap((project) =>
-      listAzdEnvironments(project.dir).flatMap((env) => {
+    return this.all().flatMap((project) => {
+      const environments = listAzdEnvironments(project.dir);
+      if (environments.length === 0) return [];
+      const kind = project.source === 'bundled' ? 'functionsMcpExtension' : deployedKindOf(project.dir);
+      return environments.flatMap((env) => {
         try {
-          return [remoteServerFromEnvValues({ ...env.values, AZURE_ENV_NAME: env.name })];
+          return [remoteServerFromEnvValues({ ...env.values, AZURE_ENV_NAME: env.name }, kind)];
         } catch {
           return []; // Not provisioned yet.
         }
-      }),
-    );
+      });
+    });
   }
 }

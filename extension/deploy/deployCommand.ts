@@ -4,20 +4,30 @@ import { UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
 import { runCli } from '../common/processes';
 import type { UserInterface } from '../common/ui';
-import { mcpEndpoint, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
-import type { AzdProject } from './azdProject';
+import type { ChosenProject } from '../project/workspaceProjects';
+import {
+  mcpEndpoint,
+  type RemoteServer,
+  type RemoteServerKind,
+  type RemoteServerRegistry,
+} from '../remote/remoteServers';
+import { azdProjectOf, deployedKindOf, type AzdProject } from './azdProject';
 import { azdDeployArgs, azdNewEnvArgs, azdSignInStatus, MIN_AZD_VERSION, probeAzd } from './azdCli';
 import { azdEnvValues, listAzdEnvironments } from './azdEnvironments';
 import { deploymentOutputs, type DeploymentOutputs } from './azdOutputs';
 import { interpretAzdOutput } from './azdRunOutput';
 import type { AzdRun } from './azdTask';
+import { planDeploy, workspaceFolderOf, type HostableFolder } from './deployPlan';
 import { CommandId } from '../commandIds';
 
 export interface DeployServices {
   azdPath(): string;
-  /** azd projects of the workspace (folders with azure.yaml). */
-  workspaceProjects(): AzdProject[];
-  /** The bundled server, copied where azd may write; used when the workspace has no azd project. */
+  workspaceFolders(): readonly string[];
+  /** The workspace's MCP project, as every capability asks for it (WorkspaceProjects.choose). */
+  chooseProject(purpose: string): Promise<ChosenProject>;
+  /** Runs "Host on Azure Functions…" on the folder; resolves when it is done, or was cancelled. */
+  hostOnFunctions(folder: string): Promise<unknown>;
+  /** The bundled server, copied where azd may write; used only when the workspace holds nothing of the user's. */
   bundledProject(): AzdProject;
   runAzd(args: string[], cwd: string, title: string, signal: AbortSignal): Promise<AzdRun>;
   registry: RemoteServerRegistry;
@@ -25,6 +35,8 @@ export interface DeployServices {
   log: Logger;
   actions: {
     openUrl(url: string): MessageAction;
+    /** A "Learn More" button opening a documentation page. */
+    learnMore(url: string): MessageAction;
     signIn(azdPath: string): MessageAction;
     connect(server: RemoteServer): MessageAction;
     showLogs: MessageAction;
@@ -35,6 +47,19 @@ export interface DeployTarget {
   project: AzdProject;
   environment: string;
 }
+
+/** What is deployed, and what it serves (which decides Connect's endpoint and key). */
+interface DeploySource {
+  project: AzdProject;
+  kind: RemoteServerKind;
+}
+
+/** `azd init` on existing code adds azure.yaml and infra/ to a project that has neither. */
+export const azdInitUrl =
+  'https://learn.microsoft.com/azure/developer/azure-developer-cli/start-with-app-code';
+/** Said wherever the bundled server is deployed, so it is never taken for the user's. */
+export const bundledDeployNotice =
+  'Deploying the bundled sample server: this workspace holds no MCP project of yours';
 
 const installUrl = 'https://aka.ms/azd-install';
 const newEnvironment = '\u0000new';
@@ -55,9 +80,18 @@ const flexRegions = [
   'canadacentral',
 ];
 
-/** The server an azd environment describes, with Entra sign-in when the environment enabled it. */
-export function remoteServerFromEnvValues(values: Record<string, string>): RemoteServer {
-  const server = remoteServerFromOutputs(deploymentOutputs(values));
+/**
+ * The server an azd environment describes, with Entra sign-in when the environment enabled it. `kind`
+ * is what the azd project deploys (its endpoint's path); SERVICE_API_MCP_URL, when the template
+ * outputs it, names the endpoint exactly and wins.
+ */
+export function remoteServerFromEnvValues(
+  values: Record<string, string>,
+  kind: RemoteServerKind = 'functionsMcpExtension',
+): RemoteServer {
+  const server = remoteServerFromOutputs(deploymentOutputs(values), kind);
+  const mcpUrl = values.SERVICE_API_MCP_URL?.trim();
+  if (mcpUrl && URL.canParse(mcpUrl) && new URL(mcpUrl).protocol === 'https:') server.endpoint = mcpUrl;
   const identifierUri = values.ENTRA_IDENTIFIER_URI;
   if (values.AUTH_ENABLED === 'true' && identifierUri) {
     server.auth = {
@@ -70,12 +104,16 @@ export function remoteServerFromEnvValues(values: Record<string, string>): Remot
   return server;
 }
 
-export function remoteServerFromOutputs(outputs: DeploymentOutputs): RemoteServer {
+export function remoteServerFromOutputs(
+  outputs: DeploymentOutputs,
+  kind: RemoteServerKind = 'functionsMcpExtension',
+): RemoteServer {
   return {
     resourceId: outputs.resourceId,
     name: outputs.functionName,
     hostName: outputs.hostName,
-    endpoint: mcpEndpoint(outputs.hostName),
+    endpoint: mcpEndpoint(outputs.hostName, kind),
+    kind,
     subscriptionId: outputs.subscriptionId,
     resourceGroup: outputs.resourceGroup,
     tenantId: outputs.tenantId,
@@ -111,7 +149,11 @@ export function deployCommand(services: DeployServices) {
     }
 
     log.info(`Using azd ${probe.version} at ${azdPath}.`);
-    const project = given?.project ?? (await pickProject());
+    const source = given ? givenSource(given.project) : await chooseSource();
+    if (!source) return undefined;
+    const { project, kind } = source;
+    const bundled = project.source === 'bundled';
+    if (bundled) log.info(`${bundledDeployNotice}.`);
     const signIn = await azdSignInStatus(azdPath, project.dir);
     if (!signIn.signedIn) {
       throw new UserFacingError('azd is not signed in to Azure. Sign in, then deploy again.', [
@@ -123,7 +165,9 @@ export function deployCommand(services: DeployServices) {
     const verb = known?.values.SERVICE_API_NAME ? 'deploy' : 'up';
 
     const run = await ui.withProgress(
-      `Deploying to Azure: azd ${verb} (environment ${environment})`,
+      bundled
+        ? `${bundledDeployNotice} (azd ${verb}, environment ${environment})`
+        : `Deploying to Azure: azd ${verb} (environment ${environment})`,
       (progress, signal) => {
         progress.report(
           verb === 'up' ? 'provisioning and deploying; the first time takes a few minutes…' : 'deploying…',
@@ -163,7 +207,7 @@ export function deployCommand(services: DeployServices) {
       );
     }
 
-    const server = remoteServerFromEnvValues(await azdEnvValues(azdPath, project.dir, environment));
+    const server = remoteServerFromEnvValues(await azdEnvValues(azdPath, project.dir, environment), kind);
     const deployed = {
       ...server,
       connected: services.registry.find(server.resourceId)?.connected ?? false,
@@ -171,21 +215,75 @@ export function deployCommand(services: DeployServices) {
     };
     await services.registry.upsert(deployed);
     log.info(`Deployed ${server.name} to ${server.hostName} (environment ${environment}).`);
+    // The progress notification already said it was the bundled sample server.
     await ui.showInfo(`Deployed to ${server.hostName}`, [services.actions.connect(deployed)]);
     return deployed;
   }
 
-  async function pickProject(): Promise<AzdProject> {
-    const projects = services.workspaceProjects();
-    if (projects.length === 0) {
-      log.info('No azure.yaml in the workspace: deploying the server bundled with the extension.');
-      return services.bundledProject();
+  /** A project named by a button or the MCP Servers view (a redeploy): its kind comes from its files. */
+  function givenSource(project: AzdProject): DeploySource {
+    return {
+      project,
+      kind: project.source === 'bundled' ? 'functionsMcpExtension' : deployedKindOf(project.dir),
+    };
+  }
+
+  /** What the workspace's project needs: its azd project, hosting first, deployment files, or the bundled server. */
+  async function chooseSource(): Promise<DeploySource | undefined> {
+    const plan = planDeploy(await services.chooseProject('Deploy to Azure'), services.workspaceFolders());
+    switch (plan.action) {
+      case 'azd': {
+        const [only] = plan.choices;
+        if (plan.choices.length === 1 && only) return only;
+        return ui.pick(
+          'Deploy which project?',
+          plan.choices.map((choice) => ({ label: choice.project.dir, value: choice })),
+        );
+      }
+      case 'host':
+        return hostFirst(plan.folders);
+      case 'needsDeploymentFiles':
+        throw new UserFacingError(
+          `${plan.project.name} (${plan.project.folder}) is a Functions MCP extension app without azure.yaml: ` +
+            'azd needs azure.yaml and an infra/ folder to provision and deploy it. Run `azd init` in that folder ' +
+            '("Use code in the current directory"), then deploy again.',
+          [services.actions.learnMore(azdInitUrl)],
+        );
+      case 'bundled':
+        return { project: services.bundledProject(), kind: 'functionsMcpExtension' };
     }
-    if (projects.length === 1) return projects[0]!;
-    return ui.pick(
-      'Deploy which project?',
-      projects.map((project) => ({ label: project.dir, value: project })),
+  }
+
+  /**
+   * Offers "Host on Azure Functions…" for a server that has no azure.yaml yet, then deploys what it
+   * added. Declining (or cancelling the hosting) deploys nothing and changes no file.
+   */
+  async function hostFirst(folders: HostableFolder[]): Promise<DeploySource | undefined> {
+    const notHosted = folders.length === 1 ? folders[0]!.name : 'This workspace’s MCP servers';
+    const picked = await ui.pick(
+      `${notHosted} ${folders.length === 1 ? 'is' : 'are'} not set up for Azure Functions yet (no azure.yaml)`,
+      [
+        ...folders.map((folder) => ({
+          label:
+            folders.length === 1 ? 'Host on Azure Functions…' : `Host ${folder.name} on Azure Functions…`,
+          description: 'adds host.json, azure.yaml and infra/ (nothing is overwritten), then deploys',
+          detail: folder.folder,
+          value: folder,
+        })),
+        { label: 'Cancel', description: 'deploy nothing', value: undefined },
+      ],
     );
+    if (!picked) return undefined;
+    await services.hostOnFunctions(picked.folder);
+    const project = azdProjectOf(
+      picked.folder,
+      workspaceFolderOf(picked.folder, services.workspaceFolders()),
+    );
+    if (!project) {
+      log.info(`${picked.folder} still has no azure.yaml after Host on Azure Functions: nothing deployed.`);
+      return undefined;
+    }
+    return { project, kind: 'selfHosted' };
   }
 
   async function pickEnvironment(azdPath: string, project: AzdProject): Promise<string> {

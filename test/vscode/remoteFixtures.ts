@@ -13,6 +13,7 @@ import { startFakeEntra } from '../fakes/entra';
 import { entraAppSettingChanges, entraAuthSettingsV2 } from '../../extension/auth/entraAppConfig';
 import { startTlsProxy } from '../fakes/tlsProxy';
 import { startBuiltInAuthApp } from './builtInAuthApp';
+import { startSelfHostedEntraFixture } from './selfHostedEntraApp';
 import { freePort, startNodeProcess, type StartedProcess } from '../support/processes';
 import { startSelfHostedApp } from '../support/selfHostedApp';
 
@@ -121,6 +122,13 @@ export async function startRemoteFixtures(options: {
     storageConnectionString: options.storageConnectionString,
   });
   arm.site(switchSiteName).defaultHostName = switchApp.hostName;
+  const selfHostedEntra = await startSelfHostedEntraFixture({
+    arm,
+    entra,
+    subscriptionId,
+    resourceGroup,
+    tenantId,
+  });
 
   // The self-hosted app: its default function key opens /mcp (DefaultAuthorizationLevel function);
   // right after its deploy the host has not started, so the first key read finds none.
@@ -299,6 +307,7 @@ export async function startRemoteFixtures(options: {
         remoteServer(selfHostedSiteName, selfHostedProxy.hostName),
       ),
       REMOTE_MCP_SWITCH_IDENTIFIER_URI: switchIdentifierUri,
+      ...selfHostedEntra.env,
     },
     settings: {
       'remoteMcp.azdPath': path.join(fakeAzdDir, 'azd'),
@@ -327,6 +336,7 @@ export async function startRemoteFixtures(options: {
         arm.close(),
         entraApp.stop(),
         switchApp.close(),
+        selfHostedEntra.close(),
         entraProxy.close(),
         entra.close(),
         selfHostedProxy.close(),

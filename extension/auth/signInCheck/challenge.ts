@@ -44,11 +44,11 @@ export async function checkChallenge(context: SignInContext): Promise<StepResult
     return readChallenge(context, response.status, response.headers.get('www-authenticate'));
   }
   if (response.ok) context.signInRequired = false;
-  return noChallenge(response);
+  return noChallenge(response, context);
 }
 
 /** An answer other than 401/403: the chain cannot go on. */
-function noChallenge({ status, headers }: Response): StepResult {
+function noChallenge({ status, headers }: Response, context: SignInContext): StepResult {
   if (status >= 200 && status < 300) {
     return {
       status: 'warn',
@@ -70,7 +70,7 @@ function noChallenge({ status, headers }: Response): StepResult {
     detail: `initialize without a token answered ${status}, not 401.`,
     fix:
       status === 404
-        ? 'Check the URL: the MCP endpoint of a function app is https://<app>.azurewebsites.net/runtime/webhooks/mcp.'
+        ? `Check the URL: the MCP endpoint of ${context.input.serverKind === 'selfHosted' ? 'a self-hosted MCP server is https://<app>.azurewebsites.net/mcp' : 'a function app is https://<app>.azurewebsites.net/runtime/webhooks/mcp'}.`
         : 'Check the app is running and its logs.',
     stopsChain: `Skipped: initialize answered ${status}.`,
   };

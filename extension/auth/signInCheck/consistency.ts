@@ -3,7 +3,7 @@
 // settings the command read from Azure; a rule without what it needs is skipped.
 import type { SignInContext } from './context';
 import { VSCODE_CLIENT_ID } from '../entra';
-import { enableEntraFix, type ConsistencyStepId } from './model';
+import { enableEntraFix, selfHostedLevelFix, selfHostedLevelTitle, type ConsistencyStepId } from './model';
 import type { StepResult } from './runner';
 import { scopeResource } from './scopes';
 import { unique } from './text';
@@ -22,6 +22,8 @@ function entraOn(context: ChainFindings): boolean | undefined {
 }
 
 function webhookLevel(context: ChainFindings): StepResult {
+  if (context.input.serverKind === 'selfHosted')
+    return { ...customHandlerLevel(context), title: selfHostedLevelTitle };
   const { entraEnabled, webhookAuthorizationLevel: level } = context.input.consistency ?? {};
   if (entraEnabled === undefined && level === undefined) {
     return { status: 'skip', detail: "Not checked: the app's settings were not read." };
@@ -49,6 +51,41 @@ function webhookLevel(context: ChainFindings): StepResult {
     };
   }
   return { status: 'pass', detail: `Entra sign-in is on and the MCP webhook level is ${level}.` };
+}
+
+/**
+ * The self-hosted form of the trap: built-in auth checks the token, then the Functions host still asks
+ * for a function key because the custom handler's DefaultAuthorizationLevel is `function` (host.json,
+ * or the host's default when host.json names none).
+ */
+function customHandlerLevel(context: ChainFindings): StepResult {
+  const { entraEnabled, customHandlerLevel: found } = context.input.consistency ?? {};
+  if (!entraOn(context)) {
+    return {
+      status: 'skip',
+      detail: `Entra sign-in is off${found ? `; the DefaultAuthorizationLevel is ${found.level} (${found.source})` : ''}.`,
+    };
+  }
+  if (!found) {
+    return entraEnabled === undefined
+      ? { status: 'skip', detail: "Not checked: the app's settings and host.json were not read." }
+      : {
+          status: 'skip',
+          detail:
+            "Not checked: the app sets no DefaultAuthorizationLevel override and the project's host.json is not in this workspace.",
+        };
+  }
+  if (found.level !== 'anonymous') {
+    return {
+      status: 'fail',
+      detail: `Entra sign-in is on but the custom handler's DefaultAuthorizationLevel is ${found.level} (${found.source}): every signed-in request still needs a function key, so VS Code gets 401/403 after signing in.`,
+      fix: selfHostedLevelFix,
+    };
+  }
+  return {
+    status: 'pass',
+    detail: `Entra sign-in is on and the DefaultAuthorizationLevel is anonymous (${found.source}).`,
+  };
 }
 
 function storedKey(context: ChainFindings): StepResult {

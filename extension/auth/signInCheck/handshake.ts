@@ -4,7 +4,7 @@
 import { probeServer, type ServerIdentity } from '../../probe/mcpProbe';
 import type { ProbeFailure } from '../../probe/probeFailure';
 import { established, type Handshake, type RefusedAnswer, type SignInContext } from './context';
-import { enableEntraFix } from './model';
+import { enableEntraFix, selfHostedLevelFix } from './model';
 import type { StepResult } from './runner';
 import { code, excerpt } from './text';
 import { bearerChallenge } from './wwwAuthenticate';
@@ -84,7 +84,21 @@ function initializeRefusal(
   const { status } = failure;
   const body = excerpt(refused?.body ?? '', context.token);
   const stopsChain = 'Skipped: initialize with the token failed.';
-  if (status === 403) {
+  // Easy Auth refuses a token with a Bearer challenge; the Functions host refuses a request without
+  // a function key with a bare 401/403. A self-hosted server answering so to a valid token is the trap.
+  if (
+    context.input.serverKind === 'selfHosted' &&
+    (status === 401 || status === 403) &&
+    !bearerChallenge(refused?.wwwAuthenticate)
+  ) {
+    return {
+      status: 'fail',
+      detail: `${status} with a valid token and no Bearer challenge${body ? ` (${body})` : ''}: the sign-in passed, but the Functions host still asks for a function key, as when built-in auth is on and the custom handler's DefaultAuthorizationLevel is function.`,
+      fix: selfHostedLevelFix,
+      stopsChain,
+    };
+  }
+  if (status === 403 && context.input.serverKind !== 'selfHosted') {
     return {
       status: 'fail',
       detail: `403 with a valid token${body ? ` (${body})` : ''}: the sign-in passed, but the Functions host still asks for the mcp_extension system key, as when Entra is on and the MCP webhook level is still System.`,

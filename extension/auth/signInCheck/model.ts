@@ -1,6 +1,8 @@
 // What the sign-in check takes and gives: its input, the steps of the report and their titles.
 // Plain types and constants, no MCP SDK, so the command (in the activation bundle) can name them.
+import type { RemoteServerKind } from '../../remote/remoteServers';
 import { WEBHOOK_LEVEL_SETTING } from '../entra';
+import type { CustomHandlerLevel } from '../entraAppConfig';
 
 export type SignInStepStatus = 'pass' | 'fail' | 'skip' | 'warn';
 
@@ -42,6 +44,8 @@ export interface SignInConsistency {
   entraEnabled?: boolean;
   /** The effective extensions.mcp.system.webhookAuthorizationLevel (app setting over host.json): System or Anonymous. */
   webhookAuthorizationLevel?: string;
+  /** A self-hosted server's effective customHandler.http.DefaultAuthorizationLevel, when it could be read. */
+  customHandlerLevel?: CustomHandlerLevel;
   /** Whether a function key is in SecretStorage for this server. */
   keyStored?: boolean;
   /** validation.defaultAuthorizationPolicy.allowedApplications. */
@@ -54,6 +58,11 @@ export interface SignInConsistency {
 
 export interface SignInCheckInput {
   mcpUrl: string;
+  /**
+   * What serves MCP: a self-hosted SDK server's traps and fixes are the custom handler's, not the MCP
+   * extension's. Absent: the MCP extension (servers remembered before self-hosted ones were known).
+   */
+  serverKind?: RemoteServerKind;
   /** Gets an access token as VS Code would (the `microsoft` provider); throws on failure or cancel. */
   getToken(scopes: string[], tenantId?: string): Promise<string>;
   consistency?: SignInConsistency;
@@ -78,6 +87,11 @@ export const signInStepTitles: Record<SignInStepId, string> = {
   audience: 'The requested API is an allowed audience',
   tenant: 'Tenants match',
 };
+
+/** The consistency step's title for a self-hosted server, which has no MCP webhook. */
+export const selfHostedLevelTitle = 'Custom handler authorization level fits Entra sign-in';
+
+export { SELF_HOSTED_LEVEL_FIX as selfHostedLevelFix } from '../entra';
 
 /** The fix for a webhook level that still asks for the system key once Entra checks the token. */
 export const enableEntraFix =

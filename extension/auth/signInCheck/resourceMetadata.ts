@@ -54,12 +54,16 @@ export function checkResource(context: SignInContext): StepResult {
   return {
     status: 'fail',
     detail: `resource is ${code(resource)} but the MCP URL is ${code(mcpUrl.href)}; VS Code rejects metadata for another resource.`,
-    fix: resourceFix(new URL(resource), mcpUrl),
+    fix: resourceFix(
+      new URL(resource),
+      mcpUrl,
+      context.input.serverKind === 'selfHosted' ? '/mcp' : '/runtime/webhooks/mcp',
+    ),
   };
 }
 
-function resourceFix(advertised: URL, mcpUrl: URL): string {
-  const general = `Connect to the URL the app advertises, or make the app advertise ${mcpUrl.href}: on App Service the PRM comes from built-in auth (WEBSITE_AUTH_PRM_DEFAULT_WITH_SCOPES), whose resource is https://<host>/runtime/webhooks/mcp of the host you call.`;
+function resourceFix(advertised: URL, mcpUrl: URL, mcpPath: string): string {
+  const general = `Connect to the URL the app advertises, or make the app advertise ${mcpUrl.href}: on App Service the PRM comes from built-in auth (WEBSITE_AUTH_PRM_DEFAULT_WITH_SCOPES), whose resource is https://<host>${mcpPath} of the host you call.`;
   if (advertised.protocol === 'http:' && mcpUrl.protocol === 'https:') {
     return `The app advertises http behind an https front end: for the embedded host set MCP_TRUST_PROXY=1 so it honours X-Forwarded-Proto. ${general}`;
   }

@@ -6,6 +6,8 @@ export interface StepResult {
   status: SignInStepStatus;
   detail: string;
   fix?: string;
+  /** The step's title when it differs by what serves MCP (a self-hosted server has no MCP webhook). */
+  title?: string;
   /** Set when the steps after this one cannot run: the reason they are reported skipped. */
   stopsChain?: string;
 }
@@ -16,8 +18,8 @@ export interface ChainStep<Context> {
 }
 
 export function signInStep(id: SignInStepId, result: StepResult): SignInStep {
-  const { status, detail, fix } = result;
-  return { id, title: signInStepTitles[id], status, detail, ...(fix ? { fix } : {}) };
+  const { status, detail, fix, title } = result;
+  return { id, title: title ?? signInStepTitles[id], status, detail, ...(fix ? { fix } : {}) };
 }
 
 export function skippedSteps(ids: readonly SignInStepId[], reason: string): SignInStep[] {

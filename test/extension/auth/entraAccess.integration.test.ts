@@ -6,7 +6,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TokenCredential } from '@azure/identity';
-import { VSCODE_CLIENT_ID, WEBHOOK_LEVEL_SETTING } from '../../../extension/auth/entra';
+import {
+  ALLOWED_TENANTS_SETTING,
+  CUSTOM_HANDLER_LEVEL_SETTING,
+  PRM_SCOPES_SETTING,
+  VSCODE_CLIENT_ID,
+  WEBHOOK_LEVEL_SETTING,
+} from '../../../extension/auth/entra';
 import { disableEntraAuth, enableEntraAuth, readAppAuthState } from '../../../extension/auth/entraAccess';
 import { InvalidEntraRegistrationError, entraAuthSettingsV2 } from '../../../extension/auth/entraAppConfig';
 import { createArmClient } from '../../../extension/azure/armClient';
@@ -24,6 +30,8 @@ const clientId = '66666666-7777-8888-9999-000000000000';
 const identifierUri = `api://${tenantId}/remote-mcp-abc`;
 const managedIdentityClientId = 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee';
 const registration = { tenantId, clientId, identifierUri, managedIdentityClientId };
+/** A server remembered with its kind: no app-settings read is needed to know which level to write. */
+const extensionApp = { kind: 'functionsMcpExtension' } as const;
 
 // Values that must never show up in an error, a recorded request or the SDK's log.
 const githubSecret = 'gh-client-secret-do-not-leak-7731';
@@ -41,6 +49,12 @@ describe('Entra authentication of any function app, through the real SDK client 
   const errorMessages: string[] = [];
   const withGithub: SiteRef = { subscriptionId: sub, resourceGroup: 'rg-apps', name: 'func-with-github' };
   const fresh: SiteRef = { subscriptionId: sub, resourceGroup: 'rg-apps', name: 'func-fresh' };
+  // A self-hosted SDK server as the samples deploy it: the custom handler preview flag, its runtime.
+  const selfHosted: SiteRef = { subscriptionId: sub, resourceGroup: 'rg-apps', name: 'func-todo-mcp' };
+  const selfHostedSettings = {
+    FUNCTIONS_WORKER_RUNTIME: 'node',
+    AzureWebJobsFeatureFlags: 'EnableMcpCustomHandlerPreview',
+  };
   const github = {
     enabled: true,
     registration: {
@@ -90,6 +104,7 @@ describe('Entra authentication of any function app, through the real SDK client 
       },
     });
     arm.addSite(fresh);
+    arm.addSite({ ...selfHosted, appSettings: { ...selfHostedSettings } });
   });
 
   after(async () => {
@@ -124,7 +139,7 @@ describe('Entra authentication of any function app, through the real SDK client 
 
   test('enable: authentication first, then app settings; GitHub and the other settings are kept', async () => {
     const from = arm.requests.length;
-    const state = await enableEntraAuth(onSite(withGithub), registration);
+    const state = await enableEntraAuth(onSite(withGithub), registration, extensionApp);
     assert.deepEqual(calls(withGithub, from), [
       'GET /config/authsettingsV2/list',
       'PUT /config/authsettingsV2',
@@ -142,6 +157,7 @@ describe('Entra authentication of any function app, through the real SDK client 
       tenantId,
       prmScopes: [`${identifierUri}/user_impersonation`],
       problems: [],
+      kind: 'functionsMcpExtension',
     });
     const entra = entraAuthSettingsV2(registration);
     assert.deepEqual(site(withGithub).authSettingsV2, {
@@ -163,7 +179,7 @@ describe('Entra authentication of any function app, through the real SDK client 
 
   test('disable: app settings first (the key is asked for again), then authentication; back to what was there', async () => {
     const from = arm.requests.length;
-    const state = await disableEntraAuth(onSite(withGithub));
+    const state = await disableEntraAuth(onSite(withGithub), extensionApp);
     assert.deepEqual(calls(withGithub, from), [
       'POST /config/appsettings/list',
       'PUT /config/appsettings',
@@ -289,6 +305,64 @@ describe('Entra authentication of any function app, through the real SDK client 
     assert.equal(site(withGithub).appSettings[WEBHOOK_LEVEL_SETTING], 'Anonymous');
     await disableEntraAuth(onSite(withGithub));
     assert.deepEqual(site(withGithub).appSettings, originalSettings);
+  });
+
+  test('a self-hosted app (known by its feature flag): enable lifts the custom handler level, not the MCP webhook one; disable asks for the function key', async () => {
+    const from = arm.requests.length;
+    const enabled = await enableEntraAuth(onSite(selfHosted), { tenantId, clientId, identifierUri });
+    // The kind was not given, so the app settings are read first to learn it.
+    assert.deepEqual(calls(selfHosted, from), [
+      'POST /config/appsettings/list',
+      'GET /config/authsettingsV2/list',
+      'PUT /config/authsettingsV2',
+      'POST /config/appsettings/list',
+      'PUT /config/appsettings',
+    ]);
+    assert.deepEqual(site(selfHosted).appSettings, {
+      ...selfHostedSettings,
+      [PRM_SCOPES_SETTING]: `${identifierUri}/user_impersonation`,
+      [ALLOWED_TENANTS_SETTING]: tenantId,
+      [CUSTOM_HANDLER_LEVEL_SETTING]: 'anonymous',
+    });
+    assert.ok(
+      !(WEBHOOK_LEVEL_SETTING in site(selfHosted).appSettings),
+      'no MCP extension setting on a self-hosted app',
+    );
+    assert.equal(enabled.mode, 'entra');
+    assert.deepEqual(enabled.customHandlerLevel, { level: 'anonymous', source: 'app setting' });
+    assert.deepEqual(enabled.problems, []);
+
+    const disabled = await disableEntraAuth(onSite(selfHosted), { kind: 'selfHosted' });
+    assert.deepEqual(site(selfHosted).appSettings, {
+      ...selfHostedSettings,
+      [CUSTOM_HANDLER_LEVEL_SETTING]: 'function',
+    });
+    assert.equal(disabled.mode, 'key');
+    assert.equal(disabled.keyRequired, true);
+  });
+
+  test('a self-hosted app with Entra on while host.json still says function: the trap is a problem with its fix', async () => {
+    await enableEntraAuth(onSite(selfHosted), { tenantId, clientId, identifierUri }, { kind: 'selfHosted' });
+    // Someone removes the override (or provisioning never set it): host.json's level applies again.
+    const { [CUSTOM_HANDLER_LEVEL_SETTING]: _removed, ...withoutOverride } = site(selfHosted).appSettings;
+    site(selfHosted).appSettings = withoutOverride;
+    const state = await readAppAuthState(onSite(selfHosted), { hostJsonLevel: 'function' });
+    assert.equal(state.mode, 'entra');
+    assert.deepEqual(state.customHandlerLevel, { level: 'function', source: 'host.json' });
+    assert.equal(state.problems.length, 1);
+    assert.match(
+      state.problems[0] ?? '',
+      /custom handler's DefaultAuthorizationLevel is function \(host\.json\)/,
+    );
+    assert.match(state.problems[0] ?? '', /"DefaultAuthorizationLevel": "anonymous"/);
+    assert.ok(state.problems[0]?.includes(`${CUSTOM_HANDLER_LEVEL_SETTING}=anonymous`));
+    assert.ok(
+      !state.problems.some((problem) => problem.includes('system key')),
+      'not the MCP extension trap',
+    );
+    // host.json names no level at all: the host's default, function, is the same trap.
+    const unnamed = await readAppAuthState(onSite(selfHosted), { hostJsonLevel: null });
+    assert.deepEqual(unnamed.customHandlerLevel, { level: 'function', source: 'host default' });
   });
 
   test('a registration that is not one is refused before any request', async () => {

@@ -10,11 +10,14 @@ import path from 'node:path';
 import type { EntraAccess } from '../../../extension/auth/entraAccess';
 import type { AuthState } from '../../../extension/auth/entraAppConfig';
 import { entraCommands } from '../../../extension/auth/entraCommands';
+import { SELF_HOSTED_LEVEL_FIX } from '../../../extension/auth/entra';
+import { startBuiltInAuthFrontEnd } from '../../vscode/selfHostedEntraApp';
 import { checkSignIn } from '../../../extension/auth/signInCheck';
 import { SecretMasker } from '../../../extension/common/log';
 import { runCli, startProcess } from '../../../extension/common/processes';
 import { azdEnvValues } from '../../../extension/deploy/azdEnvironments';
 import { remoteServerFromEnvValues } from '../../../extension/deploy/deployCommand';
+import type { McpProject } from '../../../extension/project/mcpProject';
 import { FunctionKeyStore } from '../../../extension/remote/keyStore';
 import { RemoteServerRegistry, type RemoteServer } from '../../../extension/remote/remoteServers';
 import type { RunningEmbeddedHost } from '../../../server/src/hosts/embedded/startEmbeddedHost';
@@ -63,7 +66,9 @@ function authState(overrides: Partial<AuthState> = {}): AuthState {
 }
 
 /** An EntraAccess that records what the commands asked of Azure. */
-function fakeEntraAccess(readAuthState: () => Promise<AuthState> = () => Promise.resolve(authState())) {
+function fakeEntraAccess(
+  readAuthState: (hostJsonLevel?: string | null) => Promise<AuthState> = () => Promise.resolve(authState()),
+) {
   const calls: { method: string; server: string; registration?: unknown }[] = [];
   const entra: EntraAccess = {
     enableEntra: (server, registration) => {
@@ -74,12 +79,26 @@ function fakeEntraAccess(readAuthState: () => Promise<AuthState> = () => Promise
       calls.push({ method: 'disableEntra', server: server.resourceId });
       return Promise.resolve(authState({ mode: 'key', entraEnabled: false, keyRequired: true }));
     },
-    readAuthState: (server) => {
+    readAuthState: (server, hostJsonLevel) => {
       calls.push({ method: 'readAuthState', server: server.resourceId });
-      return readAuthState();
+      return readAuthState(hostJsonLevel);
     },
   };
   return { entra, calls };
+}
+
+/** A self-hosted project as recognition reads it; `auth` is what its host.json's level says. */
+function selfHostedProject(folder: string, auth: 'functionKey' | 'anonymous'): McpProject {
+  return {
+    folder,
+    name: 'todo-mcp-server',
+    kind: 'selfHosted',
+    language: 'node',
+    mcpPath: '/mcp',
+    auth,
+    localRun: { coreTools: { executable: 'func', args: ['start'], cwd: folder } },
+    legacyForms: [],
+  };
 }
 
 let projectCount = 0;
@@ -100,8 +119,10 @@ async function deployedProject(): Promise<{ dir: string; server: RemoteServer }>
 interface HarnessOptions {
   answers?: ScriptedAnswer[];
   projectDir?: string;
-  readAuthState?: () => Promise<AuthState>;
+  readAuthState?: (hostJsonLevel?: string | null) => Promise<AuthState>;
   tokens?: (scopes: string[], tenantId: string | undefined) => Promise<string>;
+  /** The workspace project the server was deployed from (its host.json), when the workspace holds it. */
+  mcpProject?: McpProject;
 }
 
 function harness(options: HarnessOptions = {}) {
@@ -139,6 +160,7 @@ function harness(options: HarnessOptions = {}) {
     },
     checkSignIn,
     checkSignInAction: (server) => ({ title: 'Check Sign-in', run: () => server.resourceId }),
+    mcpProjectOf: () => Promise.resolve(options.mcpProject),
   });
   const reports = () => ui.reports.map((report) => report.markdown);
   return { ui, log, registry, keyStore, secrets, calls, azdRuns, reports, tokenCalls, commands };
@@ -225,6 +247,66 @@ describe('Enable Entra Sign-in', () => {
     assert.equal(await h.ui.press('Check Sign-in'), server.resourceId);
     assert.match(h.ui.progress[0]?.title ?? '', /Enabling Entra sign-in: azd provision \(environment dev\)/);
     assert.deepEqual(h.ui.prompts, []);
+  });
+
+  test('a self-hosted server deployed with azd: switched through ARM (its infra has no AUTH_ENABLED switch), and told provisioning sets it back', async () => {
+    const { dir, server } = await deployedProject();
+    const selfHosted: RemoteServer = { ...server, kind: 'selfHosted' };
+    const h = harness({
+      projectDir: dir,
+      answers: [entraApplicationId, `api://${entraApplicationId}`],
+    });
+    await h.registry.upsert(selfHosted);
+    const before = await envValues(dir);
+
+    const enabled = await h.commands['remoteMcp.enableEntraAuth'](selfHosted);
+
+    assert.deepEqual(h.azdRuns, [], 'no azd provision');
+    assert.deepEqual(await envValues(dir), before, 'the azd environment is left alone');
+    assert.deepEqual(h.calls, [
+      {
+        method: 'enableEntra',
+        server: server.resourceId,
+        registration: {
+          clientId: entraApplicationId,
+          tenantId,
+          identifierUri: `api://${entraApplicationId}`,
+        },
+      },
+    ]);
+    assert.equal(enabled.auth?.mode, 'entra');
+    assert.match(h.ui.last('info')?.message ?? '', /the next `azd provision` sets the app back/);
+
+    await h.commands['remoteMcp.disableEntraAuth'](enabled);
+    assert.deepEqual(h.azdRuns, []);
+    assert.equal(h.calls.at(-1)?.method, 'disableEntra');
+    assert.match(
+      h.ui.last('info')?.message ?? '',
+      /uses its function key again.*the next `azd provision` sets the app back/,
+    );
+  });
+
+  test('a server remembered without its kind: the azd project’s service folder says it is self-hosted', async () => {
+    const { dir, server } = await deployedProject();
+    // What Host on Azure Functions leaves: azure.yaml naming the folder itself, host.json with a custom handler.
+    writeFileSync(
+      path.join(dir, 'azure.yaml'),
+      'name: todo\nservices:\n  api:\n    project: .\n    host: function\n',
+    );
+    writeFileSync(
+      path.join(dir, 'host.json'),
+      JSON.stringify({
+        version: '2.0',
+        configurationProfile: 'mcp-custom-handler',
+        customHandler: { description: { defaultExecutablePath: 'node', arguments: ['dist/index.js'] } },
+      }),
+    );
+    const h = harness({ projectDir: dir, answers: [entraApplicationId, `api://${entraApplicationId}`] });
+    const { kind: _kind, ...rememberedWithoutKind } = server;
+    await h.commands['remoteMcp.enableEntraAuth'](rememberedWithoutKind);
+    assert.deepEqual(h.azdRuns, []);
+    assert.equal(h.calls[0]?.method, 'enableEntra');
+    assert.match(h.ui.last('info')?.message ?? '', /the next `azd provision` sets the app back/);
   });
 
   test('through ARM when the server has no azd environment: asks, validates, trims', async () => {
@@ -491,6 +573,55 @@ describe('Check Sign-in against the embedded host in Entra mode', () => {
     assert.equal(h.reports().length, 1);
     assert.equal(h.ui.last('info')?.message, 'Sign-in check of func-z: every step passed.');
     assertNoToken(h);
+  });
+
+  test('a self-hosted server: the kind and the workspace host.json level reach the check, which explains the custom handler trap', async () => {
+    const app = await startBuiltInAuthFrontEnd({
+      entra,
+      identifierUri,
+      audience: apiClientId,
+      backendPort: 9, // never reached: the "Functions host" refuses first
+      level: () => 'function',
+      functionKey: 'a-default-function-key-0123',
+    });
+    try {
+      const selfHosted: RemoteServer = {
+        ...server,
+        kind: 'selfHosted',
+        hostName: new URL(app.origin).host,
+        endpoint: `${app.origin}/mcp`,
+      };
+      const levels: (string | null | undefined)[] = [];
+      const h = harness({
+        tokens,
+        mcpProject: selfHostedProject(scratch, 'functionKey'),
+        readAuthState: (hostJsonLevel) => {
+          levels.push(hostJsonLevel);
+          return Promise.resolve(
+            authState({
+              kind: 'selfHosted',
+              allowedApplications: [apiClientId, VSCODE_CLIENT_ID],
+              allowedAudiences: [identifierUri],
+              tenantId,
+              ...(hostJsonLevel ? { customHandlerLevel: { level: hostJsonLevel, source: 'host.json' } } : {}),
+            }),
+          );
+        },
+      });
+      const steps = await h.commands['remoteMcp.checkSignIn'](selfHosted);
+      assert.deepEqual(levels, ['function']);
+      const failed = steps.filter((step) => step.status === 'fail');
+      assert.deepEqual(
+        failed.map((step) => step.id),
+        ['initialize', 'webhookLevel'],
+      );
+      for (const step of failed) assert.equal(step.fix, SELF_HOSTED_LEVEL_FIX);
+      assert.equal(failed[1]?.title, 'Custom handler authorization level fits Entra sign-in');
+      assert.ok(!h.reports()[0]!.includes('mcp_extension'), 'the MCP extension trap is not shown');
+      assertNoToken(h);
+    } finally {
+      await app.close();
+    }
   });
 
   test('the token source throwing: the token step fails and the warning counts one problem', async () => {

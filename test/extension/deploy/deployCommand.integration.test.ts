@@ -5,10 +5,12 @@ import { after, afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -18,14 +20,17 @@ import { runCommand } from '../../../extension/common/commandErrors';
 import type { MessageAction } from '../../../extension/common/errors';
 import { startProcess } from '../../../extension/common/processes';
 import { MIN_AZD_VERSION } from '../../../extension/deploy/azdCli';
-import { deployCommand } from '../../../extension/deploy/deployCommand';
+import { azdInitUrl, bundledDeployNotice, deployCommand } from '../../../extension/deploy/deployCommand';
 import type { AzdRun } from '../../../extension/deploy/azdTask';
 import { RemoteServerRegistry, type RemoteServer } from '../../../extension/remote/remoteServers';
 import { RecordingUi, dismiss, recordingLog, type ScriptedAnswer } from '../../support/recordingUi';
 import { memoryState } from '../../support/memoryStores';
+import { bundledProject } from '../../../extension/project/mcpProject';
+import { WorkspaceProjects } from '../../../extension/project/workspaceProjects';
 
 const fakeAzd = path.resolve(__dirname, '../../fakes/azd/azd');
 const repoAzureYaml = path.resolve(__dirname, '../../../azure.yaml');
+const bundledServerDir = path.resolve(__dirname, '../../../server');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-deploy-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -63,18 +68,32 @@ function newProject(): string {
 
 interface Harness {
   dir: string;
+  /** The folders Host on Azure Functions was run on. */
+  hosted: string[];
   ui: RecordingUi;
   registry: RemoteServerRegistry;
-  /** Every long azd run (up/deploy): its arguments, what it printed and its exit code. */
-  runs: (AzdRun & { args: string[] })[];
+  /** Every long azd run (up/deploy): its arguments, working folder, what it printed and its exit code. */
+  runs: (AzdRun & { args: string[]; cwd: string })[];
   /** Buttons that were pressed and what they were given. */
   pressed: { action: string; argument: unknown }[];
   /** Runs the command as VS Code would (behind the error wrapper); resolves to the deployed server. */
   deploy(target?: unknown): Promise<RemoteServer | undefined>;
 }
 
-function harness(options: { answers?: ScriptedAnswer[]; azdPath?: string; dir?: string } = {}): Harness {
+interface HarnessOptions {
+  answers?: ScriptedAnswer[];
+  azdPath?: string;
+  /** The workspace's one folder; by default a new folder holding only azure.yaml. */
+  dir?: string;
+  /** What "Host on Azure Functions…" does to the folder (by default: nothing, as when it is cancelled). */
+  host?: (folder: string) => void;
+  /** Where the bundled server's copy is; by default deploying it fails the test. */
+  bundledDir?: string;
+}
+
+function harness(options: HarnessOptions = {}): Harness {
   const dir = options.dir ?? newProject();
+  const hosted: string[] = [];
   const ui = new RecordingUi(options.answers);
   const log = recordingLog();
   const registry = new RemoteServerRegistry(memoryState());
@@ -87,9 +106,27 @@ function harness(options: { answers?: ScriptedAnswer[]; azdPath?: string; dir?: 
   const showLogs = action('Show Logs');
   const commands = deployCommand({
     azdPath: () => options.azdPath ?? fakeAzd,
-    workspaceProjects: () => [{ dir, source: 'workspace' }],
+    workspaceFolders: () => [dir],
+    chooseProject: (purpose) =>
+      new WorkspaceProjects({
+        workspaceFolders: () => [dir],
+        bundled: () => bundledProject(bundledServerDir),
+        memory: memoryState(),
+        pick: (title, projects) =>
+          ui.pick(
+            title,
+            projects.map((project) => ({ label: project.name, value: project })),
+          ),
+      }).choose(purpose),
+    hostOnFunctions: (folder) => {
+      hosted.push(folder);
+      options.host?.(folder);
+      return Promise.resolve();
+    },
     bundledProject: () => {
-      throw new Error('The workspace has an azd project: the bundled one should not be used.');
+      if (!options.bundledDir)
+        throw new Error('The workspace has a project of the user’s: the bundled one must not be used.');
+      return { dir: options.bundledDir, source: 'bundled' };
     },
     runAzd: async (args, cwd, _title, signal) => {
       const child = startProcess({ name: 'azd', command: fakeAzd, args, cwd, env: process.env, log });
@@ -97,7 +134,7 @@ function harness(options: { answers?: ScriptedAnswer[]; azdPath?: string; dir?: 
       const lines: string[] = [];
       child.onLine((line) => lines.push(line));
       const exit = await child.exited;
-      const run = { args, lines, exitCode: exit.code };
+      const run = { args, cwd, lines, exitCode: exit.code };
       runs.push(run);
       return run;
     },
@@ -106,6 +143,7 @@ function harness(options: { answers?: ScriptedAnswer[]; azdPath?: string; dir?: 
     log,
     actions: {
       openUrl: (url) => action('Install azd', url),
+      learnMore: (url) => action('Learn More', url),
       signIn: (azdPath) => action('Sign In', azdPath),
       connect: (server) => action('Connect', server),
       showLogs,
@@ -113,6 +151,7 @@ function harness(options: { answers?: ScriptedAnswer[]; azdPath?: string; dir?: 
   });
   return {
     dir,
+    hosted,
     ui,
     registry,
     runs,
@@ -350,5 +389,169 @@ describe('failures', () => {
     assert.match(errors[1]?.message ?? '', /^azd deploy failed: getting target resource: resource not found/);
     assert.deepEqual(errors[1]?.actions, ['Retry', 'Show Logs']);
     assert.deepEqual(h.registry.list(), []);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Which project Deploy deploys (issue 13, point 1): the workspaces are copies of the fixtures a user
+// would have, and the fake azd shows where it ran by the `.azure/` it keeps beside azure.yaml.
+
+const fixtures = path.resolve(__dirname, '../../fixtures/projects');
+
+/** A workspace folder holding a copy of a fixture project (nothing built, no node_modules). */
+function workspaceWith(fixture: string, options: { azureYaml?: boolean } = {}): string {
+  const dir = path.join(scratch, `${fixture}-${++projectCount}`);
+  cpSync(path.join(fixtures, fixture), dir, {
+    recursive: true,
+    filter: (source) => !/[\\/](node_modules|dist)$/.test(source),
+  });
+  if (options.azureYaml) writeSelfHostedAzureYaml(dir);
+  return dir;
+}
+
+/** The azure.yaml Host on Azure Functions adds: the folder itself is the service. */
+function writeSelfHostedAzureYaml(dir: string): void {
+  writeFileSync(
+    path.join(dir, 'azure.yaml'),
+    'name: todo-mcp\nservices:\n  api:\n    project: .\n    language: ts\n    host: function\n',
+  );
+}
+
+/** Every file under a folder, relative, sorted: what a "nothing changed" assertion compares. */
+function filesUnder(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[]).map((file) => file.replace(/\\/g, '/')).sort();
+}
+
+const newEnvironmentAnswers = ['mcp-dev', subscriptionId, 'westus3'];
+
+describe('which project is deployed', () => {
+  test('a self-hosted project with azure.yaml: azd runs in its folder and Connect gets /mcp', async () => {
+    useFakeAzd();
+    const dir = workspaceWith('node-self-hosted', { azureYaml: true });
+    const h = harness({ dir, answers: newEnvironmentAnswers });
+    const server = await h.deploy();
+    assert.ok(server, JSON.stringify(h.ui.shown));
+    assert.deepEqual(
+      h.runs.map((run) => run.cwd),
+      [dir],
+    );
+    assert.ok(existsSync(path.join(dir, '.azure', 'mcp-dev', '.env')), 'the environment is the project’s');
+    assert.equal(server.kind, 'selfHosted');
+    assert.equal(server.endpoint, `https://${server.hostName}/mcp`);
+    assert.equal(h.registry.list()[0]?.kind, 'selfHosted');
+    assert.deepEqual(h.hosted, []);
+  });
+
+  test('a self-hosted project without azure.yaml: declining Host on Azure Functions deploys nothing and changes no file', async () => {
+    useFakeAzd();
+    const dir = workspaceWith('node-self-hosted');
+    const before = filesUnder(dir);
+    const h = harness({ dir, answers: ['Cancel'] });
+    assert.equal(await h.deploy(), undefined);
+    const offer = h.ui.prompts[0];
+    assert.equal(offer?.title, 'todo-mcp-server is not set up for Azure Functions yet (no azure.yaml)');
+    assert.deepEqual(
+      offer?.options.map((option) => option.split(' — ')[0]),
+      ['Host on Azure Functions…', 'Cancel'],
+    );
+    assert.deepEqual(h.hosted, []);
+    assert.deepEqual(h.runs, []);
+    assert.deepEqual(h.ui.shown, [], 'declining is not an error');
+    assert.deepEqual(filesUnder(dir), before);
+  });
+
+  test('a self-hosted project without azure.yaml: Host on Azure Functions, then the deploy goes on in that folder', async () => {
+    useFakeAzd();
+    const dir = workspaceWith('node-self-hosted');
+    const h = harness({
+      dir,
+      answers: ['Host on Azure Functions…', ...newEnvironmentAnswers],
+      host: writeSelfHostedAzureYaml,
+    });
+    const server = await h.deploy();
+    assert.deepEqual(h.hosted, [dir]);
+    assert.ok(server, JSON.stringify(h.ui.shown));
+    assert.deepEqual(verbs(h), ['up']);
+    assert.deepEqual(
+      h.runs.map((run) => run.cwd),
+      [dir],
+    );
+    assert.equal(server.endpoint, `https://${server.hostName}/mcp`);
+  });
+
+  test('hosting cancelled half-way (no azure.yaml added): nothing is deployed and nothing shown', async () => {
+    useFakeAzd();
+    const dir = workspaceWith('node-self-hosted');
+    const h = harness({ dir, answers: ['Host on Azure Functions…'] });
+    assert.equal(await h.deploy(), undefined);
+    assert.deepEqual(h.hosted, [dir]);
+    assert.deepEqual(h.runs, []);
+    assert.deepEqual(h.ui.shown, []);
+  });
+
+  test('an SDK server not hosted yet (a candidate) is offered Host on Azure Functions, never the bundled server', async () => {
+    useFakeAzd();
+    const dir = workspaceWith('node-candidate');
+    const before = filesUnder(dir);
+    const h = harness({ dir, answers: [dismiss], bundledDir: newProject() });
+    assert.equal(await h.deploy(), undefined);
+    assert.equal(
+      h.ui.prompts[0]?.title,
+      '@contoso/weather-mcp is not set up for Azure Functions yet (no azure.yaml)',
+    );
+    assert.deepEqual(h.runs, [], 'the bundled server was not deployed in its place');
+    assert.deepEqual(h.ui.shown, []);
+    assert.deepEqual(filesUnder(dir), before);
+  });
+
+  test('a Functions MCP extension app without azure.yaml: the message names what is missing and links azd init', async () => {
+    useFakeAzd();
+    const dir = workspaceWith('ts-functions-mcp');
+    const h = harness({ dir, bundledDir: newProject() });
+    assert.equal(await h.deploy(), undefined);
+    const shown = h.ui.last('error');
+    assert.ok(
+      shown?.message.includes(`(${dir}) is a Functions MCP extension app without azure.yaml`),
+      shown?.message,
+    );
+    assert.match(shown?.message ?? '', /Run `azd init` in that folder/);
+    assert.deepEqual(shown?.actions, ['Learn More', 'Show Logs']);
+    await h.ui.press('Learn More');
+    assert.deepEqual(h.pressed, [{ action: 'Learn More', argument: azdInitUrl }]);
+    assert.deepEqual(h.runs, []);
+    assert.deepEqual(h.hosted, []);
+  });
+
+  test('a workspace with no MCP project and no candidate: the bundled server, and the notification says so', async () => {
+    useFakeAzd();
+    const empty = path.join(scratch, `empty-${++projectCount}`);
+    mkdirSync(empty);
+    writeFileSync(path.join(empty, 'README.md'), '# notes\n');
+    const bundledDir = newProject();
+    const h = harness({ dir: empty, bundledDir, answers: newEnvironmentAnswers });
+    const server = await h.deploy();
+    assert.ok(server, JSON.stringify(h.ui.shown));
+    assert.deepEqual(
+      h.runs.map((run) => run.cwd),
+      [bundledDir],
+    );
+    assert.deepEqual(
+      h.ui.progress.map((progress) => progress.title),
+      [`${bundledDeployNotice} (azd up, environment mcp-dev)`],
+    );
+    assert.equal(
+      bundledDeployNotice,
+      'Deploying the bundled sample server: this workspace holds no MCP project of yours',
+    );
+    assert.deepEqual(h.ui.shown, [
+      {
+        severity: 'info',
+        message: `Deployed to ${server.hostName}`,
+        actions: ['Connect'],
+      },
+    ]);
+    assert.equal(server.kind, 'functionsMcpExtension');
+    assert.equal(server.endpoint, `https://${server.hostName}/runtime/webhooks/mcp`);
+    assert.ok(!existsSync(path.join(empty, '.azure')), 'nothing is written into the workspace');
   });
 });

@@ -15,6 +15,7 @@ export function run(): Promise<void> {
       await import('../../extension/remote/remote.vscode.test');
       await import('../../extension/remote/selfHostedConnect.vscode.test');
       await import('../../extension/auth/entra.vscode.test');
+      await import('../../extension/auth/selfHostedEntra.vscode.test');
       await import('../../extension/statusView/statusView.vscode.test');
       await import('../../extension/localServer/selfHostedLocal.vscode.test');
       await import('../../extension/localServer/funcHost.vscode.test');
