@@ -197,10 +197,16 @@ describe('files written, exactly', () => {
       },
     ]);
     assert.deepEqual(editor.opened, [path.join(folder, 'host.json')]);
-    assert.deepEqual(
-      ui.progress.map((shown) => shown.title),
-      ['Checking that @contoso/weather-mcp is stateless'],
-    );
+    // dist/ is absent in a fresh checkout: it was built first, as the user would, with progress.
+    assert.deepEqual(ui.progress, [
+      {
+        title: 'Checking that @contoso/weather-mcp is stateless',
+        reports: [
+          'Building @contoso/weather-mcp (npm run build)…',
+          'Starting @contoso/weather-mcp to check that it is stateless…',
+        ],
+      },
+    ]);
   });
 
   test('node-candidate with a function key: DefaultAuthorizationLevel function', async () => {
