@@ -1,10 +1,9 @@
 // "Host on Azure Functions…": prepares an MCP SDK server to run as a Functions custom handler.
 // The flow is hostOnFunctions.ts (plain Node); this registers it with what it needs from VS Code.
-import path from 'node:path';
 import { CommandId } from '../commandIds';
 import type { Services } from '../services';
 import { hostOnFunctions, type HostOnFunctionsDeps } from './hostOnFunctions';
-import { selfHostedInfraFiles } from './selfHostedInfra';
+import { selfHostedInfraFiles, selfHostedTemplatesDir } from './selfHostedInfra';
 import { vscodeHostingEditor } from './vscodeHostingEditor';
 
 export function hostOnFunctionsCommand(deps: HostOnFunctionsDeps) {
@@ -16,7 +15,7 @@ export function hostOnFunctionsCommand(deps: HostOnFunctionsDeps) {
 
 /** The command's dependencies from the composition root's services. */
 export function hostingDependencies(services: Services): HostOnFunctionsDeps {
-  const templatesDir = path.join(services.context.extensionPath, 'templates', 'self-hosted');
+  const templatesDir = selfHostedTemplatesDir(services.context.extensionPath);
   return {
     workspaceFolders: services.workspaceFolders,
     ui: services.ui,
