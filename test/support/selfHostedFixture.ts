@@ -30,12 +30,20 @@ export async function copyFixture(
 ): Promise<FixtureCopy> {
   const parent = mkdtempSync(path.join(os.tmpdir(), `remote-mcp-${name}-`));
   const folder = path.join(parent, name);
-  cpSync(path.join(fixtureProjects, name), folder, { recursive: true });
+  copyAsCloned(name, folder);
   const port = options.port ?? (await freePort());
   setHostJsonPort(folder, port);
   if (name === 'node-self-hosted' && options.nodeModules !== false) linkNodeModules(folder);
   if (options.built) cpSync(builtDist(), path.join(folder, 'dist'), { recursive: true });
   return { folder, port, remove: () => rmSync(parent, { recursive: true, force: true }) };
+}
+
+/** The fixture's files without what a clone never holds (a build or dependencies left by a run). */
+function copyAsCloned(name: string, folder: string): void {
+  cpSync(path.join(fixtureProjects, name), folder, {
+    recursive: true,
+    filter: (source) => !/[\\/](node_modules|dist)$/.test(source),
+  });
 }
 
 export function setHostJsonPort(folder: string, port: number): void {
@@ -56,7 +64,7 @@ function builtDist(): string {
   if (cachedDist && existsSync(cachedDist)) return cachedDist;
   const parent = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-node-self-hosted-build-'));
   const folder = path.join(parent, 'node-self-hosted');
-  cpSync(path.join(fixtureProjects, 'node-self-hosted'), folder, { recursive: true });
+  copyAsCloned('node-self-hosted', folder);
   linkNodeModules(folder);
   const build = spawnSync('npm', ['run', 'build'], {
     cwd: folder,

@@ -14,8 +14,6 @@
 // Sources: https://learn.microsoft.com/azure/app-service/overview-authentication-authorization,
 // https://learn.microsoft.com/azure/azure-functions/self-hosted-mcp-servers, and the Functions host's
 // CustomHandlerHttpOptions (Azure/azure-functions-host: src/WebJobs.Script/Workers/Http/CustomHandlerHttpOptions.cs).
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -25,9 +23,8 @@ import type { FakeArm } from '../fakes/arm';
 import type { FakeEntra } from '../fakes/entra';
 import { startTlsProxy } from '../fakes/tlsProxy';
 import { freePort, startNodeProcess, type StartedProcess } from '../support/processes';
+import { copyFixture } from '../support/selfHostedFixture';
 
-const root = path.resolve(__dirname, '../..');
-export const nodeSelfHostedFixture = path.join(root, 'test/fixtures/projects/node-self-hosted');
 const mcpPath = '/mcp';
 const prmRoot = '/.well-known/oauth-protected-resource';
 
@@ -168,24 +165,16 @@ export async function startBuiltInAuthFrontEnd(
   };
 }
 
-/** Builds the fixture once (its `build` script is `tsc`), with the repository's TypeScript and packages. */
-export function buildNodeSelfHostedFixture(): string {
-  const entry = path.join(nodeSelfHostedFixture, 'dist', 'index.js');
-  if (!existsSync(entry)) {
-    execFileSync(
-      process.execPath,
-      [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', nodeSelfHostedFixture],
-      {
-        stdio: 'inherit',
-      },
-    );
-  }
-  return entry;
+/** The fixture built once by its own `npm run build` (tsc), in a copy as a user's checkout would be. */
+async function buildNodeSelfHostedFixture(): Promise<string> {
+  const copy = await copyFixture('node-self-hosted', { built: true });
+  process.once('exit', () => copy.remove());
+  return path.join(copy.folder, 'dist', 'index.js');
 }
 
 /** The fixture's server on a free port, started as the Functions host starts a custom handler (PORT set). */
 export async function startNodeSelfHostedServer(): Promise<{ port: number; process: StartedProcess }> {
-  const entry = buildNodeSelfHostedFixture();
+  const entry = await buildNodeSelfHostedFixture();
   const port = await freePort();
   const started = startNodeProcess(entry, {
     ...process.env,
