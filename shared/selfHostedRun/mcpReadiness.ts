@@ -1,9 +1,9 @@
 // Readiness of an MCP server as a client sees it: one `initialize` over Streamable HTTP, without a
 // session, as the spec's lifecycle starts (https://modelcontextprotocol.io/specification/2025-11-25/basic/lifecycle).
 // A TCP answer is not enough: an Express app listens before its routes are wired, and a server on
-// the wrong path answers 404. The request is written here rather than through the SDK's Client,
-// whose zod schemas would load into the extension's activation bundle for one request.
+// the wrong path answers 404.
 import type { InitializeRequest, LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
+import { postMcpMessage, responseTo } from '../mcpHttpPost';
 
 /** The SDK's latest protocol version: a type error here when the SDK moves on is a reminder to follow. */
 const protocolVersion: typeof LATEST_PROTOCOL_VERSION = '2025-11-25';
@@ -28,17 +28,10 @@ export async function mcpInitialize(url: string, timeoutMs: number): Promise<Ini
     },
   };
   try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },
-      body: JSON.stringify(request),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const body = await response.text();
-    if (response.status !== 200)
-      return { answered: false, status: response.status, detail: `HTTP ${response.status}` };
-    const message = responseMessage(body, response.headers.get('content-type') ?? '');
-    const result = message?.result;
+    const answer = await postMcpMessage(url, request, { signal: AbortSignal.timeout(timeoutMs) });
+    if (answer.status !== 200)
+      return { answered: false, status: answer.status, detail: `HTTP ${answer.status}` };
+    const result = (responseTo(answer, request.id) as InitializeResponse | undefined)?.result;
     if (typeof result?.protocolVersion !== 'string')
       return { answered: false, status: 200, detail: 'the answer to initialize carries no result' };
     const name = result.serverInfo?.name;
@@ -54,30 +47,5 @@ export async function answersMcpInitialize(url: string, timeoutMs: number): Prom
 }
 
 interface InitializeResponse {
-  id?: unknown;
   result?: { protocolVersion?: unknown; serverInfo?: { name?: unknown } };
-}
-
-function responseMessage(body: string, contentType: string): InitializeResponse | undefined {
-  const texts = contentType.includes('text/event-stream')
-    ? body
-        .split(/\r?\n\r?\n/)
-        .map((event) =>
-          event
-            .split(/\r?\n/)
-            .filter((line) => line.startsWith('data:'))
-            .map((line) => line.slice(5).trimStart())
-            .join('\n'),
-        )
-        .filter((data) => data !== '')
-    : [body];
-  for (const text of texts) {
-    try {
-      const message = JSON.parse(text) as InitializeResponse;
-      if (message && typeof message === 'object' && message.id === 1) return message;
-    } catch {
-      // Not JSON: not the response.
-    }
-  }
-  return undefined;
 }
