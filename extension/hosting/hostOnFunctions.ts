@@ -3,6 +3,7 @@
 // from VS Code (prompts, editors, the trash) is injected, so a test drives the whole flow.
 import path from 'node:path';
 import { parse } from 'jsonc-parser';
+import { existsSync } from 'node:fs';
 import { readFile, rmdir, writeFile } from 'node:fs/promises';
 import { CancelledError, UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
@@ -173,6 +174,7 @@ async function hostCandidate(deps: HostOnFunctionsDeps, candidate: McpCandidate)
     checked.how === 'read' ? checked.note : undefined,
     portNote(found, port, candidate.language),
     await localSettingsNote(candidate.folder, candidate.language, written),
+    pythonRequirementsNote(candidate.folder, candidate.language),
   ];
   await finish(
     deps,
@@ -329,6 +331,16 @@ function portNote(
       ? `listens on FastMCP's default port ${port}`
       : `listens on the fixed port ${port} (${where})`;
   return `The server ${listens} and reads neither PORT nor FUNCTIONS_CUSTOMHANDLER_PORT, so it will not follow host.json's port if you change it; to follow it, listen on ${change}.`;
+}
+
+/**
+ * Azure's remote build of a Python app installs requirements.txt
+ * (https://learn.microsoft.com/azure/azure-functions/functions-reference-python#package-management);
+ * a project that declares its dependencies in pyproject.toml alone would deploy without them.
+ */
+function pythonRequirementsNote(folder: string, language: 'node' | 'python'): string | undefined {
+  if (language !== 'python' || existsSync(path.join(folder, 'requirements.txt'))) return undefined;
+  return "Azure's remote build installs requirements.txt, which this project does not have: add one listing the dependencies of pyproject.toml (for example `pip freeze > requirements.txt` in its environment) before you deploy.";
 }
 
 /**

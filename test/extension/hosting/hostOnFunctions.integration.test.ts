@@ -282,8 +282,18 @@ describe('files written, exactly', () => {
         message,
         /listens on the fixed port 8000 \(main\.py line 18\) and reads neither PORT nor FUNCTIONS_CUSTOMHANDLER_PORT.*`port=int\(os\.environ\.get\("PORT", 8000\)\)`/,
       );
+      // Its dependencies are in pyproject.toml only: the deploy's remote build would not install them.
+      assert.match(message, /remote build installs requirements\.txt, which this project does not have/);
     });
   }
+});
+
+test('a Python project with a requirements.txt is not told to add one', async () => {
+  const folder = checkout('python-candidate');
+  writeFileSync(path.join(folder, 'requirements.txt'), 'mcp[cli]>=1.9\n');
+  const { deps, ui } = setUp(['Microsoft Entra sign-in'], { realCheck: true });
+  await hostOnFunctions(deps, folder);
+  assert.doesNotMatch(ui.last('info')!.message, /requirements\.txt/);
 });
 
 describe('never overwrites', () => {
