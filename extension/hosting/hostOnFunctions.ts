@@ -2,30 +2,27 @@
 // the stateless check, the auth choice and the files, or the upgrade of an older form. What it needs
 // from VS Code (prompts, editors, the trash) is injected, so a test drives the whole flow.
 import path from 'node:path';
-import { parse } from 'jsonc-parser';
-import { existsSync } from 'node:fs';
 import { readFile, rmdir, writeFile } from 'node:fs/promises';
 import { CancelledError, UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
 import type { UserInterface } from '../common/ui';
-import { defaultSelfHostedPort, type McpCandidate, type McpProject } from '../project/mcpProject';
-import { property } from '../project/projectFiles';
+import type { McpCandidate, McpProject } from '../project/mcpProject';
 import { nodeMcpSdk, recognizeProjects, type Recognition } from '../project/recognizeProjects';
 import type { GeneratedFile } from './generatedFile';
 import {
   addToGitIgnore,
-  authorizationLevel,
   hostingFiles,
   isCommittedByGit,
-  mcpCustomHandlerFlag,
   writeNewFiles,
   type HostingAuth,
   type WrittenFiles,
 } from './hostingFiles';
+import { localSettingsNote, portNote, pythonRequirementsNote, summarise } from './hostingNotes';
+import { askAuth, askEntry, askPort, authDescription } from './hostingQuestions';
 import { planLegacyUpgrade, type LegacyUpgradePlan } from './legacyUpgrade';
 import type { SelfHostedInfraOptions } from './selfHostedInfra';
-import { findServerEntry, toPosix, type ServerEntry } from './serverEntry';
-import { findPort, readSources, validPort, type PortFinding, type SourceFile } from './serverSource';
+import { findServerEntry } from './serverEntry';
+import { findPort, readSources, type SourceFile } from './serverSource';
 import { checkStateless, type StatelessCheckInput, type StatelessCheckResult } from './statelessCheck';
 
 /** The editors and the trash, over VS Code (vscodeHostingEditor.ts) or recorded by a test. */
@@ -287,15 +284,6 @@ async function finish(
   ]);
 }
 
-/** infra/ holds several files: named as a folder with its count, the rest one by one. */
-function summarise(files: readonly string[]): string {
-  const infra = files.filter((file) => file.startsWith('infra/'));
-  const named = files.filter((file) => !file.startsWith('infra/'));
-  if (infra.length > 1) named.push(`infra/ (${infra.length} files)`);
-  else named.push(...infra);
-  return named.join(', ');
-}
-
 async function gitIgnoreAction(
   deps: HostOnFunctionsDeps,
   folder: string,
@@ -312,118 +300,4 @@ async function gitIgnoreAction(
       );
     },
   };
-}
-
-/** A fixed port works while host.json names the same one; say where to change it, or how to follow host.json. */
-function portNote(
-  found: PortFinding | undefined,
-  port: number,
-  language: 'node' | 'python',
-): string | undefined {
-  if (!found || found.reads.length > 0) return undefined;
-  const where = found.at ? `${found.at.file} line ${found.at.line}` : 'the code';
-  const change =
-    language === 'node'
-      ? `\`const port = Number(process.env.PORT ?? ${port});\``
-      : `\`port=int(os.environ.get("PORT", ${port}))\``;
-  const listens =
-    found.source === 'sdkDefault'
-      ? `listens on FastMCP's default port ${port}`
-      : `listens on the fixed port ${port} (${where})`;
-  return `The server ${listens} and reads neither PORT nor FUNCTIONS_CUSTOMHANDLER_PORT, so it will not follow host.json's port if you change it; to follow it, listen on ${change}.`;
-}
-
-/**
- * Azure's remote build of a Python app installs requirements.txt
- * (https://learn.microsoft.com/azure/azure-functions/functions-reference-python#package-management);
- * a project that declares its dependencies in pyproject.toml alone would deploy without them.
- */
-function pythonRequirementsNote(folder: string, language: 'node' | 'python'): string | undefined {
-  if (language !== 'python' || existsSync(path.join(folder, 'requirements.txt'))) return undefined;
-  return "Azure's remote build installs requirements.txt, which this project does not have: add one listing the dependencies of pyproject.toml (for example `pip freeze > requirements.txt` in its environment) before you deploy.";
-}
-
-/**
- * A local.settings.json the user had already may lack the flag that makes the host start the server,
- * or name the older form's runtime `custom` (the host then refuses the MCP profile's routes).
- */
-async function localSettingsNote(
-  folder: string,
-  language: 'node' | 'python',
-  written: WrittenFiles,
-): Promise<string | undefined> {
-  if (!written.kept.includes('local.settings.json')) return undefined;
-  const text = await readFile(path.join(folder, 'local.settings.json'), 'utf8').catch(() => '');
-  const values = property(parse(text, [], { allowTrailingComma: true }), 'Values');
-  const runtime = property(values, 'FUNCTIONS_WORKER_RUNTIME');
-  const flags = property(values, 'AzureWebJobsFeatureFlags');
-  const fixes = [
-    runtime === language
-      ? undefined
-      : `FUNCTIONS_WORKER_RUNTIME to "${language}"${typeof runtime === 'string' ? ` (it is "${runtime}")` : ''}`,
-    typeof flags === 'string' && flags.includes(mcpCustomHandlerFlag)
-      ? undefined
-      : `AzureWebJobsFeatureFlags to "${mcpCustomHandlerFlag}"`,
-  ].filter((fix) => fix !== undefined);
-  if (fixes.length === 0) return undefined;
-  return `Your local.settings.json needs, under Values, ${fixes.join(' and ')}, or func start will not run the server as an MCP server.`;
-}
-
-function authDescription(auth: HostingAuth): string {
-  return auth === 'entra'
-    ? 'clients sign in with Microsoft Entra'
-    : `clients send the default function key; DefaultAuthorizationLevel "${authorizationLevel(auth)}"`;
-}
-
-async function askAuth(ui: UserInterface): Promise<HostingAuth> {
-  return ui.pick('Host on Azure Functions: how do clients authenticate?', [
-    {
-      label: 'Microsoft Entra sign-in',
-      description: 'recommended',
-      detail:
-        'Built-in auth with protected resource metadata: VS Code and other MCP clients sign in; no key to share.',
-      value: 'entra' as const,
-    },
-    {
-      label: 'Function key',
-      detail: "Clients send the app's default function key in the x-functions-key header.",
-      value: 'functionKey' as const,
-    },
-  ]);
-}
-
-async function askPort(
-  ui: UserInterface,
-  server: { name: string; language: 'node' | 'python' },
-): Promise<number> {
-  const fallback = defaultSelfHostedPort[server.language] ?? 3000;
-  const answer = await ui.input(`Host on Azure Functions: which port does ${server.name} listen on?`, {
-    prompt: `The port could not be read from the code (it looked for PORT, FUNCTIONS_CUSTOMHANDLER_PORT and a listen port). host.json tells Functions this port.`,
-    value: String(fallback),
-    validate: (value) =>
-      validPort(Number(value.trim())) && /^\d+$/.test(value.trim())
-        ? undefined
-        : 'A port is a whole number from 1 to 65535.',
-  });
-  return Number(answer.trim());
-}
-
-async function askEntry(ui: UserInterface, candidate: McpCandidate): Promise<ServerEntry> {
-  const hint =
-    candidate.language === 'node'
-      ? 'package.json has no "main", no "start" script running node <file>, and no "bin"'
-      : 'no .py file creates FastMCP( or Server( or calls mcp.run( / uvicorn.run(';
-  const answer = await ui.input(`Host on Azure Functions: which file starts ${candidate.name}?`, {
-    prompt: `The entry could not be found (${hint}). Give its path relative to ${candidate.folder}; host.json runs it.`,
-    placeholder: candidate.language === 'node' ? 'dist/index.js' : 'server.py',
-    validate: (value) => {
-      const file = value.trim();
-      if (file === '') return 'Give the file that starts the server.';
-      if (path.isAbsolute(file) || toPosix(path.normalize(file)).startsWith('..'))
-        return 'Give a path inside the project folder, relative to it.';
-      return undefined;
-    },
-  });
-  const entry = toPosix(path.normalize(answer.trim()));
-  return { language: candidate.language, entry, foundIn: 'your answer', sources: [entry] };
 }
