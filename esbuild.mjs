@@ -64,6 +64,11 @@ const groups = {
       entryPoints: ['server/src/hosts/embedded/main.ts'],
       outfile: 'server/dist/embedded.js',
     },
+    {
+      // Serves a user's Functions MCP app: their own @azure/functions, our @azure/functions-core.
+      entryPoints: ['server/src/hosts/functionsApp/main.ts'],
+      outfile: 'server/dist/functionsApp.js',
+    },
   ],
   test: [
     {
