@@ -4,6 +4,7 @@ import type { InvoiceSettings } from './invoices/invoiceSettings';
 import type { AzureAnalysis } from './azureAnalysis/azureAnalysis';
 import { toolDefiner, type ToolDefinition } from './toolkit/tool';
 import type { ToolLogger } from './toolkit/toolLogger';
+import type { ResourceDefinition } from './toolkit/resource';
 
 /**
  * Everything this server's tools need from the outside world, built once per host from its
@@ -22,3 +23,6 @@ export interface ToolDependencies {
 export type ServerTool = ToolDefinition<ToolDependencies>;
 
 export const defineTool = toolDefiner<ToolDependencies>();
+
+/** One of this server's resources (a fixed URI or a URI template). */
+export type ServerResource = ResourceDefinition<ToolDependencies>;

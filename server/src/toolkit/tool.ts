@@ -15,6 +15,11 @@ export interface ToolDefinition<Dependencies, Input extends z.ZodObject = z.ZodO
   readonly description: string;
   /** The single source of truth for arguments: validation, JSON Schema and Functions toolProperties. */
   readonly input: Input;
+  /**
+   * `_meta` in `tools/list`; the Functions host sends it as the trigger's `metadata` JSON, which the
+   * extension lists the same way. MCP Apps tie a tool to its view with `{ ui: { resourceUri } }`.
+   */
+  readonly meta?: Readonly<Record<string, unknown>>;
   run(args: z.infer<Input>, deps: Dependencies, signal: AbortSignal): Promise<ToolOutput>;
 }
 

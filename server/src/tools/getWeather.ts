@@ -7,6 +7,7 @@ import {
   type Measurement,
   type Place,
 } from '../weather/openMeteo';
+import { weatherViewUri } from '../resources/weatherView';
 
 const name = 'get_weather';
 const description =
@@ -39,6 +40,8 @@ export const getWeather = defineTool({
   name,
   description,
   input,
+  // MCP Apps hosts show the result in the weather view; others use the text, which says it all.
+  meta: { ui: { resourceUri: weatherViewUri } },
   async run({ city, countryCode }, deps, signal) {
     const openMeteo = openMeteoClient(deps.weather, deps.log);
     const place = await openMeteo.geocode(city, countryCode, signal);

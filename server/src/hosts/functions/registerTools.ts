@@ -25,6 +25,8 @@ export function registerFunctionsTools(
       toolName: tool.name,
       description: tool.description,
       toolProperties: functionsToolProperties(tool),
+      // The extension lists this JSON as the tool's `_meta` (DefaultToolRegistry.cs, MetadataParser.cs).
+      ...(tool.meta ? { metadata: JSON.stringify(tool.meta) } : {}),
       handler: async (_triggerInput: unknown, context: InvocationContext) => {
         // The MCP extension puts the call's arguments in the trigger metadata, not in the trigger input.
         const args = context.triggerMetadata?.mcptoolargs;
