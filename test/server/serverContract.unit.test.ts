@@ -8,19 +8,22 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { serverInfo } from '../../server/src/serverInfo';
 import { sampleInvoices } from '../../server/dev/sampleInvoices/sampleInvoices';
+import { weatherViewFile } from '../../server/src/resources/weatherView';
 
 const serverDir = path.resolve(__dirname, '../../server');
 const readJson = (file: string): Record<string, unknown> =>
   JSON.parse(readFileSync(path.join(serverDir, file), 'utf8')) as Record<string, unknown>;
 
-test('host.json uses the GA extension bundle and describes the server as the embedded host does', () => {
+test('host.json uses the Preview extension bundle that has prompts, and describes the server as the embedded host does', () => {
   const hostJson = readJson('host.json') as {
     extensionBundle: { id: string; version: string };
     extensions: { mcp: Record<string, unknown> };
   };
+  // Resources and MCP Apps need the Preview bundle from 4.40, prompts from 4.41: the range of the public
+  // sample's prompts app (Azure-Samples/remote-mcp-functions-typescript: mcp-prompts/host.json).
   assert.deepEqual(hostJson.extensionBundle, {
-    id: 'Microsoft.Azure.Functions.ExtensionBundle',
-    version: '[4.*, 5.0.0)',
+    id: 'Microsoft.Azure.Functions.ExtensionBundle.Preview',
+    version: '[4.41, 5.0.0)',
   });
   assert.deepEqual(hostJson.extensions.mcp, {
     serverName: serverInfo.name,
@@ -43,8 +46,12 @@ test('the local.settings.json example uses Azurite and the node worker', () => {
   });
 });
 
-test('the sample invoices ship with the server: in the VSIX, and in the package azd deploys (.funcignore)', async () => {
-  const samples = sampleInvoices.map((invoice) => `data/${invoice.fileName}`);
+test('the sample invoices and the weather view ship with the server: in the VSIX, and in the package azd deploys (.funcignore)', async () => {
+  const samples = [
+    ...sampleInvoices.map((invoice) => `data/${invoice.fileName}`),
+    path.relative(serverDir, weatherViewFile).split(path.sep).join('/'),
+  ];
+  assert.ok(samples.includes('data/apps/weather-view.html'), samples.join(', '));
   // What `npm run package` would put in the VSIX, without packaging it.
   const { stdout } = await promisify(execFile)(
     process.execPath,

@@ -30,10 +30,12 @@ for (const kind of ['streamable-http', 'sse'] as TransportKind[]) {
       await host.close();
     });
 
-    test('initialize reports the server name and the tools capability', async () => {
+    test('initialize reports the server name and the tools, prompts and resources capabilities', async () => {
       const client = await connectClient(host.mcpUrl, kind);
       assert.equal(client.getServerVersion()?.name, 'Remote MCP for Azure Functions');
       assert.ok(client.getServerCapabilities()?.tools);
+      assert.ok(client.getServerCapabilities()?.prompts);
+      assert.ok(client.getServerCapabilities()?.resources);
       assert.match(client.getInstructions() ?? '', /hello_mcp/);
       await client.close();
     });
