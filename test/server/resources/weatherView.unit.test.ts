@@ -30,7 +30,7 @@ function unbalancedTags(document: string): string[] {
   const open: string[] = [];
   const problems: string[] = [];
   for (const [, closing, name] of markup.matchAll(/<(\/?)([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>/g)) {
-    const tag = name.toLowerCase();
+    const tag = (name ?? '').toLowerCase();
     if (voidElements.has(tag)) continue;
     if (!closing) open.push(tag);
     else if (open.pop() !== tag) problems.push(`</${tag}> closes something else`);
@@ -71,25 +71,30 @@ test('it follows the light or dark scheme, respects reduced motion and forced co
 /** WCAG 2 relative luminance and contrast ratio (https://www.w3.org/TR/WCAG21/#dfn-contrast-ratio). */
 function contrast(a: string, b: string): number {
   const luminance = (hex: string) => {
-    const [r, g, b] = [1, 3, 5].map((at) => {
+    const [r = 0, g = 0, b = 0] = [1, 3, 5].map((at) => {
       const channel = parseInt(hex.slice(at, at + 2), 16) / 255;
       return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
     });
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
-  const [high, low] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  const [high = 0, low = 0] = [luminance(a), luminance(b)].sort((x, y) => y - x);
   return (high + 0.05) / (low + 0.05);
 }
 
 test('text colours reach WCAG AA contrast (4.5:1) on the background in both schemes', () => {
-  const palette = Object.fromEntries(
+  const palette = new Map(
     [...style.matchAll(/--(\w+): light-dark\((#[0-9a-f]{6}), (#[0-9a-f]{6})\);/gi)].map(
-      ([, name, light, dark]) => [name, { light, dark }],
+      ([, name = '', light = '', dark = '']) => [name, { light, dark }] as const,
     ),
   );
+  const colour = (name: string) => {
+    const pair = palette.get(name);
+    assert.ok(pair, `--${name} is declared with light-dark()`);
+    return pair;
+  };
   for (const text of ['fg', 'muted', 'accent']) {
     for (const scheme of ['light', 'dark'] as const) {
-      const ratio = contrast(palette[text][scheme], palette.bg[scheme]);
+      const ratio = contrast(colour(text)[scheme], colour('bg')[scheme]);
       assert.ok(ratio >= 4.5, `--${text} on --bg in ${scheme}: ${ratio.toFixed(2)}:1`);
     }
   }
@@ -165,6 +170,7 @@ const flush = () => new Promise((resolve) => setImmediate(resolve));
 test('the view says ui/initialize, then initialized, and draws the get_weather result it is sent', async () => {
   const view = runView();
   const [initialize] = view.sent;
+  assert.ok(initialize, 'the view sent nothing');
   assert.equal(initialize.method, 'ui/initialize');
   assert.equal((initialize.params as { protocolVersion: string }).protocolVersion, '2026-01-26');
   view.fromHost({
@@ -218,7 +224,7 @@ test('the view says ui/initialize, then initialized, and draws the get_weather r
 
 test('an error result is shown as its message, and a request the view does not know is answered -32601', async () => {
   const view = runView();
-  view.fromHost({ jsonrpc: '2.0', id: view.sent[0].id, result: {} });
+  view.fromHost({ jsonrpc: '2.0', id: view.sent[0]?.id, result: {} });
   await flush();
   const message = 'No place called "Nowhereville" was found.';
   view.fromHost({

@@ -117,10 +117,7 @@ function toolCall(
   byName: ReadonlyMap<string, ServerTool>,
 ): { tool: ServerTool; args: unknown } {
   const invalid = (message: string) => new JsonRpcError(ErrorCode.InvalidParams, message);
-  const { name, arguments: args } = (typeof params === 'object' && params !== null ? params : {}) as {
-    name?: unknown;
-    arguments?: unknown;
-  };
+  const { name, arguments: args } = paramsObject(params);
   if (typeof name !== 'string') throw invalid('tools/call needs the tool\'s "name" (a string).');
   const tool = byName.get(name);
   if (!tool) throw invalid(`Unknown tool "${name}". Call tools/list to see the tools this server offers.`);
