@@ -60,6 +60,8 @@ const promptCalls: [prompt: string, args: Record<string, unknown> | undefined, o
   ['weather_briefing', { city: ' Paris ' }, 'succeeds'],
   ['WEATHER_BRIEFING', { city: 'Oslo' }, 'succeeds'],
   ['weather_briefing', { city: '' }, 'succeeds'],
+  ['weather_briefing', { city: 42 }, 'succeeds'],
+  ['weather_briefing', { city: null }],
   ['weather_briefing', { countryCode: 'GB' }],
   ['weather_briefing', undefined],
   ['snippet_review', { snippetname: 'parity-one', focus: 'security' }, 'succeeds'],

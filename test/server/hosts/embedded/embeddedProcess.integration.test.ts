@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { freePort, startNodeProcess } from '../../../support/processes';
 import { connectClient, firstText } from '../../../support/mcpClients';
+import { weatherViewFile } from '../../../../server/src/resources/weatherView';
 
 // The bundle that `npm start` and the extension run; `npm test` builds it first.
 const bundle = path.resolve(__dirname, '../../../../server/dist/embedded.js');
@@ -29,6 +30,26 @@ test('starts on 127.0.0.1 at PORT, prints a ready line with the MCP URL, and ser
       firstText(await client.callTool({ name: 'hello_mcp', arguments: {} })),
       'Hello I am MCP Tool!',
     );
+    await client.close();
+  } finally {
+    await host.stop();
+  }
+});
+
+test('the bundle serves the weather view from the shipped server/data, byte for byte', async () => {
+  const port = await freePort();
+  const host = startNodeProcess(bundle, baseEnv({ PORT: String(port) }));
+  try {
+    await host.waitForLine(/ready:/);
+    const client = await connectClient(`http://127.0.0.1:${port}/runtime/webhooks/mcp`, 'streamable-http');
+    const { contents } = await client.readResource({ uri: 'ui://weather/view.html' });
+    assert.deepEqual(contents, [
+      {
+        uri: 'ui://weather/view.html',
+        mimeType: 'text/html;profile=mcp-app',
+        text: readFileSync(weatherViewFile, 'utf8'),
+      },
+    ]);
     await client.close();
   } finally {
     await host.stop();
