@@ -6,11 +6,6 @@ import {
   ListResourcesRequestSchema,
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
-  type GetPromptResult,
-  type Prompt,
-  type ReadResourceResult,
-  type Resource,
-  type ResourceTemplate,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { callTool } from '../../toolkit/callTool';
@@ -18,20 +13,16 @@ import { argumentsTooDeepMessage, describeValue, nestedTooDeep } from '../../too
 import type { ServerResource, ServerTool, ToolDependencies } from '../../toolDependencies';
 import { inputJsonSchema } from '../../toolkit/schemas';
 import { serverInfo } from '../../serverInfo';
+import type { PromptDefinition } from '../../toolkit/prompt';
+import { isUriTemplate } from '../../toolkit/resource';
+import { JsonRpcError, requestParams } from '../../toolkit/jsonRpcError';
 import {
-  missingArgumentsMessage,
-  missingRequiredArguments,
-  promptArgumentStrings,
-  promptResult,
-  type PromptDefinition,
-} from '../../toolkit/prompt';
-import {
-  failedReadError,
-  findResource,
-  isAcceptableResourceUri,
-  isUriTemplate,
-  readResourceText,
-} from '../../toolkit/resource';
+  getPrompt,
+  listedPrompt,
+  listedResource,
+  listedTemplate,
+  readResource,
+} from '../../toolkit/promptAndResourceRequests';
 import { promptCatalogue } from '../../prompts';
 import { resourceCatalogue } from '../../resources';
 
@@ -117,7 +108,7 @@ function toolCall(
   byName: ReadonlyMap<string, ServerTool>,
 ): { tool: ServerTool; args: unknown } {
   const invalid = (message: string) => new JsonRpcError(ErrorCode.InvalidParams, message);
-  const { name, arguments: args } = paramsObject(params);
+  const { name, arguments: args } = requestParams(params);
   if (typeof name !== 'string') throw invalid('tools/call needs the tool\'s "name" (a string).');
   const tool = byName.get(name);
   if (!tool) throw invalid(`Unknown tool "${name}". Call tools/list to see the tools this server offers.`);
@@ -126,98 +117,4 @@ function toolCall(
     throw invalid(`Invalid arguments for ${name}: arguments must be an object, not ${describeValue(args)}.`);
   }
   return { tool, args };
-}
-
-function listedPrompt(prompt: PromptDefinition): Prompt {
-  return {
-    name: prompt.name,
-    title: prompt.title,
-    description: prompt.description,
-    arguments: prompt.arguments.map(({ name, description, required }) => ({ name, description, required })),
-  };
-}
-
-function listedResource(resource: ServerResource): Resource {
-  const { uri, name, title, description, mimeType } = resource;
-  return {
-    uri,
-    name,
-    title,
-    description,
-    mimeType,
-    ...(resource.meta ? { _meta: { ...resource.meta } } : {}),
-  };
-}
-
-function listedTemplate(resource: ServerResource): ResourceTemplate {
-  const { uri, name, title, description, mimeType } = resource;
-  return {
-    uriTemplate: uri,
-    name,
-    title,
-    description,
-    mimeType,
-    ...(resource.meta ? { _meta: { ...resource.meta } } : {}),
-  };
-}
-
-/**
- * prompts/get as the Functions MCP extension answers it: an unknown name, then missing required
- * arguments, are -32602 with its sentences (Azure/azure-functions-mcp-extension:
- * src/Microsoft.Azure.Functions.Extensions.Mcp/McpWebJobsBuilderExtensions.cs, Trigger/McpPromptListener.cs).
- */
-function getPrompt(params: unknown, promptsByName: ReadonlyMap<string, PromptDefinition>): GetPromptResult {
-  const { name, arguments: args } = paramsObject(params);
-  const prompt = typeof name === 'string' ? promptsByName.get(name.toLowerCase()) : undefined;
-  if (!prompt)
-    throw new JsonRpcError(
-      ErrorCode.InvalidParams,
-      `Unknown prompt: '${typeof name === 'string' ? name : ''}'`,
-    );
-  const missing = missingRequiredArguments(prompt, args);
-  if (missing.length > 0) throw new JsonRpcError(ErrorCode.InvalidParams, missingArgumentsMessage(missing));
-  return promptResult(prompt.text(promptArgumentStrings(args)));
-}
-
-/**
- * resources/read as the extension answers it: a URI it cannot parse, or a read that fails, is -32603
- * "An error occurred."; a URI no resource matches is -32602 "Unknown resource" (McpWebJobsBuilderExtensions.cs,
- * DefaultResourceRegistry.cs). The contents carry the URI as asked and the resource's mime type
- * (Trigger/ResourceReturnValueBinder.cs).
- */
-async function readResource(
-  params: unknown,
-  resources: readonly ServerResource[],
-  deps: ToolDependencies,
-  signal: AbortSignal,
-): Promise<ReadResourceResult> {
-  const { uri } = paramsObject(params);
-  if (typeof uri !== 'string') throw new JsonRpcError(ErrorCode.InvalidParams, "Unknown resource: ''");
-  if (!isAcceptableResourceUri(uri)) throw new JsonRpcError(failedReadError.code, failedReadError.message);
-  const found = findResource(resources, uri);
-  if (!found) throw new JsonRpcError(ErrorCode.InvalidParams, `Unknown resource: '${uri}'`);
-  let text: string;
-  try {
-    text = await readResourceText(found.resource, { uri, params: found.params }, deps, signal);
-  } catch {
-    throw new JsonRpcError(failedReadError.code, failedReadError.message);
-  }
-  return { contents: [{ uri, mimeType: found.resource.mimeType, text }] };
-}
-
-function paramsObject(params: unknown): Record<string, unknown> {
-  return typeof params === 'object' && params !== null ? (params as Record<string, unknown>) : {};
-}
-
-/**
- * The SDK answers a handler's error with its numeric `code` and its `message`. McpError would put
- * "MCP error -32602: " in front of the message, and the SDK client adds that prefix again.
- */
-class JsonRpcError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
 }
