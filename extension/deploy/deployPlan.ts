@@ -19,7 +19,7 @@ export type DeployPlan =
   | { action: 'azd'; choices: { project: AzdProject; kind: RemoteServerKind }[] }
   /** Needs azure.yaml and infra/ first: "Host on Azure Functions…" adds them. */
   | { action: 'host'; folders: HostableFolder[] }
-  /** A Functions MCP extension app without azure.yaml: azd has nothing to provision it from. */
+  /** A Functions MCP extension app without azure.yaml: "Add Azure Deployment Files" adds it and infra/ first. */
   | { action: 'needsDeploymentFiles'; project: McpProject }
   /** The workspace holds nothing of the user's to deploy. */
   | { action: 'bundled' };
