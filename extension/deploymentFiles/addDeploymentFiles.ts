@@ -44,7 +44,7 @@ export interface AddDeploymentFilesOptions {
 export type DeploymentFilesOutcome =
   | { kind: 'added'; project: McpProject; written: WrittenFiles }
   /** The project is an azd project already (azure.yaml here or in a folder above it): nothing written. */
-  | { kind: 'azdProjectAlready'; project: McpProject; azureYaml: string };
+  | { kind: 'azdProjectAlready'; project: McpProject; azdProjectDir: string };
 
 export async function addDeploymentFiles(
   deps: AddDeploymentFilesDeps,
@@ -54,12 +54,11 @@ export async function addDeploymentFiles(
   const project = await chooseTarget(deps, folderOf(resource));
   const azd = azdProjectOf(project.folder, workspaceFolderOf(project.folder, deps.workspaceFolders()));
   if (azd) {
-    const azureYaml = path.join(azd.dir, azd.azureYaml);
     await deps.ui.showInfo(
-      `${project.name} has Azure deployment files already (${azureYaml}); nothing was added. Deploy to Azure deploys it with azd.`,
+      `${project.name} has Azure deployment files already (azure.yaml in ${azd.dir}); nothing was added. Deploy to Azure deploys it with azd.`,
       options.deployNext ? [] : [deps.actions.deploy],
     );
-    return { kind: 'azdProjectAlready', project, azureYaml };
+    return { kind: 'azdProjectAlready', project, azdProjectDir: azd.dir };
   }
 
   const { files, how } = await filesFor(deps, project);
