@@ -272,8 +272,8 @@ export function deployCommand(services: DeployServices) {
   }
 
   /**
-   * Offers "Add Azure Deployment Files" for a Functions MCP extension app without azure.yaml, then
-   * deploys that app. Declining (or cancelling its question) deploys nothing and changes no file.
+   * Offers "Add Azure Deployment Files" for the user's project without azure.yaml, then deploys that
+   * project. Declining (or cancelling its question) deploys nothing and changes no file.
    */
   async function deploymentFilesFirst(project: McpProject): Promise<DeploySource | undefined> {
     const add = await ui.pick(`${project.name} has no Azure deployment files yet (no azure.yaml)`, [
@@ -287,7 +287,8 @@ export function deployCommand(services: DeployServices) {
     ]);
     if (!add) return undefined;
     await services.addDeploymentFiles(project.folder);
-    return preparedSource(project.folder, 'Add Azure Deployment Files', 'functionsMcpExtension');
+    const kind = project.kind === 'selfHosted' ? 'selfHosted' : 'functionsMcpExtension';
+    return preparedSource(project.folder, 'Add Azure Deployment Files', kind);
   }
 
   /** The azd project a preparing command left in `folder`; none when it was cancelled half-way. */

@@ -470,14 +470,14 @@ describe('which project is deployed', () => {
     assert.deepEqual(h.hosted, []);
   });
 
-  test('a self-hosted project without azure.yaml: declining Host on Azure Functions deploys nothing and changes no file', async () => {
+  test('a self-hosted project in an older form without azure.yaml: declining Host on Azure Functions deploys nothing and changes no file', async () => {
     useFakeAzd();
-    const dir = workspaceWith('node-self-hosted');
+    const dir = workspaceWith('node-legacy');
     const before = filesUnder(dir);
     const h = harness({ dir, answers: ['Cancel'] });
     assert.equal(await h.deploy(), undefined);
     const offer = h.ui.prompts[0];
-    assert.equal(offer?.title, 'todo-mcp-server is not set up for Azure Functions yet (no azure.yaml)');
+    assert.equal(offer?.title, 'inventory-mcp is not set up for Azure Functions yet (no azure.yaml)');
     assert.deepEqual(
       offer?.options.map((option) => option.split(' — ')[0]),
       ['Host on Azure Functions…', 'Cancel'],
@@ -488,9 +488,9 @@ describe('which project is deployed', () => {
     assert.deepEqual(filesUnder(dir), before);
   });
 
-  test('a self-hosted project without azure.yaml: Host on Azure Functions, then the deploy goes on in that folder', async () => {
+  test('a self-hosted project in an older form without azure.yaml: Host on Azure Functions, then the deploy goes on in that folder', async () => {
     useFakeAzd();
-    const dir = workspaceWith('node-self-hosted');
+    const dir = workspaceWith('node-legacy');
     const h = harness({
       dir,
       answers: ['Host on Azure Functions…', ...newEnvironmentAnswers],
@@ -507,9 +507,33 @@ describe('which project is deployed', () => {
     assert.equal(server.endpoint, `https://${server.hostName}/mcp`);
   });
 
+  test('a self-hosted project in the current form without azure.yaml: Add Azure Deployment Files asks nothing (host.json says how clients authenticate), then azd deploys it and Connect gets /mcp', async () => {
+    const deployRecord = path.join(scratch, `deployed-${++projectCount}.jsonl`);
+    useFakeAzd({ deployRecord });
+    const dir = workspaceWith('node-self-hosted');
+    const h = harness({ dir, answers: ['Add Azure Deployment Files…', ...newEnvironmentAnswers] });
+    const server = await h.deploy();
+    assert.ok(server, JSON.stringify(h.ui.shown));
+    assert.equal(h.ui.prompts[0]?.title, 'todo-mcp-server has no Azure deployment files yet (no azure.yaml)');
+    assert.deepEqual(h.hosted, [], 'Host on Azure Functions is for servers not hosted yet');
+    assert.match(
+      readFileSync(path.join(dir, 'infra/app/api.bicep'), 'utf8'),
+      /EnableMcpCustomHandlerPreview/,
+    );
+    assert.deepEqual(
+      readFileSync(deployRecord, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as DeployedService).serviceDir),
+      [dir],
+    );
+    assert.equal(server.kind, 'selfHosted');
+    assert.equal(server.endpoint, `https://${server.hostName}/mcp`);
+  });
+
   test('hosting cancelled half-way (no azure.yaml added): nothing is deployed and nothing shown', async () => {
     useFakeAzd();
-    const dir = workspaceWith('node-self-hosted');
+    const dir = workspaceWith('node-legacy');
     const h = harness({ dir, answers: ['Host on Azure Functions…'] });
     assert.equal(await h.deploy(), undefined);
     assert.deepEqual(h.hosted, [dir]);
@@ -536,7 +560,8 @@ describe('which project is deployed', () => {
     useFakeAzd();
     const dir = workspaceWith('ts-functions-mcp');
     const before = filesUnder(dir);
-    for (const answers of [['Cancel'], ['Add Azure Deployment Files…', dismiss]]) {
+    const declines: ScriptedAnswer[][] = [['Cancel'], ['Add Azure Deployment Files…', dismiss]];
+    for (const answers of declines) {
       const h = harness({ dir, answers, bundledDir: newProject() });
       assert.equal(await h.deploy(), undefined);
       assert.equal(
