@@ -27,7 +27,7 @@ import {
   functionsMcpTemplatesDir,
 } from '../../../extension/deploymentFiles/functionsMcpInfra';
 import { selfHostedInfraFiles, selfHostedTemplatesDir } from '../../../extension/hosting/selfHostedInfra';
-import type { DeployedService } from '../../fakes/azd/fakeAzd';
+import { readDeployRecord } from '../../fakes/azd/deployRecord';
 import type { AzdRun } from '../../../extension/deploy/azdTask';
 import { RemoteServerRegistry, type RemoteServer } from '../../../extension/remote/remoteServers';
 import { RecordingUi, dismiss, recordingLog, type ScriptedAnswer } from '../../support/recordingUi';
@@ -521,10 +521,7 @@ describe('which project is deployed', () => {
       /EnableMcpCustomHandlerPreview/,
     );
     assert.deepEqual(
-      readFileSync(deployRecord, 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => (JSON.parse(line) as DeployedService).serviceDir),
+      readDeployRecord(deployRecord).map((deployed) => deployed.serviceDir),
       [dir],
     );
     assert.equal(server.kind, 'selfHosted');
@@ -622,10 +619,7 @@ describe('which project is deployed', () => {
       h.runs.map((run) => run.cwd),
       [dir],
     );
-    const deployed = readFileSync(deployRecord, 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as DeployedService);
+    const deployed = readDeployRecord(deployRecord);
     assert.deepEqual(deployed, [
       { environment: 'mcp-dev', projectDir: dir, serviceDir: dir, language: 'ts', host: 'function' },
     ]);

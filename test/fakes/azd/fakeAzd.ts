@@ -56,6 +56,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
+import type { DeployedService } from './deployRecord';
 
 /** What the test says about the account and what provisioning produces. */
 export interface FakeAzdConfig {
@@ -86,17 +87,6 @@ export interface FakeAzdConfig {
    * have uploaded, for tests that assert which folder was deployed.
    */
   deployRecord?: string;
-}
-
-/** What `azd deploy` deploys: the `api` service of azure.yaml, its folder resolved as azd does. */
-export interface DeployedService {
-  environment: string;
-  /** The folder holding azure.yaml. */
-  projectDir: string;
-  /** `services.api.project`, absolute (azd resolves it against azure.yaml's folder). */
-  serviceDir: string;
-  language?: string;
-  host?: string;
 }
 
 const version = process.env.FAKE_AZD_VERSION ?? '1.12.0';
