@@ -124,6 +124,13 @@ async function filesFor(
   deps: AddDeploymentFilesDeps,
   project: McpProject,
 ): Promise<{ files: GeneratedFile[]; how: string }> {
+  if (project.kind === 'selfHosted' && project.legacyForms.length > 0) {
+    throw new UserFacingError(
+      `${project.name}'s host.json is in an older self-hosted form, which the deployment files do not fit: ` +
+        'Host on Azure Functions… upgrades it (showing the change first) and adds them.',
+      [deps.actions.hostOnFunctions],
+    );
+  }
   if (project.kind === 'selfHosted') {
     // host.json already says how clients authenticate: `anonymous` behind Entra, `function` with keys.
     const auth = project.auth === 'functionKey' ? 'functionKey' : 'entra';

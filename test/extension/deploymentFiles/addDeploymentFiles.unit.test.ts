@@ -207,7 +207,7 @@ describe('Add Azure Deployment Files', () => {
     );
   });
 
-  test('what it cannot work on is said with the way forward: no project, an SDK server not hosted yet, a folder that is neither', async () => {
+  test('what it cannot work on is said with the way forward: no project, an SDK server not hosted yet, an older self-hosted form, a folder that is neither', async () => {
     const empty = path.join(scratch, `empty-${++count}`);
     mkdirSync(empty);
     const none = await run(empty, []);
@@ -224,6 +224,15 @@ describe('Add Azure Deployment Files', () => {
       /is an MCP SDK server that is not hosted on Azure Functions yet: Host on Azure Functions… adds host\.json/,
     );
     assert.deepEqual(sdk.ui.last('error')?.actions, ['Host on Azure Functions…', 'Show Logs']);
+
+    const legacy = workspaceWith('node-legacy');
+    const older = await run(legacy, [], { fsPath: legacy });
+    assert.match(
+      older.ui.last('error')?.message ?? '',
+      /^inventory-mcp's host\.json is in an older self-hosted form, which the deployment files do not fit: Host on Azure Functions… upgrades it \(showing the change first\) and adds them\.$/,
+    );
+    assert.deepEqual(older.ui.last('error')?.actions, ['Host on Azure Functions…', 'Show Logs']);
+    assert.ok(!filesUnder(legacy).includes('azure.yaml'));
 
     const notMcp = workspaceWith('python-not-mcp');
     const neither = await run(notMcp, [], { fsPath: notMcp });
