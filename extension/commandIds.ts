@@ -8,6 +8,7 @@ export const CommandId = {
   showLogs: 'remoteMcp.showLogs',
   deploy: 'remoteMcp.deploy',
   hostOnFunctions: 'remoteMcp.hostOnFunctions',
+  addDeploymentFiles: 'remoteMcp.addDeploymentFiles',
   startInMcpClient: 'remoteMcp.startInMcpClient',
   connect: 'remoteMcp.connect',
   disconnect: 'remoteMcp.disconnect',

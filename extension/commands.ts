@@ -8,6 +8,11 @@ import type { Logger } from './common/log';
 import type { UserInterface } from './common/ui';
 import { signInWithAzdInTerminal } from './deploy/azdSignInTerminal';
 import { deployCommand } from './deploy/deployCommand';
+import {
+  addDeploymentFilesBeforeDeploy,
+  addDeploymentFilesCommand,
+  deploymentFilesDependencies,
+} from './deploymentFiles/addDeploymentFilesCommand';
 import { hostingDependencies, hostOnFunctionsCommand } from './hosting/hostOnFunctionsCommand';
 import { localServerCommands } from './localServer/localServerCommands';
 import { loadMcpClient } from './probe/loadProbe';
@@ -22,6 +27,7 @@ export type CommandTable = Partial<Record<CommandId, CommandHandler>>;
 /** Every command of the extension; the MCP Servers view brings its own (registered with the view). */
 export function commandTable(services: Services, statusViewCommands: CommandTable): CommandTable {
   const { localServer, mcpClient, registry, keyStore, ui, log, actions } = services;
+  const deploymentFiles = deploymentFilesDependencies(services);
   return {
     ...localServerCommands(localServer, ui, mcpClient),
     ...mcpClientCommands(mcpClient, services.vscodeCommands),
@@ -31,6 +37,7 @@ export function commandTable(services: Services, statusViewCommands: CommandTabl
       chooseProject: (purpose) => services.projects.choose(purpose),
       hostOnFunctions: (folder) =>
         Promise.resolve(vscode.commands.executeCommand(CommandId.hostOnFunctions, vscode.Uri.file(folder))),
+      addDeploymentFiles: addDeploymentFilesBeforeDeploy(deploymentFiles),
       bundledProject: () => services.azdProjects.prepareBundled(),
       runAzd: services.runAzd,
       registry,
@@ -38,7 +45,6 @@ export function commandTable(services: Services, statusViewCommands: CommandTabl
       log,
       actions: {
         openUrl: (url) => ({ title: 'Install azd', run: () => actions.openUrl(url) }),
-        learnMore: (url) => ({ title: 'Learn More', run: () => actions.openUrl(url) }),
         signIn: (azdPath) => ({ title: 'Sign In', run: () => signInWithAzdInTerminal(azdPath) }),
         connect: (server) => actions.command('Connect', CommandId.connect, server),
         showLogs: actions.showLogs,
@@ -75,6 +81,7 @@ export function commandTable(services: Services, statusViewCommands: CommandTabl
       },
     }),
     ...hostOnFunctionsCommand(hostingDependencies(services)),
+    ...addDeploymentFilesCommand(deploymentFiles),
     ...statusViewCommands,
     [CommandId.showLogs]: () => services.channel.show(),
   };

@@ -4,6 +4,7 @@ import { UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
 import { runCli } from '../common/processes';
 import type { UserInterface } from '../common/ui';
+import type { McpProject } from '../project/mcpProject';
 import type { ChosenProject } from '../project/workspaceProjects';
 import {
   mcpEndpoint,
@@ -27,6 +28,8 @@ export interface DeployServices {
   chooseProject(purpose: string): Promise<ChosenProject>;
   /** Runs "Host on Azure Functions…" on the folder; resolves when it is done, or was cancelled. */
   hostOnFunctions(folder: string): Promise<unknown>;
+  /** Runs "Add Azure Deployment Files" on the project's folder, saying the deployment follows. */
+  addDeploymentFiles(folder: string): Promise<unknown>;
   /** The bundled server, copied where azd may write; used only when the workspace holds nothing of the user's. */
   bundledProject(): AzdProject;
   runAzd(args: string[], cwd: string, title: string, signal: AbortSignal): Promise<AzdRun>;
@@ -35,8 +38,6 @@ export interface DeployServices {
   log: Logger;
   actions: {
     openUrl(url: string): MessageAction;
-    /** A "Learn More" button opening a documentation page. */
-    learnMore(url: string): MessageAction;
     signIn(azdPath: string): MessageAction;
     connect(server: RemoteServer): MessageAction;
     showLogs: MessageAction;
@@ -54,9 +55,6 @@ interface DeploySource {
   kind: RemoteServerKind;
 }
 
-/** `azd init` on existing code adds azure.yaml and infra/ to a project that has neither. */
-export const azdInitUrl =
-  'https://learn.microsoft.com/azure/developer/azure-developer-cli/start-with-app-code';
 /** Said wherever the bundled server is deployed, so it is never taken for the user's. */
 export const bundledDeployNotice =
   'Deploying the bundled sample server: this workspace holds no MCP project of yours';
@@ -243,12 +241,7 @@ export function deployCommand(services: DeployServices) {
       case 'host':
         return hostFirst(plan.folders);
       case 'needsDeploymentFiles':
-        throw new UserFacingError(
-          `${plan.project.name} (${plan.project.folder}) is a Functions MCP extension app without azure.yaml: ` +
-            'azd needs azure.yaml and an infra/ folder to provision and deploy it. Run `azd init` in that folder ' +
-            '("Use code in the current directory"), then deploy again.',
-          [services.actions.learnMore(azdInitUrl)],
-        );
+        return deploymentFilesFirst(plan.project);
       case 'bundled':
         return { project: services.bundledProject(), kind: 'functionsMcpExtension' };
     }
@@ -275,15 +268,34 @@ export function deployCommand(services: DeployServices) {
     );
     if (!picked) return undefined;
     await services.hostOnFunctions(picked.folder);
-    const project = azdProjectOf(
-      picked.folder,
-      workspaceFolderOf(picked.folder, services.workspaceFolders()),
-    );
-    if (!project) {
-      log.info(`${picked.folder} still has no azure.yaml after Host on Azure Functions: nothing deployed.`);
-      return undefined;
-    }
-    return { project, kind: 'selfHosted' };
+    return preparedSource(picked.folder, 'Host on Azure Functions', 'selfHosted');
+  }
+
+  /**
+   * Offers "Add Azure Deployment Files" for the user's project without azure.yaml, then deploys that
+   * project. Declining (or cancelling its question) deploys nothing and changes no file.
+   */
+  async function deploymentFilesFirst(project: McpProject): Promise<DeploySource | undefined> {
+    const add = await ui.pick(`${project.name} has no Azure deployment files yet (no azure.yaml)`, [
+      {
+        label: 'Add Azure Deployment Files…',
+        description: 'adds azure.yaml and infra/ for this app (nothing is overwritten), then deploys it',
+        detail: project.folder,
+        value: true,
+      },
+      { label: 'Cancel', description: 'deploy nothing', value: false },
+    ]);
+    if (!add) return undefined;
+    await services.addDeploymentFiles(project.folder);
+    const kind = project.kind === 'selfHosted' ? 'selfHosted' : 'functionsMcpExtension';
+    return preparedSource(project.folder, 'Add Azure Deployment Files', kind);
+  }
+
+  /** The azd project a preparing command left in `folder`; none when it was cancelled half-way. */
+  function preparedSource(folder: string, command: string, kind: RemoteServerKind): DeploySource | undefined {
+    const project = azdProjectOf(folder, workspaceFolderOf(folder, services.workspaceFolders()));
+    if (!project) log.info(`${folder} still has no azure.yaml after ${command}: nothing deployed.`);
+    return project && { project, kind };
   }
 
   async function pickEnvironment(azdPath: string, project: AzdProject): Promise<string> {

@@ -8,7 +8,7 @@ import type { ChosenProject } from '../project/workspaceProjects';
 import type { RemoteServerKind } from '../remote/remoteServers';
 import { azdProjectOf, deployedKindOf, workspaceAzdProjects, type AzdProject } from './azdProject';
 
-/** A folder "Host on Azure Functions…" can prepare: a self-hosted project without azure.yaml, or a candidate. */
+/** A folder "Host on Azure Functions…" can prepare: a candidate, or a self-hosted project in an older form. */
 export interface HostableFolder {
   folder: string;
   name: string;
@@ -17,9 +17,9 @@ export interface HostableFolder {
 export type DeployPlan =
   /** azd deploys one of these (the user picks when there are several); `kind` says what it serves. */
   | { action: 'azd'; choices: { project: AzdProject; kind: RemoteServerKind }[] }
-  /** Needs azure.yaml and infra/ first: "Host on Azure Functions…" adds them. */
+  /** An SDK server not hosted yet, or one in an older form: "Host on Azure Functions…" prepares it, azure.yaml and infra/ included. */
   | { action: 'host'; folders: HostableFolder[] }
-  /** A Functions MCP extension app without azure.yaml: azd has nothing to provision it from. */
+  /** A project of the user's without azure.yaml: "Add Azure Deployment Files" adds it and infra/ first. */
   | { action: 'needsDeploymentFiles'; project: McpProject }
   /** The workspace holds nothing of the user's to deploy. */
   | { action: 'bundled' };
@@ -46,7 +46,9 @@ export function planDeploy(chosen: ChosenProject, workspaceFolders: readonly str
   }
   const azd = azdProjectOf(project.folder, workspaceFolderOf(project.folder, workspaceFolders));
   if (azd) return { action: 'azd', choices: [{ project: azd, kind: project.kind }] };
-  if (project.kind === 'selfHosted') {
+  // An older self-hosted form needs its host.json upgraded first, which Host on Azure Functions does
+  // (adding azure.yaml with it); a project in the current form needs only the deployment files.
+  if (project.kind === 'selfHosted' && project.legacyForms.length > 0) {
     return { action: 'host', folders: [{ folder: project.folder, name: project.name }] };
   }
   return { action: 'needsDeploymentFiles', project };

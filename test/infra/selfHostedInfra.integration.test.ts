@@ -8,36 +8,36 @@
 //
 // Without the .NET SDK the suite is skipped with one line naming what to install;
 // test/extension/hosting/selfHostedInfra.unit.test.ts still checks the rendered files.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  BICEP_VERSION,
-  GRAPH_MODULE,
-  type ArmTemplate,
-  type CompiledInfra,
-  type Snapshot,
-  compileInfra,
-  dotnetSdk,
-  ensureBicep,
-  formatDiagnostic,
-  snapshot,
-} from './bicepCli';
+import { BICEP_VERSION, GRAPH_MODULE, dotnetSdk } from './bicepCli';
 import {
   appIdentity,
   appSettings,
   assertEntraAuthSettings,
   assignmentsOf,
   authSettings,
-  azdParameterValues,
   one,
   props,
   resources,
   templateResources,
 } from './armQueries';
 import { readSimpleYaml, yamlMap } from './azureYaml';
+import {
+  COMMON_OUTPUTS,
+  ENTRA_OUTPUTS,
+  ENTRA_STAND_IN,
+  LOCATION,
+  ROLES,
+  SUBSCRIPTION,
+  TENANT,
+  USER,
+  VSCODE_CLIENT_ID,
+  infraVariants,
+  sharedInfraTests,
+} from './infraVariants';
 import {
   DEFAULT_RUNTIME_VERSION,
   selfHostedInfraFiles,
@@ -53,40 +53,9 @@ import {
 import { deploymentOutputs } from '../../extension/deploy/azdOutputs';
 
 const root = path.resolve(__dirname, '../..');
-
-// The deployment scope the snapshots evaluate in: made-up ids, each recognisable in a resource id.
-const TENANT = '11111111-1111-1111-1111-111111111111';
-const SUBSCRIPTION = '22222222-2222-2222-2222-222222222222';
-const LOCATION = 'swedencentral';
-const USER = '33333333-3333-3333-3333-333333333333';
-
-// Built-in role definition ids (https://learn.microsoft.com/azure/role-based-access-control/built-in-roles).
-const ROLES = {
-  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
-  storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
-  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3',
-  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
-};
-
-const VSCODE_CLIENT_ID = 'aebc6443-996d-45c2-90f0-388ff96faa56';
 const LANGUAGES = ['node', 'python'] as const;
 type Language = (typeof LANGUAGES)[number];
 const AUTH_MODES: SelfHostedAuth[] = ['entra', 'functionKey'];
-
-/** The outputs the extension reads from `azd env get-values` (extension/deploy/azdOutputs.ts, deployCommand.ts). */
-const COMMON_OUTPUTS = [
-  'AUTH_ENABLED',
-  'AZURE_FUNCTION_NAME',
-  'AZURE_LOCATION',
-  'AZURE_RESOURCE_GROUP',
-  'AZURE_SUBSCRIPTION_ID',
-  'AZURE_TENANT_ID',
-  'SERVICE_API_DEFAULT_HOSTNAME',
-  'SERVICE_API_MCP_URL',
-  'SERVICE_API_NAME',
-  'SERVICE_API_RESOURCE_ID',
-];
-const ENTRA_OUTPUTS = ['ENTRA_APPLICATION_ID', 'ENTRA_IDENTIFIER_URI'];
 
 const sdk = dotnetSdk();
 
@@ -94,151 +63,18 @@ describe(
   `self-hosted project infra (templates/self-hosted) compiled by the Bicep CLI ${BICEP_VERSION}`,
   { skip: 'missing' in sdk && sdk.missing },
   () => {
-    const log = (line: string) => console.log(line);
-    let work: string;
-    /** Each variant's rendered project folder. */
-    const projects = new Map<string, string>();
-    const compiled = new Map<SelfHostedAuth, CompiledInfra>();
+    const variants = infraVariants({
+      languages: LANGUAGES,
+      authModes: AUTH_MODES,
+      keyMode: 'functionKey',
+      projectName: 'weather-mcp',
+      render: (language, auth) =>
+        selfHostedInfraFiles(selfHostedTemplatesDir(root), { language, auth, projectName: 'weather-mcp' }),
+    });
+    const { projectDir, compiledFor, mainOf, deployment, entraApi, appDeployment } = variants;
+    const entra = { ...ENTRA_STAND_IN, identifierUri: variants.identifierUri };
     const key = (language: Language, auth: SelfHostedAuth) => `${language}-${auth}`;
-    const projectDir = (language: Language, auth: SelfHostedAuth) => {
-      const dir = projects.get(key(language, auth));
-      assert.ok(dir, `${key(language, auth)} was not rendered`);
-      return dir;
-    };
-    const compiledFor = (auth: SelfHostedAuth) => {
-      const c = compiled.get(auth);
-      assert.ok(c, `the ${auth} variant was not compiled`);
-      return c;
-    };
-    const mainOf = (auth: SelfHostedAuth): ArmTemplate => {
-      const template = compiledFor(auth).templates.get('main.bicep');
-      assert.ok(template, `main.bicep of the ${auth} variant did not compile`);
-      return template;
-    };
-
-    before(
-      async () => {
-        work = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-self-hosted-'));
-        for (const language of LANGUAGES) {
-          for (const auth of AUTH_MODES) {
-            const dir = path.join(work, key(language, auth));
-            const files = await selfHostedInfraFiles(selfHostedTemplatesDir(root), {
-              language,
-              auth,
-              projectName: 'weather-mcp',
-            });
-            for (const file of files) {
-              mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
-              writeFileSync(path.join(dir, file.path), file.content);
-            }
-            projects.set(key(language, auth), dir);
-          }
-        }
-        // The languages differ only in azure.yaml and main.parameters.json (their Bicep is the same
-        // text, asserted below), so one compilation per auth mode compiles every variant's Bicep.
-        const bin = await ensureBicep(log, 'version' in sdk ? sdk.version : '');
-        for (const auth of AUTH_MODES) {
-          compiled.set(auth, await compileInfra(bin, path.join(projectDir('node', auth), 'infra')));
-        }
-      },
-      { timeout: 10 * 60_000 },
-    );
-    after(() => {
-      for (const c of compiled.values()) rmSync(c.work, { recursive: true, force: true });
-      if (work) rmSync(work, { recursive: true, force: true });
-    });
-
-    // Each snapshot is made once, by the first test that needs it.
-    const snapshots = new Map<string, Promise<Snapshot>>();
-    const scope = { tenantId: TENANT, subscriptionId: SUBSCRIPTION, location: LOCATION };
-    const azdEnv = { AZURE_ENV_NAME: 'dev', AZURE_LOCATION: LOCATION, AZURE_PRINCIPAL_ID: USER };
-    const parametersOf = (language: Language, auth: SelfHostedAuth) =>
-      azdParameterValues(
-        path.join(projectDir(language, auth), 'infra', 'main.parameters.json'),
-        azdEnv,
-        mainOf(auth).parameters ?? {},
-      );
-
-    /** main.bicep as azd provisions a new environment from the variant's main.parameters.json. */
-    const deployment = (language: Language) => {
-      const name = `main-${language}`;
-      let made = snapshots.get(name);
-      if (!made) {
-        made = snapshot(
-          compiledFor('functionKey'),
-          name,
-          'main.bicep',
-          parametersOf(language, 'functionKey'),
-          scope,
-        );
-        snapshots.set(name, made);
-      }
-      return made;
-    };
-
-    // main.bicep of the Entra variant would evaluate entra.bicep's outputs, which come from Graph
-    // resources the snapshot does not create; api.bicep gets the values those outputs would have.
-    const entra = {
-      clientId: '66666666-6666-6666-6666-666666666666',
-      identifierUri: `api://${TENANT}/weather-mcp-x`,
-      identityClientId: '77777777-7777-7777-7777-777777777777',
-    };
-    const entraApi = (language: Language) => {
-      const name = `api-entra-${language}`;
-      let made = snapshots.get(name);
-      if (!made) {
-        const given = parametersOf(language, 'entra');
-        made = snapshot(
-          compiledFor('entra'),
-          name,
-          'app/api.bicep',
-          {
-            name: 'func-weather-mcp-x',
-            planName: 'plan-x',
-            location: LOCATION,
-            tags: { 'azd-env-name': 'dev' },
-            runtimeName: String(given.runtimeName),
-            runtimeVersion: String(given.runtimeVersion),
-            identityId: `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-dev/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-x`,
-            identityClientId: entra.identityClientId,
-            storageAccountName: 'stx',
-            deploymentContainerName: 'app-package-x',
-            applicationInsightsName: 'appi-x',
-            authClientId: entra.clientId,
-            authIdentifierUri: entra.identifierUri,
-            authTenantId: TENANT,
-          },
-          { ...scope, resourceGroup: 'rg-dev' },
-        );
-        snapshots.set(name, made);
-      }
-      return made;
-    };
-    /** The function app's deployment in each variant: the whole of main.bicep, or api.bicep for Entra. */
-    const appDeployment = (language: Language, auth: SelfHostedAuth) =>
-      auth === 'entra' ? entraApi(language) : deployment(language);
-
-    test('every Bicep file of both auth modes compiles and lints with no finding, in a folder holding only the project, and both languages share that Bicep', () => {
-      for (const auth of AUTH_MODES) {
-        const c = compiledFor(auth);
-        assert.deepEqual(c.build.diagnostics.map(formatDiagnostic), [], `${auth}: bicep build diagnostics`);
-        assert.deepEqual(c.build.other, [], `${auth}: bicep build printed something else`);
-        assert.equal(c.build.code, 0);
-        assert.deepEqual(c.lint.diagnostics.map(formatDiagnostic), [], `${auth}: bicep lint diagnostics`);
-        assert.deepEqual(c.lint.other, [], `${auth}: bicep lint printed something else`);
-        assert.equal(c.lint.code, 0);
-        const modules = ['app/api.bicep', 'app/identity.bicep', 'app/monitoring.bicep', 'app/rbac.bicep'];
-        modules.push('app/storage.bicep', 'main.bicep');
-        if (auth === 'entra') modules.push(GRAPH_MODULE);
-        assert.deepEqual(c.files, modules.sort());
-        for (const file of c.files) {
-          assert.ok(c.templates.has(file), `${auth}: ${file} was not compiled`);
-          const text = (language: Language) =>
-            readFileSync(path.join(projectDir(language, auth), 'infra', file), 'utf8');
-          assert.equal(text('python'), text('node'), `${auth}: ${file} differs between the languages`);
-        }
-      }
-    });
+    sharedInfraTests(variants, LANGUAGES, AUTH_MODES);
 
     test(`the Entra variant's ${GRAPH_MODULE}: its Microsoft Graph resources compile against the microsoftGraphV1 types`, (t) => {
       const { graph } = compiledFor('entra');
@@ -253,22 +89,6 @@ describe(
       }
       const types = templateResources(compiledFor('entra').templates.get(GRAPH_MODULE) ?? { resources: [] });
       assert.ok(types.some((r) => r.type === 'Microsoft.Graph/applications@v1.0'));
-    });
-
-    test('azd provision asks for nothing and rejects nothing: each main.parameters.json sets only declared parameters and every required one', () => {
-      for (const language of LANGUAGES) {
-        for (const auth of AUTH_MODES) {
-          const declared = mainOf(auth).parameters ?? {};
-          const given = Object.keys(parametersOf(language, auth));
-          for (const name of given)
-            assert.ok(name in declared, `${key(language, auth)} sets undeclared ${name}`);
-          for (const [name, p] of Object.entries(declared)) {
-            if (p.defaultValue === undefined && !p.nullable) {
-              assert.ok(given.includes(name), `${key(language, auth)}: required ${name} has no value`);
-            }
-          }
-        }
-      }
     });
 
     test('azd deploys the project folder to the function app: its azd-service-name tag is the function service of azure.yaml, project "."', async () => {
@@ -461,21 +281,6 @@ describe(
             `'Microsoft\\.Resources/deployments', 'entra'\\), '[\\d-]+'\\)\\.outputs\\.${output}\\.value\\]$`,
           ),
         );
-      }
-    });
-
-    test('no output carries a key, a secret or a connection string', () => {
-      for (const auth of AUTH_MODES) {
-        for (const [file, template] of compiledFor(auth).templates) {
-          for (const [name, output] of Object.entries(template.outputs ?? {})) {
-            const text = `${name} ${JSON.stringify(output.value)}`;
-            assert.doesNotMatch(
-              text,
-              /listKeys|listSecrets|secret|connectionString|password|masterKey|functionKeys/i,
-              `${auth} ${file}: ${text}`,
-            );
-          }
-        }
       }
     });
   },

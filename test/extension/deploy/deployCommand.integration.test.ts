@@ -20,7 +20,14 @@ import { runCommand } from '../../../extension/common/commandErrors';
 import type { MessageAction } from '../../../extension/common/errors';
 import { startProcess } from '../../../extension/common/processes';
 import { MIN_AZD_VERSION } from '../../../extension/deploy/azdCli';
-import { azdInitUrl, bundledDeployNotice, deployCommand } from '../../../extension/deploy/deployCommand';
+import { bundledDeployNotice, deployCommand } from '../../../extension/deploy/deployCommand';
+import { addDeploymentFiles } from '../../../extension/deploymentFiles/addDeploymentFiles';
+import {
+  functionsMcpInfraFiles,
+  functionsMcpTemplatesDir,
+} from '../../../extension/deploymentFiles/functionsMcpInfra';
+import { selfHostedInfraFiles, selfHostedTemplatesDir } from '../../../extension/hosting/selfHostedInfra';
+import { readDeployRecord } from '../../fakes/azd/deployRecord';
 import type { AzdRun } from '../../../extension/deploy/azdTask';
 import { RemoteServerRegistry, type RemoteServer } from '../../../extension/remote/remoteServers';
 import { RecordingUi, dismiss, recordingLog, type ScriptedAnswer } from '../../support/recordingUi';
@@ -29,6 +36,7 @@ import { bundledProject } from '../../../extension/project/mcpProject';
 import { WorkspaceProjects } from '../../../extension/project/workspaceProjects';
 
 const fakeAzd = path.resolve(__dirname, '../../fakes/azd/azd');
+const repoRoot = path.resolve(__dirname, '../../..');
 const repoAzureYaml = path.resolve(__dirname, '../../../azure.yaml');
 const bundledServerDir = path.resolve(__dirname, '../../../server');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-deploy-'));
@@ -70,6 +78,8 @@ interface Harness {
   dir: string;
   /** The folders Host on Azure Functions was run on. */
   hosted: string[];
+  /** Files "Add Azure Deployment Files" showed in an editor. */
+  opened: string[];
   ui: RecordingUi;
   registry: RemoteServerRegistry;
   /** Every long azd run (up/deploy): its arguments, working folder, what it printed and its exit code. */
@@ -94,6 +104,7 @@ interface HarnessOptions {
 function harness(options: HarnessOptions = {}): Harness {
   const dir = options.dir ?? newProject();
   const hosted: string[] = [];
+  const opened: string[] = [];
   const ui = new RecordingUi(options.answers);
   const log = recordingLog();
   const registry = new RemoteServerRegistry(memoryState());
@@ -104,25 +115,42 @@ function harness(options: HarnessOptions = {}): Harness {
     run: () => pressed.push({ action: title, argument }),
   });
   const showLogs = action('Show Logs');
+  const chooseProject = (purpose: string) =>
+    new WorkspaceProjects({
+      workspaceFolders: () => [dir],
+      bundled: () => bundledProject(bundledServerDir),
+      memory: memoryState(),
+      pick: (title, projects) =>
+        ui.pick(
+          title,
+          projects.map((project) => ({ label: project.name, value: project })),
+        ),
+    }).choose(purpose);
   const commands = deployCommand({
     azdPath: () => options.azdPath ?? fakeAzd,
     workspaceFolders: () => [dir],
-    chooseProject: (purpose) =>
-      new WorkspaceProjects({
-        workspaceFolders: () => [dir],
-        bundled: () => bundledProject(bundledServerDir),
-        memory: memoryState(),
-        pick: (title, projects) =>
-          ui.pick(
-            title,
-            projects.map((project) => ({ label: project.name, value: project })),
-          ),
-      }).choose(purpose),
+    chooseProject,
     hostOnFunctions: (folder) => {
       hosted.push(folder);
       options.host?.(folder);
       return Promise.resolve();
     },
+    // The real flow over the shipped templates, with the same prompts and messages.
+    addDeploymentFiles: (folder) =>
+      addDeploymentFiles(
+        {
+          workspaceFolders: () => [dir],
+          chooseProject,
+          ui,
+          log,
+          functionsMcpInfraFiles: (o) => functionsMcpInfraFiles(functionsMcpTemplatesDir(repoRoot), o),
+          selfHostedInfraFiles: (o) => selfHostedInfraFiles(selfHostedTemplatesDir(repoRoot), o),
+          openFile: (file) => Promise.resolve(void opened.push(file)),
+          actions: { deploy: action('Deploy to Azure'), hostOnFunctions: action('Host on Azure Functions…') },
+        },
+        folder,
+        { deployNext: true },
+      ),
     bundledProject: () => {
       if (!options.bundledDir)
         throw new Error('The workspace has a project of the user’s: the bundled one must not be used.');
@@ -143,7 +171,6 @@ function harness(options: HarnessOptions = {}): Harness {
     log,
     actions: {
       openUrl: (url) => action('Install azd', url),
-      learnMore: (url) => action('Learn More', url),
       signIn: (azdPath) => action('Sign In', azdPath),
       connect: (server) => action('Connect', server),
       showLogs,
@@ -152,6 +179,7 @@ function harness(options: HarnessOptions = {}): Harness {
   return {
     dir,
     hosted,
+    opened,
     ui,
     registry,
     runs,
@@ -442,14 +470,14 @@ describe('which project is deployed', () => {
     assert.deepEqual(h.hosted, []);
   });
 
-  test('a self-hosted project without azure.yaml: declining Host on Azure Functions deploys nothing and changes no file', async () => {
+  test('a self-hosted project in an older form without azure.yaml: declining Host on Azure Functions deploys nothing and changes no file', async () => {
     useFakeAzd();
-    const dir = workspaceWith('node-self-hosted');
+    const dir = workspaceWith('node-legacy');
     const before = filesUnder(dir);
     const h = harness({ dir, answers: ['Cancel'] });
     assert.equal(await h.deploy(), undefined);
     const offer = h.ui.prompts[0];
-    assert.equal(offer?.title, 'todo-mcp-server is not set up for Azure Functions yet (no azure.yaml)');
+    assert.equal(offer?.title, 'inventory-mcp is not set up for Azure Functions yet (no azure.yaml)');
     assert.deepEqual(
       offer?.options.map((option) => option.split(' — ')[0]),
       ['Host on Azure Functions…', 'Cancel'],
@@ -460,9 +488,9 @@ describe('which project is deployed', () => {
     assert.deepEqual(filesUnder(dir), before);
   });
 
-  test('a self-hosted project without azure.yaml: Host on Azure Functions, then the deploy goes on in that folder', async () => {
+  test('a self-hosted project in an older form without azure.yaml: Host on Azure Functions, then the deploy goes on in that folder', async () => {
     useFakeAzd();
-    const dir = workspaceWith('node-self-hosted');
+    const dir = workspaceWith('node-legacy');
     const h = harness({
       dir,
       answers: ['Host on Azure Functions…', ...newEnvironmentAnswers],
@@ -479,9 +507,30 @@ describe('which project is deployed', () => {
     assert.equal(server.endpoint, `https://${server.hostName}/mcp`);
   });
 
+  test('a self-hosted project in the current form without azure.yaml: Add Azure Deployment Files asks nothing (host.json says how clients authenticate), then azd deploys it and Connect gets /mcp', async () => {
+    const deployRecord = path.join(scratch, `deployed-${++projectCount}.jsonl`);
+    useFakeAzd({ deployRecord });
+    const dir = workspaceWith('node-self-hosted');
+    const h = harness({ dir, answers: ['Add Azure Deployment Files…', ...newEnvironmentAnswers] });
+    const server = await h.deploy();
+    assert.ok(server, JSON.stringify(h.ui.shown));
+    assert.equal(h.ui.prompts[0]?.title, 'todo-mcp-server has no Azure deployment files yet (no azure.yaml)');
+    assert.deepEqual(h.hosted, [], 'Host on Azure Functions is for servers not hosted yet');
+    assert.match(
+      readFileSync(path.join(dir, 'infra/app/api.bicep'), 'utf8'),
+      /EnableMcpCustomHandlerPreview/,
+    );
+    assert.deepEqual(
+      readDeployRecord(deployRecord).map((deployed) => deployed.serviceDir),
+      [dir],
+    );
+    assert.equal(server.kind, 'selfHosted');
+    assert.equal(server.endpoint, `https://${server.hostName}/mcp`);
+  });
+
   test('hosting cancelled half-way (no azure.yaml added): nothing is deployed and nothing shown', async () => {
     useFakeAzd();
-    const dir = workspaceWith('node-self-hosted');
+    const dir = workspaceWith('node-legacy');
     const h = harness({ dir, answers: ['Host on Azure Functions…'] });
     assert.equal(await h.deploy(), undefined);
     assert.deepEqual(h.hosted, [dir]);
@@ -504,22 +553,78 @@ describe('which project is deployed', () => {
     assert.deepEqual(filesUnder(dir), before);
   });
 
-  test('a Functions MCP extension app without azure.yaml: the message names what is missing and links azd init', async () => {
+  test('a Functions MCP extension app without azure.yaml: declining Add Azure Deployment Files deploys nothing and changes no file', async () => {
     useFakeAzd();
     const dir = workspaceWith('ts-functions-mcp');
-    const h = harness({ dir, bundledDir: newProject() });
-    assert.equal(await h.deploy(), undefined);
-    const shown = h.ui.last('error');
-    assert.ok(
-      shown?.message.includes(`(${dir}) is a Functions MCP extension app without azure.yaml`),
-      shown?.message,
+    const before = filesUnder(dir);
+    const declines: ScriptedAnswer[][] = [['Cancel'], ['Add Azure Deployment Files…', dismiss]];
+    for (const answers of declines) {
+      const h = harness({ dir, answers, bundledDir: newProject() });
+      assert.equal(await h.deploy(), undefined);
+      assert.equal(
+        h.ui.prompts[0]?.title,
+        'greetings-functions has no Azure deployment files yet (no azure.yaml)',
+      );
+      assert.deepEqual(
+        h.ui.prompts[0]?.options.map((option) => option.split(' — ')[0]),
+        ['Add Azure Deployment Files…', 'Cancel'],
+      );
+      assert.deepEqual(h.runs, [], 'neither the app nor the bundled server was deployed');
+      assert.deepEqual(h.ui.shown, [], 'declining or dismissing the question is not an error');
+      assert.deepEqual(filesUnder(dir), before, `${answers.map(String).join(', ')}: a file changed`);
+    }
+  });
+
+  test('a Functions MCP extension app without azure.yaml: Add Azure Deployment Files, then azd deploys that folder as its api service', async () => {
+    const deployRecord = path.join(scratch, `deployed-${++projectCount}.jsonl`);
+    useFakeAzd({ deployRecord });
+    const dir = workspaceWith('ts-functions-mcp');
+    const h = harness({
+      dir,
+      answers: ['Add Azure Deployment Files…', 'System key (mcp_extension)', ...newEnvironmentAnswers],
+      bundledDir: newProject(),
+    });
+    const server = await h.deploy();
+    assert.ok(server, JSON.stringify(h.ui.shown));
+    assert.equal(
+      h.ui.prompts[1]?.title,
+      'Add Azure Deployment Files: how do clients of greetings-functions authenticate?',
     );
-    assert.match(shown?.message ?? '', /Run `azd init` in that folder/);
-    assert.deepEqual(shown?.actions, ['Learn More', 'Show Logs']);
-    await h.ui.press('Learn More');
-    assert.deepEqual(h.pressed, [{ action: 'Learn More', argument: azdInitUrl }]);
-    assert.deepEqual(h.runs, []);
-    assert.deepEqual(h.hosted, []);
+    for (const file of [
+      'azure.yaml',
+      'infra/main.bicep',
+      'infra/app/api.bicep',
+      'infra/main.parameters.json',
+    ]) {
+      assert.ok(existsSync(path.join(dir, file)), `${file} was not added`);
+    }
+    assert.ok(
+      !existsSync(path.join(dir, 'infra/app/entra.bicep')),
+      'the key variant has no app registration',
+    );
+    assert.deepEqual(h.opened, [path.join(dir, 'azure.yaml')]);
+    assert.deepEqual(
+      h.ui.shown.map((shown) => [shown.severity, shown.actions]),
+      [
+        ['info', []],
+        ['info', ['Connect']],
+      ],
+    );
+    assert.match(
+      h.ui.shown[0]?.message ?? '',
+      /Added: azure\.yaml, infra\/ \(\d+ files\)\. Deploying it now\./,
+    );
+    assert.deepEqual(verbs(h), ['up']);
+    assert.deepEqual(
+      h.runs.map((run) => run.cwd),
+      [dir],
+    );
+    const deployed = readDeployRecord(deployRecord);
+    assert.deepEqual(deployed, [
+      { environment: 'mcp-dev', projectDir: dir, serviceDir: dir, language: 'ts', host: 'function' },
+    ]);
+    assert.equal(server.kind, 'functionsMcpExtension');
+    assert.equal(server.endpoint, `https://${server.hostName}/runtime/webhooks/mcp`);
   });
 
   test('a workspace with no MCP project and no candidate: the bundled server, and the notification says so', async () => {

@@ -1,6 +1,7 @@
 // What Deploy decides from the project model, before anything runs: the user's azd project (found
-// up to the workspace folder), Host on Azure Functions for servers without azure.yaml, the message for
-// an MCP extension app without it, and the bundled server only for a workspace with nothing of the user's.
+// up to the workspace folder), Host on Azure Functions for servers not hosted yet or in an older form,
+// Add Azure Deployment Files for any other project of the user's without azure.yaml, and the bundled
+// server only for a workspace with nothing of the user's.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,6 +42,30 @@ describe('planDeploy', () => {
     });
     // Opened on its own, the sub-folder cannot see the repository's azure.yaml: it needs its own.
     assert.deepEqual(planDeploy(chosen(app), [app.folder]), { action: 'needsDeploymentFiles', project: app });
+  });
+
+  test('a project of the user’s without azure.yaml gets its deployment files first, whatever its kind and language; only an older self-hosted form goes through Host on Azure Functions', () => {
+    const workspace = folder('own-apps');
+    for (const language of ['node', 'python', 'dotnet', 'java'] as const) {
+      const app = { ...project(folder('own-apps', language), 'functionsMcpExtension'), language };
+      assert.deepEqual(planDeploy(chosen(app), [workspace]), {
+        action: 'needsDeploymentFiles',
+        project: app,
+      });
+    }
+    const current = project(folder('own-apps', 'sdk-server'), 'selfHosted');
+    assert.deepEqual(planDeploy(chosen(current), [workspace]), {
+      action: 'needsDeploymentFiles',
+      project: current,
+    });
+    const older = {
+      ...project(folder('own-apps', 'older'), 'selfHosted'),
+      legacyForms: ['mcpHandlerFunction' as const],
+    };
+    assert.deepEqual(planDeploy(chosen(older), [workspace]), {
+      action: 'host',
+      folders: [{ folder: older.folder, name: 'older' }],
+    });
   });
 
   test('several SDK servers not hosted yet: each can be hosted; the bundled server is not an option', () => {

@@ -46,8 +46,17 @@
 //   prompt '…'" (pkg/input's askOneNoPrompt).
 // Nothing here is copied code: it is written from those observed outputs and contracts.
 import crypto from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
+import type { DeployedService } from './deployRecord';
 
 /** What the test says about the account and what provisioning produces. */
 export interface FakeAzdConfig {
@@ -73,6 +82,11 @@ export interface FakeAzdConfig {
   omitOutputs?: string[];
   /** The app registration's client id that provisioning with AUTH_ENABLED=true "creates". */
   entraApplicationId?: string;
+  /**
+   * A file each deploy appends one JSON line to, {@link DeployedService}: what a real deployment would
+   * have uploaded, for tests that assert which folder was deployed.
+   */
+  deployRecord?: string;
 }
 
 const version = process.env.FAKE_AZD_VERSION ?? '1.12.0';
@@ -188,6 +202,32 @@ function findProject(cwd: string): string {
     if (path.dirname(dir) === dir)
       throw new AzdError('no project exists; to create a new project, run `azd init`');
   }
+}
+
+/**
+ * azure.yaml's `services.api` (project, language, host), read by indentation: the files azd and this
+ * extension write keep each of those keys on one line. A missing service folder fails as azd's
+ * packaging would.
+ */
+function apiService(projectDir: string): Pick<DeployedService, 'serviceDir' | 'language' | 'host'> {
+  const file = ['azure.yaml', 'azure.yml'].map((name) => path.join(projectDir, name)).find(existsSync);
+  const lines = file ? readFileSync(file, 'utf8').split(/\r?\n/) : [];
+  const keys: Record<string, string> = {};
+  let section = '';
+  for (const raw of lines) {
+    const line = raw.replace(/\s+#.*$/, '').replace(/^\s*#.*$/, '');
+    const key = /^(\s*)([\w-]+)\s*:\s*["']?([^"']*?)["']?\s*$/.exec(line);
+    if (!key) continue;
+    const depth = (key[1] ?? '').length;
+    if (depth === 0) section = key[2] === 'services' ? 'services' : '';
+    else if (section.startsWith('services') && depth === 2) section = `services.${key[2]}`;
+    else if (section === 'services.api' && depth === 4 && key[3]) keys[key[2] ?? ''] = key[3];
+  }
+  const serviceDir = path.resolve(projectDir, keys.project ?? '.');
+  if (!existsSync(serviceDir)) {
+    throw new AzdError(`service 'api': project path '${serviceDir}' does not exist`);
+  }
+  return { serviceDir, language: keys.language, host: keys.host };
 }
 
 const specialChars = ['\\', '\n', '\r', '"', '!', '$', '`'];
@@ -624,6 +664,14 @@ async function workflow(
   }
   await sleep(delay);
   done('Deploying service api');
+  if (config.deployRecord) {
+    const deployed: DeployedService = {
+      environment: name,
+      projectDir: project.dir,
+      ...apiService(project.dir),
+    };
+    appendFileSync(config.deployRecord, `${JSON.stringify(deployed)}\n`);
+  }
   out(`  - Endpoint: ${link(`https://${values.SERVICE_API_DEFAULT_HOSTNAME}/`)}`);
   out();
   out();

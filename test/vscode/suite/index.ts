@@ -21,6 +21,8 @@ export function run(): Promise<void> {
       await import('../../extension/hosting/hostOnFunctions.vscode.test');
       await import('../../extension/localServer/funcHost.vscode.test');
       await import('../../extension/secrets.vscode.test');
+      // Last: it adds the user's app to the workspace, which earlier tests expect to hold none.
+      await import('../../extension/deploymentFiles/addDeploymentFiles.vscode.test');
     },
   });
 }

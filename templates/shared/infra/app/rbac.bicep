@@ -12,7 +12,8 @@ param userPrincipalId string = ''
 var storageRoles = [
   // Storage Blob Data Owner: the deployment package and the host's blob leases.
   'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  // Storage Queue Data Contributor: the host's own queues.
+  // Storage Queue Data Contributor: the host's own queues, and the queues the Functions MCP
+  // extension carries legacy SSE messages through between instances.
   '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
   // Storage Table Data Contributor: the host's own tables.
   '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'

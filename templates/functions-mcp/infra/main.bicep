@@ -1,0 +1,181 @@
+// What `azd provision` (and `azd up`) creates for this Functions MCP app: a resource group holding a
+// Flex Consumption function app whose MCP tool, resource and prompt triggers the Functions MCP
+// extension serves, with its storage, managed identity and monitoring.
+// #if entra
+// Microsoft Entra built-in authentication guards the app: VS Code signs in through the protected
+// resource metadata the app serves, so no key is ever handed out.
+// #endif
+// #if systemKey
+// Callers send the app's `mcp_extension` system key, as the MCP extension asks by default.
+// #endif
+//
+// Modelled on the public samples https://github.com/Azure-Samples/remote-mcp-functions-typescript,
+// remote-mcp-functions-python, remote-mcp-functions-dotnet and remote-mcp-functions-java
+// (infra/main.bicep). azd saves the outputs at the bottom into .azure/<environment>/.env, where the
+// VS Code extension reads them.
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; it names the resource group and seeds the unique suffix of every resource name.')
+param environmentName string
+
+@minLength(1)
+@description('Region for every resource. It must offer the Flex Consumption plan (`az functionapp list-flexconsumption-locations`).')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the person running azd (azd fills in AZURE_PRINCIPAL_ID): they get data access to the storage account, to debug with their own sign-in. Empty: no assignment.')
+param principalId string = ''
+
+@minLength(1)
+@maxLength(24)
+@description('Short name of the project: part of the function app\'s name, so it is easy to find in the portal.')
+param projectName string
+
+@allowed([
+  'node'
+  'python'
+  'dotnet-isolated'
+  'java'
+])
+@description('The language worker Flex Consumption runs the app\'s functions in.')
+param runtimeName string
+
+@description('Its version (Flex Consumption supports Node.js 20 and 22, Python 3.10 to 3.13, .NET 8.0 to 10.0, Java 17 and 21). Set FUNCTIONS_RUNTIME_VERSION in the azd environment to change it.')
+param runtimeVersion string
+
+@description('Use this resource group name instead of rg-<environmentName>.')
+param resourceGroupName string = ''
+
+// The same subscription, environment and region always give the same names, so provisioning again
+// updates the resources in place.
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = {
+  'azd-env-name': environmentName
+}
+var functionAppName = 'func-${projectName}-${resourceToken}'
+// Flex Consumption deploys from a blob container: 12 + 32 + 1 + 7 characters stay within the
+// 63-character limit of a container name.
+var deploymentContainerName = 'app-package-${take(functionAppName, 32)}-${take(resourceToken, 7)}'
+
+resource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity './app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: 'id-${projectName}-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring './app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage './app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: 'st${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: deploymentContainerName
+  }
+}
+
+module rbac './app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    storageAccountName: storage.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    managedIdentityPrincipalId: identity.outputs.principalId
+    userPrincipalId: principalId
+  }
+}
+// #if entra
+
+// The app registration VS Code signs in to. It must exist before the app, whose authentication names
+// it, so its redirect URI takes the host name from the app's name rather than from the deployed site.
+module entra './app/entra.bicep' = {
+  name: 'entra'
+  scope: rg
+  params: {
+    uniqueName: '${projectName}-${resourceToken}'
+    displayName: '${projectName} MCP server (${environmentName})'
+    functionAppHostName: '${functionAppName}.azurewebsites.net'
+    managedIdentityPrincipalId: identity.outputs.principalId
+  }
+}
+// #endif
+
+module api './app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: tags
+    runtimeName: runtimeName
+    runtimeVersion: runtimeVersion
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: deploymentContainerName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    // #if entra
+    authClientId: entra.outputs.applicationId
+    authIdentifierUri: entra.outputs.identifierUri
+    authTenantId: tenant().tenantId
+    // #endif
+  }
+  // The host starts as soon as the site exists and reaches storage as the identity: granting the
+  // roles first spares it a first start full of 403s.
+  dependsOn: [
+    rbac
+  ]
+}
+
+// Read by azd and by the VS Code extension (`azd env get-values`). azd sets AZURE_LOCATION and
+// AZURE_SUBSCRIPTION_ID itself when the environment is created; they are output too, so the
+// environment describes the deployment even when it was filled in another way. No output holds a key.
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_SUBSCRIPTION_ID string = subscription().subscriptionId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_NAME string = api.outputs.name
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_DEFAULT_HOSTNAME string = api.outputs.defaultHostName
+output SERVICE_API_RESOURCE_ID string = api.outputs.id
+// The MCP extension's Streamable HTTP endpoint (legacy SSE clients use .../sse beside it).
+output SERVICE_API_MCP_URL string = 'https://${api.outputs.defaultHostName}/runtime/webhooks/mcp'
+// #if entra
+// Built-in authentication: the app registration VS Code signs in to, and the scope it asks for
+// (the same as the protected resource metadata advertises).
+output AUTH_ENABLED bool = true
+output ENTRA_APPLICATION_ID string = entra.outputs.applicationId
+output ENTRA_IDENTIFIER_URI string = entra.outputs.identifierUri
+// #endif
+// #if systemKey
+// No built-in authentication: clients send the `mcp_extension` system key as x-functions-key.
+output AUTH_ENABLED bool = false
+// #endif
