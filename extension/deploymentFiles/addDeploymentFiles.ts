@@ -3,6 +3,7 @@
 // server. Which project, how clients authenticate, then the files, never overwriting one; what it
 // needs from VS Code (prompts, the editor) is injected, so a test drives the whole flow.
 import path from 'node:path';
+import { folderOfCommandArgument } from '../common/commandFolder';
 import { UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
 import type { UserInterface } from '../common/ui';
@@ -51,7 +52,7 @@ export async function addDeploymentFiles(
   resource?: unknown,
   options: AddDeploymentFilesOptions = {},
 ): Promise<DeploymentFilesOutcome> {
-  const project = await chooseTarget(deps, folderOf(resource));
+  const project = await chooseTarget(deps, folderOfCommandArgument(resource));
   const azd = azdProjectOf(project.folder, workspaceFolderOf(project.folder, deps.workspaceFolders()));
   if (azd) {
     await deps.ui.showInfo(
@@ -80,13 +81,6 @@ export async function addDeploymentFiles(
     options.deployNext ? [] : [deps.actions.deploy],
   );
   return { kind: 'added', project, written };
-}
-
-/** The Explorer passes the folder's Uri; the palette passes nothing; Deploy to Azure passes a path. */
-function folderOf(resource: unknown): string | undefined {
-  if (typeof resource === 'string') return resource;
-  const fsPath = (resource as { fsPath?: unknown } | undefined)?.fsPath;
-  return typeof fsPath === 'string' ? fsPath : undefined;
 }
 
 const lookedFor =

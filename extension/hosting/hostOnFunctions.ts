@@ -3,6 +3,7 @@
 // from VS Code (prompts, editors, the trash) is injected, so a test drives the whole flow.
 import path from 'node:path';
 import { readFile, rmdir, writeFile } from 'node:fs/promises';
+import { folderOfCommandArgument } from '../common/commandFolder';
 import { CancelledError, UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
 import type { UserInterface } from '../common/ui';
@@ -59,7 +60,7 @@ export async function hostOnFunctions(
   deps: HostOnFunctionsDeps,
   resource?: unknown,
 ): Promise<HostingOutcome> {
-  const target = await chooseTarget(deps, folderOf(resource));
+  const target = await chooseTarget(deps, folderOfCommandArgument(resource));
   if ('candidate' in target) return hostCandidate(deps, target.candidate);
   const { project } = target;
   if (project.kind === 'selfHosted' && project.legacyForms.length > 0) return upgradeLegacy(deps, project);
@@ -72,13 +73,6 @@ export async function hostOnFunctions(
     [deps.actions.startLocalServer, deps.actions.deploy],
   );
   return { kind: 'alreadyHosted', folder: project.folder };
-}
-
-/** The Explorer passes the folder's Uri; the palette passes nothing. */
-function folderOf(resource: unknown): string | undefined {
-  if (typeof resource === 'string') return resource;
-  const fsPath = (resource as { fsPath?: unknown } | undefined)?.fsPath;
-  return typeof fsPath === 'string' ? fsPath : undefined;
 }
 
 const lookedFor = `a package.json that depends on ${nodeMcpSdk}, or a requirements.txt or pyproject.toml that names mcp or fastmcp`;
