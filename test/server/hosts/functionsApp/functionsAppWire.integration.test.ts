@@ -651,3 +651,21 @@ test('the HTTP trigger is listed in the log as not served, with the pointer to C
   assert.ok(line, `no line names the HTTP function 'health':\n${host.process.output.join('\n')}`);
   assert.match(line, /Core Tools/, line);
 });
+
+test('a variable already in the environment wins over local.settings.json, as with func start', async () => {
+  // Azure/azure-functions-core-tools src/Cli/func/Actions/HostActions/StartHostAction.cs
+  // (UpdateEnvironmentVariables: "Skipping '<name>' from local settings as it's already defined").
+  const copy = copyFunctionsApp();
+  const ownHost = await startFunctionsAppHost(copy.folder, {
+    FORECAST_STATION: 'Station from the environment',
+  });
+  try {
+    const client = await connectClient(ownHost.mcpUrl, 'streamable-http');
+    const result = await client.callTool({ name: 'get_forecast', arguments: { city: 'Seattle' } });
+    await client.close();
+    assert.equal((result.structuredContent as { station?: string }).station, 'Station from the environment');
+  } finally {
+    await ownHost.stop();
+    copy.remove();
+  }
+});
