@@ -251,6 +251,11 @@ const expectedTools = {
       inputSchema: noArguments,
     },
     {
+      name: 'describe_caller',
+      description: 'Tells which client called, over which transport.',
+      inputSchema: noArguments,
+    },
+    {
       name: 'describe_event',
       description: 'Echoes an event description back.',
       inputSchema: inputSchema(
@@ -544,7 +549,8 @@ for (const kind of transports) {
   describe(`the fixture app over ${kind}`, () => {
     let client: Client;
     before(async () => {
-      client = await connectClient(host.mcpUrl, kind);
+      // A header of the client's own, which the tool sees among the transport's headers.
+      client = await connectClient(host.mcpUrl, kind, { 'x-contoso-trace': `wire-${kind}` });
     });
     after(async () => {
       await client?.close();
@@ -576,6 +582,24 @@ for (const kind of transports) {
         assert.deepEqual(await outcome(() => row.request(client)), row.expected, sourceNote(row));
       });
     }
+
+    test('the trigger input and metadata describe the caller: client, transport, session, headers', async () => {
+      // Trigger/McpToolTriggerBinding.cs (CreateInvocationContext, bindingData mcptoolcontext and
+      // mcpsessionid); Trigger/McpTriggerTransportHelper.cs (headers, Mcp-Session-Id);
+      // Http/StreamableHttpRequestHandler.cs and Http/SseRequestHandler.cs (the transport names).
+      // Streamable HTTP: initialize answers with an Mcp-Session-Id that the client sends back, and
+      // each request's server is rebuilt from it without the client's info (StreamableHttpRequestHandler.cs
+      // StartNewSessionAsync, "TODO: Persist client information"); legacy SSE keeps one server per stream.
+      const result = await client.callTool({ name: 'describe_caller', arguments: {} });
+      assert.deepEqual(JSON.parse(firstText(result)), {
+        ...(kind === 'sse' ? { client: { name: 'remote-mcp-tests', version: '1.0.0' } } : {}),
+        transport: kind === 'sse' ? 'http-sse' : 'http-streamable',
+        trace: `wire-${kind}`,
+        hasSession: true,
+        sameSessionInMetadata: true,
+        toolInMetadata: 'describe_caller',
+      });
+    });
 
     test('blob bindings: save_snippet writes snippets/<name>.json in Azurite, get_snippet reads it back', async () => {
       // Bindings with {mcptoolargs.snippetname} paths, as the public TypeScript sample's snippet tools
@@ -626,4 +650,22 @@ test('the HTTP trigger is listed in the log as not served, with the pointer to C
   const line = host.process.output.find((l) => /\bhealth\b/.test(l));
   assert.ok(line, `no line names the HTTP function 'health':\n${host.process.output.join('\n')}`);
   assert.match(line, /Core Tools/, line);
+});
+
+test('a variable already in the environment wins over local.settings.json, as with func start', async () => {
+  // Azure/azure-functions-core-tools src/Cli/func/Actions/HostActions/StartHostAction.cs
+  // (UpdateEnvironmentVariables: "Skipping '<name>' from local settings as it's already defined").
+  const copy = copyFunctionsApp();
+  const ownHost = await startFunctionsAppHost(copy.folder, {
+    FORECAST_STATION: 'Station from the environment',
+  });
+  try {
+    const client = await connectClient(ownHost.mcpUrl, 'streamable-http');
+    const result = await client.callTool({ name: 'get_forecast', arguments: { city: 'Seattle' } });
+    await client.close();
+    assert.equal((result.structuredContent as { station?: string }).station, 'Station from the environment');
+  } finally {
+    await ownHost.stop();
+    copy.remove();
+  }
 });
