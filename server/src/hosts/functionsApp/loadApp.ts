@@ -81,7 +81,26 @@ export function applyLocalSettings(
   notice: (message: string) => void,
 ): void {
   const settings = readJsonObject(path.join(folder, 'local.settings.json'), 'local.settings.json', folder);
-  const values = settings?.Values;
+  applyValues(folder, settings?.Values, env, notice);
+  // Host.LocalHttpPort is the port `func start` uses when not given --port; PORT plays --port here.
+  const host = settings?.Host;
+  const localPort =
+    typeof host === 'object' && host !== null ? (host as Record<string, unknown>).LocalHttpPort : undefined;
+  if (
+    !env.PORT &&
+    !env.FUNCTIONS_CUSTOMHANDLER_PORT &&
+    (typeof localPort === 'number' || typeof localPort === 'string')
+  ) {
+    env.PORT = String(localPort);
+  }
+}
+
+function applyValues(
+  folder: string,
+  values: unknown,
+  env: NodeJS.ProcessEnv,
+  notice: (message: string) => void,
+): void {
   if (values === undefined) return;
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
     throw new AppProblem(

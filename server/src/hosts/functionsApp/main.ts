@@ -10,7 +10,8 @@
 // - the folder holds the app's package.json (its `main`, globs allowed), host.json and, optionally,
 //   local.settings.json, whose Values are put in process.env as `func start` would (a variable
 //   already set in the environment wins);
-// - the environment is read as the embedded host reads it (PORT, default 7071; MCP_HOST, default
+// - the environment is read as the embedded host reads it (PORT, else local.settings.json
+//   Host.LocalHttpPort as `func start` uses it, else 7071; MCP_HOST, default
 //   127.0.0.1; MCP_KEY; MCP_ALLOWED_HOSTS ...; see ../embedded/hostSettings.ts);
 // - once it listens it prints `readyLinePrefix` (../embedded/startEmbeddedHost.ts) and the
 //   Streamable HTTP URL, e.g. `Remote MCP embedded host ready: http://127.0.0.1:7071/runtime/webhooks/mcp`;

@@ -43,6 +43,18 @@ test("local.settings.json Values fill the environment; a variable already set wi
   ]);
 });
 
+test('Host.LocalHttpPort is the port when PORT is not set, as for `func start` without --port', (t) => {
+  const folder = appFolder(t, {
+    'local.settings.json': JSON.stringify({ Values: {}, Host: { LocalHttpPort: 7075 } }),
+  });
+  const unset: NodeJS.ProcessEnv = {};
+  applyLocalSettings(folder, unset, () => undefined);
+  assert.equal(unset.PORT, '7075');
+  const given: NodeJS.ProcessEnv = { PORT: '8080' };
+  applyLocalSettings(folder, given, () => undefined);
+  assert.equal(given.PORT, '8080');
+});
+
 test("host.json extensions.mcp gives the server's name, version and instructions; McpOptions.cs defaults otherwise", (t) => {
   const configured = appFolder(t, {
     'host.json': JSON.stringify({
