@@ -121,7 +121,7 @@ class AppCalls {
         tool.functionName,
         tool.functionId,
         tool.triggerName,
-        tool.listing.name,
+        name, // as requested: the context carries Request.Name (McpToolTriggerBinding.cs)
         args,
         info,
       );
@@ -181,7 +181,7 @@ class AppCalls {
         prompt.functionName,
         prompt.functionId,
         prompt.triggerName,
-        prompt.listing.name,
+        name, // as requested (McpPromptTriggerBinding.cs)
         args,
         info,
       ),
