@@ -20,7 +20,7 @@ import {
   type ServerNotification,
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
-import { JsonRpcError } from '../embedded/mcpServer';
+import { JsonRpcError, requestParams } from '../../toolkit/jsonRpcError';
 import { BindingError } from './blobBindings';
 import type { AppCatalogue, AppPrompt, AppResource, AppTool } from './appCatalogue';
 import type { FunctionInvoker, HostLog } from './functionInvoker';
@@ -81,9 +81,7 @@ export function appServerFactory(
     // first, and a mismatch would be answered in the SDK's words, not the extension's.
     server.fallbackRequestHandler = async (request, extra) => {
       const info = requestInfo(server, extra);
-      const params = (
-        typeof request.params === 'object' && request.params !== null ? request.params : {}
-      ) as Record<string, unknown>;
+      const params = requestParams(request.params);
       if (request.method === 'tools/call' && capabilities.tools) return calls.callTool(params, info);
       if (request.method === 'resources/read' && capabilities.resources)
         return calls.readResource(params, info);
