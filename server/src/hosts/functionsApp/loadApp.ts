@@ -81,6 +81,12 @@ export function applyLocalSettings(
   notice: (message: string) => void,
 ): void {
   const settings = readJsonObject(path.join(folder, 'local.settings.json'), 'local.settings.json', folder);
+  if (settings?.IsEncrypted === true) {
+    // Core Tools decrypts these with a machine key only it holds (func settings encrypt/decrypt).
+    throw new AppProblem(
+      `local.settings.json in ${folder} is encrypted ("IsEncrypted": true), and only Core Tools can read it. Run "func settings decrypt" there, or write the values in plain text with "IsEncrypted": false.`,
+    );
+  }
   applyValues(folder, settings?.Values, env, notice);
   // Host.LocalHttpPort is the port `func start` uses when not given --port; PORT plays --port here.
   const host = settings?.Host;

@@ -43,13 +43,22 @@ test("local.settings.json Values fill the environment; a variable already set wi
   ]);
 });
 
-test('Host.LocalHttpPort is the port when PORT is not set, as for `func start` without --port', (t) => {
+test('Host.LocalHttpPort is the port when PORT is not set, as for `func start` without --port; encrypted settings are named', (t) => {
   const folder = appFolder(t, {
     'local.settings.json': JSON.stringify({ Values: {}, Host: { LocalHttpPort: 7075 } }),
   });
   const unset: NodeJS.ProcessEnv = {};
   applyLocalSettings(folder, unset, () => undefined);
   assert.equal(unset.PORT, '7075');
+  assert.throws(
+    () =>
+      applyLocalSettings(
+        appFolder(t, { 'local.settings.json': '{"IsEncrypted":true,"Values":{"A":"xyz"}}' }),
+        {},
+        () => undefined,
+      ),
+    /is encrypted .*"func settings decrypt"/,
+  );
   const given: NodeJS.ProcessEnv = { PORT: '8080' };
   applyLocalSettings(folder, given, () => undefined);
   assert.equal(given.PORT, '8080');
