@@ -422,14 +422,14 @@ const resourceRows: WireRow[] = [
   },
   {
     what: "resources/read: a template's parameters reach the handler in trigger metadata; the URI is the one asked for",
-    source: `${EXT}Trigger/McpResourceTriggerBinding.cs (template parameters in binding data); ${EXT}Trigger/ResourceReturnValueBinder.cs (ResolvedUri)`,
+    source: `${EXT}Trigger/McpResourceTriggerBinding.cs (template parameters in binding data); ${EXT}Abstractions/ResourceInvocationContext.cs (uri in the trigger input); ${EXT}Trigger/ResourceReturnValueBinder.cs (ResolvedUri)`,
     request: (c) => c.readResource({ uri: 'notes://cities/Lisbon' }),
     expected: {
       contents: [
         {
           uri: 'notes://cities/Lisbon',
           mimeType: 'text/plain',
-          text: 'Notes for Lisbon: bring an umbrella.',
+          text: 'Notes for Lisbon (notes://cities/Lisbon): bring an umbrella.',
         },
       ],
     },
