@@ -21,6 +21,7 @@ import {
   type ServerRequest,
 } from '@modelcontextprotocol/sdk/types.js';
 import { JsonRpcError } from '../embedded/mcpServer';
+import { BindingError } from './blobBindings';
 import type { AppCatalogue, AppPrompt, AppResource, AppTool } from './appCatalogue';
 import type { FunctionInvoker, HostLog } from './functionInvoker';
 import {
@@ -32,7 +33,12 @@ import {
   type TriggerInvocation,
 } from './invocationRequests';
 import type { McpServerOptions } from './loadApp';
-import { toCallToolResult, toGetPromptResult, toReadResourceResult } from './mcpResults';
+import {
+  ResultConversionError,
+  toCallToolResult,
+  toGetPromptResult,
+  toReadResourceResult,
+} from './mcpResults';
 import { extractTemplateValues, validateResourceUri } from './resourceUris';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
@@ -206,9 +212,27 @@ class AppCalls {
 
   /** The client sees the extension's terse wording; the log says what went wrong, as func's does. */
   private logFailure(fn: AppTool | AppResource | AppPrompt, error: unknown): void {
-    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    this.log.error(`[${fn.functionName}] Executed 'Functions.${fn.functionName}' (Failed): ${detail}`);
+    this.log.error(
+      `[${fn.functionName}] Executed 'Functions.${fn.functionName}' (Failed): ${failureDetail(error)}`,
+    );
   }
+}
+
+/**
+ * The error and the stack frames of the user's code: frames of this host and of @azure/functions
+ * say nothing the user can act on. Binding and conversion errors are ours, so their message is all.
+ */
+export function failureDetail(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if (error instanceof BindingError || error instanceof ResultConversionError) return error.message;
+  const frames = (error.stack ?? '')
+    .split('\n')
+    .slice(1)
+    .filter(
+      (line) =>
+        /^\s+at /.test(line) && !/node_modules[\\/]|functionsApp\.js|node:internal|<anonymous>/.test(line),
+    );
+  return [`${error.name}: ${error.message}`, ...frames].join('\n');
 }
 
 /** Tool and prompt arguments: an object, or absent. Anything else is refused as invalid params. */

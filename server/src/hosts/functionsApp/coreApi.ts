@@ -175,7 +175,15 @@ export class FunctionsCore {
 
   registerHook(hookName: string, callback: HookCallback): Disposable {
     const hooks = this.hooks[hookName as HookName];
-    if (!hooks) throw new Error(`"${hookName}" is not a hook name the Functions Node worker knows.`);
+    if (!hooks) {
+      // The worker's getHooks.ts throws AzFuncRangeError; the library turns that into its own message
+      // for hooks the worker lacks (e.g. "Log hooks require Azure Functions Host v4.34 or higher.").
+      const error = new RangeError(`Unrecognized hook "${hookName}"`) as RangeError & {
+        isAzureFunctionsSystemError: boolean;
+      };
+      error.isAzureFunctionsSystemError = true;
+      throw error;
+    }
     hooks.push(callback);
     return new Disposable(() => {
       const index = hooks.indexOf(callback);

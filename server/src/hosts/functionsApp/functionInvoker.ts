@@ -34,7 +34,7 @@ export class FunctionInvoker {
 
   constructor(
     private readonly core: FunctionsCore,
-    private readonly blobs: BlobBindingClient,
+    private readonly blobs: Pick<BlobBindingClient, 'read' | 'write'>,
     private readonly log: HostLog,
     private readonly env: NodeJS.ProcessEnv,
   ) {}

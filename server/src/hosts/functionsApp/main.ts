@@ -30,6 +30,7 @@ import { appServerFactory } from './appServer';
 import { BlobBindingClient } from './blobBindings';
 import { FunctionsCore, installCoreModule } from './coreApi';
 import { FunctionInvoker, writeLog, type HostLog } from './functionInvoker';
+import { withStreamableSessionIds } from './streamableSessionIds';
 import {
   AppProblem,
   applyLocalSettings,
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
     appServerFactory(catalogue, options, invoker, consoleLog),
     consoleLog,
   );
-  const server = createServer(app);
+  const server = createServer(withStreamableSessionIds(app));
   await listen(server, settings.host, settings.port);
   const { port } = server.address() as AddressInfo;
   const urlHost = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
