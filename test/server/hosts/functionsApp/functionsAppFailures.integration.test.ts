@@ -49,6 +49,14 @@ test('a syntax error in the built code names the file and says to fix it and reb
   assertRefused(await startOnFreePort(app.folder), 'alerts.js', /syntax/i);
 });
 
+test('an error thrown while the app loads names the file and the error', async () => {
+  app = copyFunctionsApp();
+  // A module that checks its settings at load, as many apps do. func logs the same failure as
+  // "Worker was unable to load entry point ..." (Azure/azure-functions-nodejs-worker src/startApp.ts).
+  addBuiltFunction(app.folder, 'alerts.js', "throw new Error('ALERTS_URL is not set');\n");
+  assertRefused(await startOnFreePort(app.folder), 'alerts.js', 'ALERTS_URL is not set');
+});
+
 test('a missing build names the entry from package.json and `npm run build`', async () => {
   app = copyFunctionsApp({ built: false });
   assertRefused(await startOnFreePort(app.folder), 'dist/src/functions/*.js', 'npm run build');

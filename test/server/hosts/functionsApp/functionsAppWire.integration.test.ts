@@ -4,7 +4,8 @@
 // Functions MCP extension gives for the same app. Each row names the file of Azure's source it follows:
 // Azure/azure-functions-mcp-extension (src/Microsoft.Azure.Functions.Extensions.Mcp/...), the Node
 // library @azure/functions 4.16.5 (src/...), and the C# MCP SDK the extension runs on
-// (modelcontextprotocol/csharp-sdk src/ModelContextProtocol.Core/Server/McpServerImpl.cs).
+// (modelcontextprotocol/csharp-sdk src/ModelContextProtocol.Core/Server/McpServerImpl.cs); local settings
+// follow Core Tools (Azure/azure-functions-core-tools src/Cli/func/Actions/HostActions/StartHostAction.cs).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -422,14 +423,14 @@ const resourceRows: WireRow[] = [
   },
   {
     what: "resources/read: a template's parameters reach the handler in trigger metadata; the URI is the one asked for",
-    source: `${EXT}Trigger/McpResourceTriggerBinding.cs (template parameters in binding data); ${EXT}Trigger/ResourceReturnValueBinder.cs (ResolvedUri)`,
+    source: `${EXT}Trigger/McpResourceTriggerBinding.cs (template parameters in binding data); ${EXT}Abstractions/ResourceInvocationContext.cs (uri in the trigger input); ${EXT}Trigger/ResourceReturnValueBinder.cs (ResolvedUri)`,
     request: (c) => c.readResource({ uri: 'notes://cities/Lisbon' }),
     expected: {
       contents: [
         {
           uri: 'notes://cities/Lisbon',
           mimeType: 'text/plain',
-          text: 'Notes for Lisbon: bring an umbrella.',
+          text: 'Notes for Lisbon (notes://cities/Lisbon): bring an umbrella.',
         },
       ],
     },
