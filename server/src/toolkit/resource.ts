@@ -1,3 +1,4 @@
+import { extractTemplateValues, resourceUriMatcher, templateParameterNames } from './resourceUris';
 import type { ToolLogger } from './toolLogger';
 
 /**
@@ -34,15 +35,8 @@ export class ResourceReadError extends Error {
 /** The error code and message the extension answers a failed or malformed read with. */
 export const failedReadError = { code: -32603, message: 'An error occurred.' } as const;
 
-const templateExpression = /\{[^{}]+\}/g;
-
 export function isUriTemplate(uri: string): boolean {
-  return /\{[^{}]+\}/.test(uri);
-}
-
-/** The parameter names of a URI template, in order (ResourceUriHelper.cs `GetTemplateParameterNames`). */
-export function templateParameterNames(uriTemplate: string): string[] {
-  return [...uriTemplate.matchAll(templateExpression)].map((match) => match[0].slice(1, -1));
+  return templateParameterNames(uri).length > 0;
 }
 
 /**
@@ -55,35 +49,7 @@ export function isAcceptableResourceUri(uri: string): boolean {
   if (uri.trim() === '') return false;
   const template = isUriTemplate(uri);
   if (!template && /[{}]/.test(uri)) return false;
-  return URL.canParse(template ? uri.replace(templateExpression, 'template') : uri);
-}
-
-/**
- * The regular expression the extension matches a template with: each parameter takes the characters up
- * to the next "/", "?" or "#" (or "&" and "#" after "?" or "&"), case-insensitively
- * (ResourceUriHelper.cs `BuildRegexCore`).
- */
-export function templateMatcher(uriTemplate: string): RegExp {
-  let pattern = '';
-  let index = 0;
-  while (index < uriTemplate.length) {
-    const open = uriTemplate.indexOf('{', index);
-    if (open < 0) {
-      pattern += escapeRegExp(uriTemplate.slice(index));
-      break;
-    }
-    const close = uriTemplate.indexOf('}', open);
-    pattern += escapeRegExp(uriTemplate.slice(index, open));
-    const previous = uriTemplate[open - 1];
-    const stop = previous === '?' || previous === '&' ? '[^&#]+' : '[^/?#]+';
-    pattern += `(?<${uriTemplate.slice(open + 1, close).replace(/[^A-Za-z0-9_]/g, '_')}>${stop})`;
-    index = close + 1;
-  }
-  return new RegExp(`^${pattern}$`, 'i');
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return URL.canParse(template ? uri.replace(/\{[^{}]+\}/g, 'template') : uri);
 }
 
 /**
@@ -101,13 +67,12 @@ export function findResource<R extends { readonly uri: string }>(
   );
   if (fixed) return { resource: fixed, params: {} };
   for (const resource of resources.filter((candidate) => isUriTemplate(candidate.uri))) {
-    const match = templateMatcher(resource.uri).exec(uri);
-    if (!match) continue;
-    const params: Record<string, string> = {};
-    for (const name of templateParameterNames(resource.uri)) {
-      params[name] = match.groups?.[name.replace(/[^A-Za-z0-9_]/g, '_')] ?? '';
-    }
-    return { resource, params };
+    const params = extractTemplateValues(
+      resourceUriMatcher(resource.uri),
+      templateParameterNames(resource.uri),
+      uri,
+    );
+    if (params) return { resource, params };
   }
   return undefined;
 }

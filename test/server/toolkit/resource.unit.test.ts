@@ -8,8 +8,8 @@ import {
   isAcceptableResourceUri,
   isUriTemplate,
   readResourceText,
-  templateParameterNames,
 } from '../../../server/src/toolkit/resource';
+import { templateParameterNames } from '../../../server/src/toolkit/resourceUris';
 import { recordingLogger } from '../../support/testDependencies';
 
 const at = (uri: string) => ({ uri });

@@ -1,6 +1,7 @@
 import type { InvocationContext, McpResourceFunctionOptions } from '@azure/functions';
 import type { ServerResource, ToolDependencies } from '../../toolDependencies';
-import { readResourceText, templateParameterNames } from '../../toolkit/resource';
+import { readResourceText } from '../../toolkit/resource';
+import { templateParameterNames } from '../../toolkit/resourceUris';
 
 /** The part of `@azure/functions`' `app` that registers resources; tests pass a recorder instead. */
 export interface McpResourceRegistrar {

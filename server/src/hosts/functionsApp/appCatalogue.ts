@@ -6,7 +6,7 @@ import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprot
 import type { BlobBinding } from './blobBindings';
 import type { CoreBindingInfo, RegisteredFunction } from './coreApi';
 import { AppProblem } from './loadApp';
-import { resourceUriMatcher, templateParameterNames, validateResourceUri } from './resourceUris';
+import { resourceUriMatcher, templateParameterNames, validateResourceUri } from '../../toolkit/resourceUris';
 
 interface AppFunction {
   functionId: string;

@@ -39,7 +39,7 @@ import {
   toGetPromptResult,
   toReadResourceResult,
 } from './mcpResults';
-import { extractTemplateValues, validateResourceUri } from './resourceUris';
+import { extractTemplateValues, validateResourceUri } from '../../toolkit/resourceUris';
 
 type Extra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 

@@ -7,7 +7,7 @@ import {
   resourceUriMatcher,
   templateParameterNames,
   validateResourceUri,
-} from '../../../../server/src/hosts/functionsApp/resourceUris';
+} from '../../../server/src/toolkit/resourceUris';
 
 test('validation accepts absolute URIs and templates, and words each rejection as the extension does', () => {
   assert.equal(validateResourceUri('ui://weather/view.html'), undefined);
