@@ -10,6 +10,7 @@ import {
   type McpToolFunctionOptions,
 } from '@azure/functions';
 import type { McpToolRegistrar } from '../../server/src/hosts/functions/registerTools';
+import { dotnetArgumentStrings } from '../../server/src/hosts/functionsApp/invocationRequests';
 import type { McpPromptRegistrar } from '../../server/src/hosts/functions/registerPrompts';
 import type { McpResourceRegistrar } from '../../server/src/hosts/functions/registerResources';
 import { findResource, isAcceptableResourceUri, isUriTemplate } from '../../server/src/toolkit/resource';
@@ -72,12 +73,16 @@ export class RecordingRegistrar implements McpToolRegistrar, McpPromptRegistrar,
   async invoke(name: string, args: unknown): Promise<Record<string, unknown>> {
     const options = this.registrations.get(name);
     if (!options) throw new Error(`No Functions registration for ${name}`);
+    // The trigger input is the invocation with the arguments as sent; mcptoolargs holds them as text
+    // (McpToolTriggerBinding.cs), which is all a binding expression needs.
     const context = new InvocationContext({
       functionName: name,
       invocationId: 'test-invocation',
-      triggerMetadata: { mcptoolargs: args as Record<string, unknown> },
+      triggerMetadata: {
+        mcptoolargs: isRecord(args) ? dotnetArgumentStrings(args) : undefined,
+      },
     });
-    const response: unknown = await options.handler({}, context);
+    const response: unknown = await options.handler({ name, arguments: args }, context);
     if (!(response instanceof McpToolResponse)) throw new Error(`${name} did not return an McpToolResponse`);
     return {
       content: response.content.map((block) => block.toJSON()),
@@ -246,4 +251,8 @@ function looksLikeResourceEnvelope(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,9 +1,4 @@
-import {
-  McpTextContent,
-  McpToolResponse,
-  type InvocationContext,
-  type McpToolFunctionOptions,
-} from '@azure/functions';
+import { McpTextContent, McpToolResponse, type McpToolFunctionOptions } from '@azure/functions';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { callTool } from '../../toolkit/callTool';
 import type { ServerTool, ToolDependencies } from '../../toolDependencies';
@@ -27,13 +22,24 @@ export function registerFunctionsTools(
       toolProperties: functionsToolProperties(tool),
       // The extension lists this JSON as the tool's `_meta` (DefaultToolRegistry.cs, MetadataParser.cs).
       ...(tool.meta ? { metadata: JSON.stringify(tool.meta) } : {}),
-      handler: async (_triggerInput: unknown, context: InvocationContext) => {
-        // The MCP extension puts the call's arguments in the trigger metadata, not in the trigger input.
-        const args = context.triggerMetadata?.mcptoolargs;
-        return toFunctionsResponse(await callTool(tool, args, deps));
-      },
+      handler: async (toolInvocation: unknown) =>
+        toFunctionsResponse(await callTool(tool, argumentsOf(toolInvocation), deps)),
     });
   }
+}
+
+/**
+ * The call's arguments as the client sent them. The MCP extension hands a tool its invocation
+ * (`{name, arguments, …}`) as the trigger input, and the same arguments as text in
+ * `triggerMetadata.mcptoolargs` (`kvp.Value.ToString()`: 5 becomes "5", an array its JSON), which
+ * is for binding expressions such as `{mcptoolargs.name}`; read there, every number, boolean and
+ * array would be refused (Azure/azure-functions-mcp-extension:
+ * src/Microsoft.Azure.Functions.Extensions.Mcp/Trigger/McpToolTriggerBinding.cs).
+ */
+function argumentsOf(toolInvocation: unknown): unknown {
+  return typeof toolInvocation === 'object' && toolInvocation !== null
+    ? (toolInvocation as { arguments?: unknown }).arguments
+    : undefined;
 }
 
 /**
