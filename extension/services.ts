@@ -167,6 +167,7 @@ function createLocalServer(
       direct: directLauncher(log, runtime),
     },
     bundledEmbeddedEntry: path.join(bundledServerDir, 'dist', 'embedded.js'),
+    functionsAppEntry: path.join(bundledServerDir, 'dist', 'functionsApp.js'),
     preflight: {
       lookup: { env: process.env, execPath: runtime.execPath, execPathIsElectron: runtime.isElectron },
       runNpmScript: npmScriptRunner(log, process.env),

@@ -2,7 +2,7 @@ import type { MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
 import { hostIsRunning, waitForReady } from '../../shared/net';
 import { answersMcpInitialize } from '../../shared/selfHostedRun/mcpReadiness';
-import { localSettingsValues } from '../../shared/selfHostedRun/directCommand';
+import { findOnPath, localSettingsValues } from '../../shared/selfHostedRun/directCommand';
 import type { ManagedProcess } from '../common/processes';
 import type { ProgressReporter } from '../common/ui';
 import type { McpCandidate, McpProject } from '../project/mcpProject';
@@ -11,7 +11,7 @@ import type { StorageStatus } from './azurite';
 import type { FuncProbe } from './hostChoice';
 import type { HostLauncher, LaunchedHost, LocalHostKind } from './launchers';
 import { planLaunch, type LaunchPlan } from './launchPlan';
-import { prepareDirectRun, type PreflightServices } from './preflight';
+import { prepareDirectRun, prepareFunctionsApp, type PreflightServices } from './preflight';
 import type { LocalServerSettings } from './settings';
 import { localServerEnvironment } from './storageEnvironment';
 import { ensurePortsFree, reportProjectProblems, startFailure } from './startProblems';
@@ -58,6 +58,8 @@ export interface LocalServerServices {
   probeFunc(funcPath: string): Promise<FuncProbe>;
   launchers: Record<LocalHostKind, HostLauncher>;
   bundledEmbeddedEntry: string;
+  /** server/dist/functionsApp.js: runs a user's Node.js Functions MCP app without Core Tools. */
+  functionsAppEntry: string;
   preflight: PreflightServices;
   ensureStorage(blobPort: number): Promise<StorageStatus>;
   listTools(url: string): Promise<readonly ToolSummary[]>;
@@ -155,11 +157,14 @@ export class LocalServerManager {
         settings,
         probe,
         bundledEmbeddedEntry: services.bundledEmbeddedEntry,
+        functionsAppEntry: services.functionsAppEntry,
+        hasCommand: (name) => findOnPath(name, services.baseEnv) !== undefined,
         openUrl: services.actions.openUrl,
       });
       if (plan.notice) services.notify.warning(plan.notice);
       await ensurePortsFree(project, plan, settings, services.actions);
       if (plan.host === 'direct') await prepareDirectRun(project, services.preflight, progress, signal);
+      if (plan.embeddedArgs) await prepareFunctionsApp(project, services.preflight, progress, signal);
 
       let storage: StorageStatus | undefined;
       if (plan.needsStorage) {
@@ -185,6 +190,7 @@ export class LocalServerManager {
         port: plan.port,
         env,
         ...(plan.embeddedEntry ? { embeddedEntry: plan.embeddedEntry } : {}),
+        ...(plan.embeddedArgs ? { embeddedArgs: plan.embeddedArgs } : {}),
       });
       this.host = host;
 
@@ -262,6 +268,7 @@ export class LocalServerManager {
 function startingMessage(plan: LaunchPlan, project: McpProject, probe: FuncProbe | undefined): string {
   if (plan.host === 'func')
     return `Running func start (Core Tools ${probe?.status === 'supported' ? probe.version : ''})…`;
+  if (plan.embeddedArgs) return `Starting ${project.name} on the embedded host…`;
   if (plan.host === 'embedded') return 'Starting the embedded host…';
   return `Starting ${project.name}…`;
 }

@@ -90,6 +90,7 @@ async function harness(
       direct: () => Promise.reject(new Error('no self-hosted project in these tests')),
     },
     bundledEmbeddedEntry: path.join(bundledServer, 'dist/embedded.js'),
+    functionsAppEntry: path.join(bundledServer, 'dist/functionsApp.js'),
     preflight: {
       lookup: { env, execPath: process.execPath, execPathIsElectron: false },
       runNpmScript: () => Promise.reject(new Error('nothing to build in these tests')),
