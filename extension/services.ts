@@ -187,7 +187,7 @@ function createLocalServer(
         },
         log,
       ),
-    listTools: async (url) => (await loadProbe().probeMcpServer(url, {}, 10_000)).tools,
+    readCatalog: (url) => loadProbe().probeMcpServer(url, {}, 10_000),
     log,
     notify: { warning: (message, messageActions) => void ui.showWarning(message, messageActions) },
     actions: {

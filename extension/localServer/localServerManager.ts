@@ -16,11 +16,7 @@ import type { LocalServerSettings } from './settings';
 import { localServerEnvironment } from './storageEnvironment';
 import { ensurePortsFree, reportProjectProblems, startFailure } from './startProblems';
 import { Listeners } from '../common/listeners';
-
-export interface ToolSummary {
-  name: string;
-  description: string;
-}
+import type { ServerCatalog, CatalogItem as ToolSummary } from '../probe/mcpProbe';
 
 export type LocalServerState =
   | { status: 'stopped'; lastError?: string }
@@ -40,6 +36,10 @@ export type LocalServerState =
       storageWarning?: string;
       /** Filled in once the server's tools/list has been read; undefined until then. */
       tools?: readonly ToolSummary[];
+      /** Read with the tools; undefined while unread, or when the server does not offer prompts. */
+      prompts?: readonly ToolSummary[];
+      /** Read with the tools; undefined while unread, or when the server does not offer resources. */
+      resources?: readonly ToolSummary[];
     }
   | { status: 'stopping'; host: LocalHostKind; port: number };
 
@@ -62,7 +62,8 @@ export interface LocalServerServices {
   functionsAppEntry: string;
   preflight: PreflightServices;
   ensureStorage(blobPort: number): Promise<StorageStatus>;
-  listTools(url: string): Promise<readonly ToolSummary[]>;
+  /** The server's tools, and its prompts and resources when it offers them. */
+  readCatalog(url: string): Promise<ServerCatalog>;
   log: Logger;
   notify: {
     warning(message: string, actions?: readonly MessageAction[]): void;
@@ -247,11 +248,17 @@ export class LocalServerManager {
     });
   }
 
-  /** The tool count in the view is a nicety: failing to read it must not fail the start. */
+  /** The counts in the view are a nicety: failing to read them must not fail the start. */
   private async readTools(running: RunningState): Promise<void> {
     try {
-      const tools = await this.services.listTools(running.url);
-      if (this.current === running) this.setState({ ...running, tools });
+      const { tools, prompts, resources } = await this.services.readCatalog(running.url);
+      if (this.current === running)
+        this.setState({
+          ...running,
+          tools,
+          ...(prompts ? { prompts } : {}),
+          ...(resources ? { resources } : {}),
+        });
     } catch (error) {
       this.services.log.warn(
         `Could not list the local server's tools: ${error instanceof Error ? error.message : String(error)}`,

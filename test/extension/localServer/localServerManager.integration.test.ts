@@ -107,7 +107,7 @@ async function harness(
         },
         log,
       ),
-    listTools: async (url) => (await probeMcpServer(url, {}, 10_000)).tools,
+    readCatalog: (url) => probeMcpServer(url, {}, 10_000),
     log,
     notify: {
       warning: (message, actions = []) => warnings.push({ message, actions: actions.map((a) => a.title) }),

@@ -116,7 +116,7 @@ export function harness(
       h.storageAsked.push(port);
       return Promise.resolve({ available: false, reason: 'no storage in these tests' });
     },
-    listTools: async (url) => (await probeMcpServer(url, {}, 10_000)).tools,
+    readCatalog: (url) => probeMcpServer(url, {}, 10_000),
     log,
     notify: { warning: (message) => h.warnings.push(message) },
     actions: recordedManagerActions(),
