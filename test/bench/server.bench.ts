@@ -3,6 +3,10 @@
 //   embedded  the embedded host bundle (server/dist/embedded.js), i.e. our code on the SDK;
 //   bare-sdk  the SDK's documented stateless pattern with one equivalent tool (bareSdkServer.ts);
 //   raw-http  plain node:http answering with a canned SSE-framed result (rawResponder.ts), the floor.
+//   functions-app  the Functions app host bundle (server/dist/functionsApp.js) serving a user's own
+//             Functions MCP app (the ts-functions-mcp-app fixture, built by its own tsc), `tools/call
+//             greet`: a tool through the Functions programming model (@azure/functions' app.mcpTool,
+//             its InvocationContext and result converter). Same target as embedded: >= 0.9x bare-sdk.
 // and a user's self-hosted server (the node-self-hosted fixture, built by its own tsc), `tools/call
 // list_todos`, twice:
 //   fixture-direct  started by hand: `node dist/index.js` with PORT;
@@ -27,8 +31,8 @@
 //   BENCH_INITIAL_WARMUP_SECONDS  warm-up of each server at start, at the highest concurrency (default 2)
 //   BENCH_ROUNDS                  rounds per concurrency (default 3)
 //   BENCH_CONCURRENCY             comma-separated concurrencies (default 1,32)
-//   BENCH_SERVERS                 comma-separated subset of embedded,bare-sdk,raw-http,fixture-direct,
-//                                 fixture-local (default all)
+//   BENCH_SERVERS                 comma-separated subset of embedded,bare-sdk,raw-http,functions-app,
+//                                 fixture-direct,fixture-local (default all)
 //   BENCH_EMBEDDED_ENTRY          another embedded host bundle to measure, e.g. to A/B a change
 //   BENCH_CPU_PROF_DIR            profile the servers; writes <server>.cpuprofile files there
 import http from 'node:http';
@@ -44,6 +48,11 @@ import { answersMcpInitialize } from '../../shared/selfHostedRun/mcpReadiness';
 import { pidListeningOn } from '../support/ports';
 import { freePort, startNodeProcess } from '../support/processes';
 import { copyFixture, type FixtureCopy } from '../support/selfHostedFixture';
+import {
+  copyFunctionsApp,
+  functionsAppHostBundle,
+  type FunctionsAppCopy,
+} from '../support/functionsAppFixture';
 
 const root = path.resolve(__dirname, '../..');
 const greeting = 'Hello I am MCP Tool!';
@@ -79,8 +88,15 @@ const embeddedEntry = path.resolve(
 );
 const cpuProfDir = process.env.BENCH_CPU_PROF_DIR ? path.resolve(process.env.BENCH_CPU_PROF_DIR) : undefined;
 
-type ServerName = 'embedded' | 'bare-sdk' | 'raw-http' | 'fixture-direct' | 'fixture-local';
-const allServerNames: ServerName[] = ['embedded', 'bare-sdk', 'raw-http', 'fixture-direct', 'fixture-local'];
+type ServerName = 'embedded' | 'bare-sdk' | 'raw-http' | 'functions-app' | 'fixture-direct' | 'fixture-local';
+const allServerNames: ServerName[] = [
+  'embedded',
+  'bare-sdk',
+  'raw-http',
+  'functions-app',
+  'fixture-direct',
+  'fixture-local',
+];
 const isFixture = (name: ServerName) => name.startsWith('fixture-');
 const serverNames = (process.env.BENCH_SERVERS ?? allServerNames.join(','))
   .split(',')
@@ -147,6 +163,7 @@ async function startServer(
   entry: string,
   profiler: string,
   port?: number,
+  args: readonly string[] = [],
 ): Promise<BenchServer> {
   port ??= await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), MCP_HOST: '127.0.0.1' };
@@ -158,7 +175,7 @@ async function startServer(
     env.NODE_OPTIONS = `--require ${profiler}`;
     env.BENCH_CPU_PROF_FILE = path.join(cpuProfDir, `${name}.cpuprofile`);
   }
-  const child = startNodeProcess(entry, env);
+  const child = startNodeProcess(entry, env, args);
   const hasExited = () => child.child.exitCode !== null || child.child.signalCode !== null;
   started.push({
     stop: async (graceful) => {
@@ -178,7 +195,8 @@ async function startServer(
     await child.waitForLine(/listening on http:\/\/\S+/, 30_000);
     url = new URL(`http://127.0.0.1:${port}/mcp`);
   } else {
-    const line = await child.waitForLine(/ready: http:\/\/\S+/, 30_000);
+    // The Functions app host loads the user's app first (@azure/functions and every function file).
+    const line = await child.waitForLine(/ready: http:\/\/\S+/, 60_000);
     url = new URL(/ready: (http:\/\/\S+)/.exec(line)![1]!);
   }
   if (url.hostname !== '127.0.0.1') throw new Error(`${name} listens on ${url.host}, not on 127.0.0.1.`);
@@ -217,7 +235,7 @@ async function startLocalRun(fixture: FixtureCopy): Promise<BenchServer> {
   };
 }
 
-const fixtureCopies: FixtureCopy[] = [];
+const fixtureCopies: (FixtureCopy | FunctionsAppCopy)[] = [];
 
 /** Two copies of the built fixture, each with its own port in host.json. */
 async function startFixtures(): Promise<{ direct: FixtureCopy; local: FixtureCopy }> {
@@ -240,16 +258,27 @@ interface Answer {
   body: string;
 }
 
-/** The call each server is measured with, and the text of its correct answer. */
-const callOf = (name: ServerName) =>
-  isFixture(name) ? { tool: 'list_todos', expected: emptyTodos } : { tool: 'hello_mcp', expected: greeting };
+interface BenchCall {
+  tool: string;
+  arguments: Record<string, unknown>;
+  /** The text of the correct answer. */
+  expected: string;
+}
 
-function requestBody(id: number, tool: string): string {
+/** The call each server is measured with. */
+function callOf(name: ServerName): BenchCall {
+  if (isFixture(name)) return { tool: 'list_todos', arguments: {}, expected: emptyTodos };
+  if (name === 'functions-app')
+    return { tool: 'greet', arguments: { name: 'Bench' }, expected: 'Hello, Bench!' };
+  return { tool: 'hello_mcp', arguments: {}, expected: greeting };
+}
+
+function requestBody(id: number, call: BenchCall): string {
   return JSON.stringify({
     jsonrpc: '2.0',
     id,
     method: 'tools/call',
-    params: { name: tool, arguments: {} },
+    params: { name: call.tool, arguments: call.arguments },
   });
 }
 
@@ -292,8 +321,9 @@ function checkAnswer(
 
 function callTool(agent: http.Agent, server: BenchServer, id: number): Promise<Answer> {
   const { url } = server;
-  const { tool, expected } = callOf(server.name);
-  const body = requestBody(id, tool);
+  const call = callOf(server.name);
+  const { expected } = call;
+  const body = requestBody(id, call);
   return new Promise((resolve) => {
     const req = http.request(
       {
@@ -506,9 +536,12 @@ async function main(): Promise<void> {
     if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
     const { profiler, ...referenceEntries } = await bundleReferenceServers(tmp);
     const fixtures = serverNames.some(isFixture) ? await startFixtures() : undefined;
+    const functionsApp = serverNames.includes('functions-app') ? copyFunctionsApp() : undefined;
+    if (functionsApp) fixtureCopies.push(functionsApp);
     const entries: Record<Exclude<ServerName, 'fixture-local'>, string> = {
       embedded: embeddedEntry,
       ...referenceEntries,
+      'functions-app': functionsAppHostBundle,
       'fixture-direct': path.join(fixtures?.direct.folder ?? '', 'dist/index.js'),
     };
     // One at a time: the fixture's two copies must not race for the CPU while starting.
@@ -517,6 +550,8 @@ async function main(): Promise<void> {
       if (name === 'fixture-local') servers.push(await startLocalRun(fixtures!.local));
       else if (name === 'fixture-direct')
         servers.push(await startServer(name, entries[name], profiler, fixtures!.direct.port));
+      else if (name === 'functions-app')
+        servers.push(await startServer(name, entries[name], profiler, undefined, [functionsApp!.folder]));
       else servers.push(await startServer(name, entries[name], profiler));
     }
 
@@ -579,11 +614,12 @@ async function main(): Promise<void> {
       );
     }
 
-    if (serverNames.includes('embedded') && serverNames.includes('bare-sdk')) {
+    for (const measured of ['embedded', 'functions-app'] as const) {
+      if (!serverNames.includes(measured) || !serverNames.includes('bare-sdk')) continue;
       const ratios = concurrencies.map((concurrency) => {
         const rps = (name: ServerName) =>
           best.find((m) => m.server === name && m.concurrency === concurrency)!.requestsPerSecond;
-        return { concurrency, ratio: rps('embedded') / rps('bare-sdk') };
+        return { concurrency, ratio: rps(measured) / rps('bare-sdk') };
       });
       const missed = ratios.filter((r) => !(r.ratio >= targetRatio));
       const verdict =
@@ -591,7 +627,7 @@ async function main(): Promise<void> {
           ? 'target met'
           : `TARGET MISSED at ${missed.map((r) => `c=${r.concurrency}`).join(', ')}`;
       console.log(
-        `\nembedded/bare-sdk throughput ratio: ${ratios.map((r) => `c=${r.concurrency} ${r.ratio.toFixed(2)}`).join(', ')} ` +
+        `\n${measured}/bare-sdk throughput ratio: ${ratios.map((r) => `c=${r.concurrency} ${r.ratio.toFixed(2)}`).join(', ')} ` +
           `(target >= ${targetRatio}): ${verdict}`,
       );
     }

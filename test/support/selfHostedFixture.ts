@@ -34,12 +34,12 @@ export async function copyFixture(
   const port = options.port ?? (await freePort());
   setHostJsonPort(folder, port);
   if (name === 'node-self-hosted' && options.nodeModules !== false) linkNodeModules(folder);
-  if (options.built) cpSync(builtDist(), path.join(folder, 'dist'), { recursive: true });
+  if (options.built) cpSync(builtDist(name), path.join(folder, 'dist'), { recursive: true });
   return { folder, port, remove: () => rmSync(parent, { recursive: true, force: true }) };
 }
 
 /** The fixture's files without what a clone never holds (a build or dependencies left by a run). */
-function copyAsCloned(name: string, folder: string): void {
+export function copyAsCloned(name: string, folder: string): void {
   cpSync(path.join(fixtureProjects, name), folder, {
     recursive: true,
     filter: (source) => !/[\\/](node_modules|dist)$/.test(source),
@@ -57,14 +57,15 @@ export function linkNodeModules(folder: string): void {
   symlinkSync(path.join(repo, 'node_modules'), path.join(folder, 'node_modules'), 'junction');
 }
 
-let cachedDist: string | undefined;
+const builtDists = new Map<string, string>();
 
-/** The node fixture's dist/, built once per test process with its own `npm run build` (tsc). */
-function builtDist(): string {
-  if (cachedDist && existsSync(cachedDist)) return cachedDist;
-  const parent = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-node-self-hosted-build-'));
-  const folder = path.join(parent, 'node-self-hosted');
-  copyAsCloned('node-self-hosted', folder);
+/** A Node fixture's dist/, built once per test process with its own `npm run build` (tsc). */
+export function builtDist(name: string): string {
+  const cached = builtDists.get(name);
+  if (cached && existsSync(cached)) return cached;
+  const parent = mkdtempSync(path.join(os.tmpdir(), `remote-mcp-${name}-build-`));
+  const folder = path.join(parent, name);
+  copyAsCloned(name, folder);
   linkNodeModules(folder);
   const build = spawnSync('npm', ['run', 'build'], {
     cwd: folder,
@@ -73,6 +74,7 @@ function builtDist(): string {
   });
   if (build.status !== 0) throw new Error(`The fixture's build failed: ${build.stdout}${build.stderr}`);
   process.once('exit', () => rmSync(parent, { recursive: true, force: true }));
-  cachedDist = path.join(folder, 'dist');
-  return cachedDist;
+  const dist = path.join(folder, 'dist');
+  builtDists.set(name, dist);
+  return dist;
 }

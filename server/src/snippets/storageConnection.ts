@@ -86,7 +86,7 @@ export function snippetStoreFromEnv(env: StorageEnvironment, log: ToolLogger): S
 
 // The SDK's default (4 tries, 4 s base delay) leaves a user waiting ~30 s when Azurite is not
 // running; this still rides out a transient Azure hiccup.
-const pipelineOptions: StoragePipelineOptions = {
+export const pipelineOptions: StoragePipelineOptions = {
   retryOptions: { maxTries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 4000, tryTimeoutInMs: 30_000 },
 };
 
@@ -109,7 +109,7 @@ async function createStore(settings: SnippetStorageSettings, log: ToolLogger): P
   return new BlobSnippetStore(service.getContainerClient(settings.containerName), { log });
 }
 
-async function credentialFor(settings: Extract<SnippetStorageSettings, { kind: 'identity' }>) {
+export async function credentialFor(settings: Extract<SnippetStorageSettings, { kind: 'identity' }>) {
   // Loaded on first use: most runs (Azurite, connection strings) never need @azure/identity and MSAL.
   const identity = await import('@azure/identity');
   return settings.credential === 'managed'

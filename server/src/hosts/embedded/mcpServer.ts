@@ -68,7 +68,7 @@ function toolCall(
  * The SDK answers a handler's error with its numeric `code` and its `message`. McpError would put
  * "MCP error -32602: " in front of the message, and the SDK client adds that prefix again.
  */
-class JsonRpcError extends Error {
+export class JsonRpcError extends Error {
   constructor(
     readonly code: number,
     message: string,

@@ -45,7 +45,7 @@ export async function startEmbeddedHost(
   };
 }
 
-function listen(server: HttpServer, host: string, port: number): Promise<void> {
+export function listen(server: HttpServer, host: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(
