@@ -8,20 +8,33 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { isPortFree } from '../../../shared/net';
-import { copyFunctionsApp, type FunctionsAppCopy } from '../../support/functionsAppFixture';
+import {
+  copyFunctionsApp,
+  type FunctionsAppCopy,
+  type FunctionsAppCopyOptions,
+  addBuiltFunction,
+} from '../../support/functionsAppFixture';
 import { connectClient, firstText } from '../../support/mcpClients';
 import { freePort } from '../../support/processes';
-import { escape, harness, managers, progressOf, rejectsWith, running } from './workspaceLocalServer';
+import {
+  escape,
+  harness,
+  managers,
+  progressOf,
+  rejectsWith,
+  running,
+  untilState,
+} from './workspaceLocalServer';
 
-const failingHost = path.join(__dirname, 'standIns/failingFunctionsAppHost.js');
 const copies: FunctionsAppCopy[] = [];
 after(async () => {
   for (const manager of managers) await manager.stop();
   for (const copy of copies) copy.remove();
 });
 
-function app(options?: Parameters<typeof copyFunctionsApp>[1]): FunctionsAppCopy {
-  const copy = copyFunctionsApp('ts-functions-mcp', options);
+/** The one-tool greet app, as cloned (no build) unless `built`. */
+function app(options: FunctionsAppCopyOptions = {}): FunctionsAppCopy {
+  const copy = copyFunctionsApp({ fixture: 'ts-functions-mcp', built: false, ...options });
   copies.push(copy);
   return copy;
 }
@@ -137,20 +150,50 @@ describe('a TypeScript Functions MCP app, without Core Tools', () => {
     }
   });
 
-  test('the host refuses the app: its own message is the error, with Show Logs', async () => {
-    const copy = app({ built: true });
+  test('the full app: the log says what is served and what is not (its HTTP trigger), the view gets its prompt and resource counts', async () => {
+    const copy = copyFunctionsApp();
+    copies.push(copy);
     const port = await freePort();
-    const h = harness([copy.folder], { settings: { port }, functionsAppEntry: failingHost });
-    await assert.rejects(
-      h.manager.start(),
-      rejectsWith(
-        /^greetings-functions could not start: dist\/src\/functions\/greet\.js uses an input binding of type "cosmosDB", which the embedded host does not support\. Run this app with Azure Functions Core Tools \(func start\), or remove the binding\.$/,
-        ['Show Logs'],
-      ),
+    const h = harness([copy.folder], { settings: { port } });
+    running(await h.manager.start());
+    const withCatalog = await untilState(
+      h.manager,
+      (state) => state.status === 'running' && state.tools !== undefined,
+    );
+    assert.ok(withCatalog.status === 'running');
+    assert.deepEqual(withCatalog.prompts?.map((prompt) => prompt.name).sort(), [
+      'daily_briefing',
+      'packing_list',
+      'review_code',
+    ]);
+    assert.ok(
+      withCatalog.resources?.some((resource) => resource.description.startsWith('ui://')),
+      'the MCP App resource is counted',
     );
     assert.ok(
-      h.logged.some((line) => line === `[embedded host] Loading the Functions app in ${copy.folder} ...`),
-      'the host is given the app folder, and its output is in the log',
+      h.logged.some((line) => /^\[embedded host\] Serving the Functions app in /.test(line)),
+      h.logged.join('\n'),
+    );
+    assert.ok(
+      h.logged.some((line) =>
+        /Function "health" \(httpTrigger\) is not served by the embedded host/.test(line),
+      ),
+      h.logged.join('\n'),
+    );
+    await h.manager.stop();
+  });
+
+  test("a syntax error in the built code: the host's own message, naming the file, is the error", async () => {
+    const copy = app({ built: true });
+    addBuiltFunction(
+      copy.folder,
+      'alerts.js',
+      "const { app } = require('@azure/functions');\napp.mcpTool('alerts', {\n",
+    );
+    const h = harness([copy.folder], { settings: { port: await freePort() } });
+    await assert.rejects(
+      h.manager.start(),
+      rejectsWith(/^greetings-functions could not start: .*alerts\.js.*/, ['Show Logs']),
     );
     assert.equal(h.manager.state.status, 'stopped');
   });

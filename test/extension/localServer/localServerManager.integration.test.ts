@@ -22,6 +22,7 @@ import { connectClient, firstText } from '../../support/mcpClients';
 import { freePort } from '../../support/processes';
 import { recordedManagerActions, titledAction } from '../../support/localServerActions';
 import { pidListeningOn } from '../../support/ports';
+import { untilState } from './workspaceLocalServer';
 
 const repo = path.resolve(__dirname, '../../..');
 const bundledServer = path.join(repo, 'server');
@@ -118,20 +119,6 @@ async function harness(
   manager.onDidChange((state) => states.push(state.status));
   managers.push(manager);
   return { manager, warnings, loggedWarnings, states, settings };
-}
-
-function untilState(
-  manager: LocalServerManager,
-  predicate: (state: LocalServerState) => boolean,
-): Promise<LocalServerState> {
-  return new Promise((resolve) => {
-    if (predicate(manager.state)) return resolve(manager.state);
-    const subscription = manager.onDidChange((state) => {
-      if (!predicate(state)) return;
-      subscription.dispose();
-      resolve(state);
-    });
-  });
 }
 
 describe('the local server manager with the embedded host', () => {

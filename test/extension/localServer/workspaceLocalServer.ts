@@ -35,8 +35,6 @@ export function harness(
   options: {
     settings?: Partial<LocalServerSettings>;
     pick?: (labels: string[]) => string;
-    /** In place of server/dist/functionsApp.js: a stand-in that keeps its contract. */
-    functionsAppEntry?: string;
   } = {},
 ): Harness {
   const settings: LocalServerSettings = {
@@ -105,7 +103,7 @@ export function harness(
       direct: directLauncher(log, { execPath: process.execPath, isElectron: false }),
     },
     bundledEmbeddedEntry: path.join(repo, 'server/dist/embedded.js'),
-    functionsAppEntry: options.functionsAppEntry ?? path.join(repo, 'server/dist/functionsApp.js'),
+    functionsAppEntry: path.join(repo, 'server/dist/functionsApp.js'),
     preflight: {
       lookup: { env, execPath: process.execPath, execPathIsElectron: false },
       runNpmScript: npmScriptRunner(log, env),
@@ -148,4 +146,19 @@ export function rejectsWith(pattern: RegExp, actions?: string[]) {
 
 export function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The first state (now or later) that satisfies the predicate. */
+export function untilState(
+  manager: LocalServerManager,
+  predicate: (state: LocalServerState) => boolean,
+): Promise<LocalServerState> {
+  return new Promise((resolve) => {
+    if (predicate(manager.state)) return resolve(manager.state);
+    const subscription = manager.onDidChange((state) => {
+      if (!predicate(state)) return;
+      subscription.dispose();
+      resolve(state);
+    });
+  });
 }

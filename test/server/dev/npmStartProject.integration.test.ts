@@ -75,7 +75,7 @@ test('npm start -- --project <an SDK server not hosted yet>: refused, naming Hos
 });
 
 test('npm start -- --project <a TypeScript Functions MCP app, as cloned>: built first, its own tools on the Functions app host with Azurite, the URLs and a ready line; Ctrl-C stops everything', async () => {
-  const copy = copyFunctionsApp('ts-functions-mcp');
+  const copy = copyFunctionsApp({ fixture: 'ts-functions-mcp', built: false });
   copies.push(copy);
   const { started, port, azuritePort } = await npmStartProject(copy.folder, withoutFunc);
   try {
@@ -110,7 +110,7 @@ test('npm start -- --project <a TypeScript Functions MCP app, as cloned>: built 
 });
 
 test('npm start -- --project <a Functions MCP app without node_modules>: refused, naming npm install', async () => {
-  const copy = copyFunctionsApp('ts-functions-mcp', { nodeModules: false });
+  const copy = copyFunctionsApp({ fixture: 'ts-functions-mcp', built: false, nodeModules: false });
   copies.push(copy);
   const { started } = await npmStartProject(copy.folder, withoutFunc);
   assert.equal((await started.exited).code, 1);
@@ -123,7 +123,7 @@ test('npm start -- --project <a Functions MCP app without node_modules>: refused
 });
 
 test('npm start -- --project <a Functions MCP app whose build fails>: refused, naming the build', async () => {
-  const copy = copyFunctionsApp('ts-functions-mcp');
+  const copy = copyFunctionsApp({ fixture: 'ts-functions-mcp', built: false });
   copies.push(copy);
   writeFileSync(
     path.join(copy.folder, 'src/functions/broken.ts'),
@@ -140,9 +140,8 @@ test('npm start -- --project <a Functions MCP app whose build fails>: refused, n
 });
 
 test('npm start -- --project <a Python Functions MCP app> without Core Tools: refused, naming Core Tools and --func', async () => {
-  const copy = copyFunctionsApp('python-functions-mcp');
-  copies.push(copy);
-  const { started } = await npmStartProject(copy.folder, withoutFunc);
+  const folder = path.join(fixtureProjects, 'python-functions-mcp');
+  const { started } = await npmStartProject(folder, withoutFunc);
   assert.equal((await started.exited).code, 1);
   const message = started.output.find((line) =>
     /is an Azure Functions MCP extension app in Python/.test(line),
@@ -152,5 +151,5 @@ test('npm start -- --project <a Python Functions MCP app> without Core Tools: re
     message,
     /without Core Tools, npm start runs Node\.js apps only\. Install Azure Functions Core Tools \(https:\/\/learn\.microsoft\.com\/azure\/azure-functions\/functions-run-local\)/,
   );
-  assert.ok(message.endsWith(`then run \`npm start -- --project ${copy.folder} --func\`.`), message);
+  assert.ok(message.endsWith(`then run \`npm start -- --project ${folder} --func\`.`), message);
 });
