@@ -7,7 +7,7 @@ import type { ManagedProcess } from '../common/processes';
 import type { ProgressReporter } from '../common/ui';
 import type { McpCandidate, McpProject } from '../project/mcpProject';
 import type { ChosenProject } from '../project/workspaceProjects';
-import type { StorageStatus } from './azurite';
+import { appStorageUnavailable, type StorageStatus } from './azurite';
 import type { FuncProbe } from './hostChoice';
 import type { HostLauncher, LaunchedHost, LocalHostKind } from './launchers';
 import { planLaunch, type LaunchPlan } from './launchPlan';
@@ -169,10 +169,15 @@ export class LocalServerManager {
 
       let storage: StorageStatus | undefined;
       if (plan.needsStorage) {
-        progress?.report('Checking snippet storage (Azurite)…');
+        const bundled = project.kind === 'bundled';
+        progress?.report(bundled ? 'Checking snippet storage (Azurite)…' : 'Checking storage (Azurite)…');
         storage = await services.ensureStorage(settings.azuriteBlobPort);
         if (storage.available) this.storageProcess = storage.startedProcess;
-        const storageWarning = storage.available ? storage.warning : storage.reason;
+        const storageWarning = storage.available
+          ? storage.warning
+          : bundled
+            ? storage.reason
+            : appStorageUnavailable(project.name, settings.azuriteBlobPort);
         if (storageWarning) services.notify.warning(storageWarning, [services.actions.showLogs()]);
       }
 

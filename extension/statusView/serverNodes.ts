@@ -183,7 +183,10 @@ export function localServerNodes(
 }
 
 function storageNode(state: Extract<LocalServerState, { status: 'running' }>): ServerNode {
-  const node = { id: 'local/storage', label: 'Snippet storage' };
+  const node = {
+    id: 'local/storage',
+    label: state.project.kind === 'bundled' ? 'Snippet storage' : 'Storage',
+  };
   if (!state.storageAvailable)
     return { ...node, description: 'unavailable: install Azurite', icon: 'warning' };
   if (state.storageWarning) {

@@ -61,6 +61,9 @@ describe('a TypeScript Functions MCP app, without Core Tools', () => {
       [10000],
       'its AzureWebJobsStorage is the emulator: Azurite is asked for',
     );
+    assert.deepEqual(h.warnings, [
+      `Azurite is unavailable: none answers on 127.0.0.1:10000 and none could be started, while greetings-functions's AzureWebJobsStorage in local.settings.json is UseDevelopmentStorage=true. Install the Azurite extension (Azurite.azurite) or run "npm install -g azurite"; until then its storage blob bindings fail.`,
+    ]);
 
     const client = await connectClient(state.url, 'streamable-http');
     assert.deepEqual(
