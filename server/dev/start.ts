@@ -87,11 +87,12 @@ async function startProject(folder: string, useFunc: boolean): Promise<void> {
     );
   } else if (project.language === 'node') {
     url = await startFunctionsApp(project);
-    console.log(`MCP server (legacy SSE):      ${url}/sse`);
   } else {
     throw coreToolsNeeded(project, folder);
   }
   console.log(`\nMCP server (Streamable HTTP): ${url}`);
+  // The Functions MCP extension (and the embedded hosts) serve legacy SSE beside it; SDK servers do not.
+  if (project.kind !== 'selfHosted') console.log(`MCP server (legacy SSE):      ${url}/sse`);
   console.log('Ready. Press Ctrl-C to stop.');
 }
 

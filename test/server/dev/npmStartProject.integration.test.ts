@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { copyFunctionsApp, type FunctionsAppCopy } from '../../support/functionsAppFixture';
+import { addBuiltFunction, copyFunctionsApp, type FunctionsAppCopy } from '../../support/functionsAppFixture';
 import { isPortFree } from '../../../shared/net';
 import { connectClient, firstText } from '../../support/mcpClients';
 import { startNodeProcess } from '../../support/processes';
@@ -137,6 +137,25 @@ test('npm start -- --project <a Functions MCP app whose build fails>: refused, n
     ),
     started.output.join('\n'),
   );
+});
+
+test("npm start -- --project <a Functions MCP app with a syntax error in its built code>: the host's own message, exit 1", async () => {
+  const copy = copyFunctionsApp({ fixture: 'ts-functions-mcp' });
+  copies.push(copy);
+  addBuiltFunction(
+    copy.folder,
+    'alerts.js',
+    "const { app } = require('@azure/functions');\napp.mcpTool('alerts', {\n",
+  );
+  const { started, port } = await npmStartProject(copy.folder, withoutFunc);
+  assert.equal((await started.exited).code, 1);
+  const output = started.output.join('\n');
+  assert.ok(
+    started.output.some((line) => /alerts\.js/.test(line) && /syntax/i.test(line)),
+    output,
+  );
+  assert.ok(!started.output.some((line) => /^Ready\./.test(line)), output);
+  assert.equal(await isPortFree(port), true);
 });
 
 test('npm start -- --project <a Python Functions MCP app> without Core Tools: refused, naming Core Tools and --func', async () => {
