@@ -420,6 +420,19 @@ describe('prompt and resource counts beside the tools', () => {
     );
   });
 
+  test("a user's app: its storage row is 'Storage', not the bundled tools' snippet storage", () => {
+    const project = {
+      ...runningLocalServer().project,
+      name: 'greetings-functions',
+      kind: 'functionsMcpExtension' as const,
+    };
+    const [local] = statusViewNodes(runningLocalServer({ project, storageAvailable: false }), emptySnapshot, {
+      timeoutSeconds: 10,
+    });
+    assert.equal(child(local!, 'Storage')?.description, 'unavailable: install Azurite');
+    assert.equal(child(local!, 'Snippet storage'), undefined);
+  });
+
   test('a local server that offers no prompts nor resources: tools alone, no empty rows', () => {
     const [local] = statusViewNodes(runningLocalServer({ tools: items('tool', 3) }), emptySnapshot, {
       timeoutSeconds: 10,
