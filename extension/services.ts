@@ -167,6 +167,7 @@ function createLocalServer(
       direct: directLauncher(log, runtime),
     },
     bundledEmbeddedEntry: path.join(bundledServerDir, 'dist', 'embedded.js'),
+    functionsAppEntry: path.join(bundledServerDir, 'dist', 'functionsApp.js'),
     preflight: {
       lookup: { env: process.env, execPath: runtime.execPath, execPathIsElectron: runtime.isElectron },
       runNpmScript: npmScriptRunner(log, process.env),
@@ -186,7 +187,7 @@ function createLocalServer(
         },
         log,
       ),
-    listTools: async (url) => (await loadProbe().probeMcpServer(url, {}, 10_000)).tools,
+    readCatalog: (url) => loadProbe().probeMcpServer(url, {}, 10_000),
     log,
     notify: { warning: (message, messageActions) => void ui.showWarning(message, messageActions) },
     actions: {

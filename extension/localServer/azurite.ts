@@ -81,6 +81,11 @@ async function findOrStartAzurite(
   };
 }
 
+/** A user's app whose AzureWebJobsStorage is the emulator, with no Azurite: what fails, and what to install. */
+export function appStorageUnavailable(projectName: string, blobPort: number): string {
+  return `Azurite is unavailable: none answers on 127.0.0.1:${blobPort} and none could be started, while ${projectName}'s AzureWebJobsStorage in local.settings.json is UseDevelopmentStorage=true. Install the Azurite extension (Azurite.azurite) or run "npm install -g azurite"; until then its storage blob bindings fail.`;
+}
+
 async function becomesReachable(port: number, exited?: Promise<unknown>): Promise<boolean> {
   const outcome = await waitForReady(() => answersTcp(port), { limitMs: 20_000, exited });
   return outcome.ready;

@@ -4,6 +4,9 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { UserFacingError, type MessageAction } from '../common/errors';
 import { mcpRoutes } from '../../shared/mcpRoutes';
+import { usesDevelopmentStorage } from '../../shared/functionsAppRun/appEnvironment';
+import { localSettingsValues } from '../../shared/selfHostedRun/directCommand';
+import { languageRuntime, missingRuntime } from '../../shared/functionsAppRun/languageRuntimes';
 import type { McpProject } from '../project/mcpProject';
 import { chooseHost, coreToolsInstallUrl, describeFuncProblem, type FuncProbe } from './hostChoice';
 import type { LocalHostKind } from './launchers';
@@ -20,10 +23,12 @@ export interface LaunchPlan {
    * route is theirs, also behind func).
    */
   readiness: 'hostStatus' | 'mcpInitialize';
-  /** Snippet storage (Azurite): the bundled tools and MCP extension apps (AzureWebJobsStorage) use it. */
+  /** Azurite: the bundled tools' snippets, and MCP extension apps whose AzureWebJobsStorage is the emulator. */
   needsStorage: boolean;
   /** The embedded host's bundle, for `embedded`. */
   embeddedEntry?: string;
+  /** What the bundle is given on its command line: the app folder, for the Functions app host. */
+  embeddedArgs?: string[];
   /** The self-hosted server's own port behind func, which must be free too. */
   handlerPort?: number;
   /** Said once, as a warning: why the host is not the one the user may expect. */
@@ -35,6 +40,10 @@ export interface PlanContext {
   /** `func --version`, or undefined when the host setting is `embedded`. */
   probe: FuncProbe | undefined;
   bundledEmbeddedEntry: string;
+  /** The extension's Functions app host (server/dist/functionsApp.js), which runs a user's Node.js app. */
+  functionsAppEntry: string;
+  /** Whether a command is on PATH: a language runtime `func start` needs. */
+  hasCommand: (name: string) => boolean;
   openUrl: (url: string) => unknown;
 }
 
@@ -95,20 +104,42 @@ export function planLaunch(project: McpProject, context: PlanContext): LaunchPla
       ...(notice ? { notice } : {}),
     };
 
-  // An MCP extension app: only the Functions host runs its triggers. A Node app that ships its own
-  // embedded host bundle (as this repository's server does) can run on that. Issue 14 adds an
-  // embedded host for every Node MCP extension app; until then the rest need Core Tools, and the
-  // bundled tools never stand in for the user's.
+  // The repository's own server (and any Node app shipping an embedded host bundle of its own) runs on that.
   const ownEmbedded = path.join(project.folder, 'dist', 'embedded.js');
   if (project.language === 'node' && existsSync(ownEmbedded))
     return { host: 'embedded', ...functionsHost, embeddedEntry: ownEmbedded, ...(notice ? { notice } : {}) };
+  // Any other Node.js MCP extension app runs on the extension's Functions app host, which loads the
+  // app's own code (package.json main); it needs Azurite only when the app's storage is the emulator.
+  if (project.language === 'node')
+    return {
+      host: 'embedded',
+      ...functionsHost,
+      needsStorage: usesDevelopmentStorage(localSettingsValues(project.folder)),
+      embeddedEntry: context.functionsAppEntry,
+      embeddedArgs: [project.folder],
+      ...(notice ? { notice } : {}),
+    };
+  throw coreToolsNeeded(project, context, funcProblem);
+}
+
+/** What a non-Node app needs to run locally: Core Tools, and its language's runtime when that is missing too. */
+function coreToolsNeeded(project: McpProject, context: PlanContext, funcProblem: string | undefined) {
+  const runtime = missingRuntime(project.language, context.hasCommand);
+  const language = languageRuntime(project.language)?.language ?? 'an unknown language';
   const why =
-    settings.host === 'embedded'
+    context.settings.host === 'embedded'
       ? ' The setting remoteMcp.localServer.host is "embedded"; set it to "auto" once Core Tools is installed.'
-      : (funcProblem ?? '');
-  throw new UserFacingError(
-    `${project.name} is an Azure Functions MCP extension app (${project.language}): only the Functions host runs its MCP tools, so Start Local Server needs Azure Functions Core Tools. Install Core Tools, then start again.${why ? ` ${why.trim()}` : ''}`,
-    [installCoreTools(context)],
+      : funcProblem
+        ? ` ${funcProblem}`
+        : '';
+  return new UserFacingError(
+    `${project.name} is an Azure Functions MCP extension app in ${language}: the embedded host runs Node.js apps only, so Start Local Server runs it with Azure Functions Core Tools (func start). Install Core Tools${runtime ? ` and ${runtime.name}` : ''}, then start again.${why}`,
+    [
+      installCoreTools(context),
+      ...(runtime
+        ? [{ title: `Install ${runtime.name}`, run: () => context.openUrl(runtime.installUrl) }]
+        : []),
+    ],
   );
 }
 

@@ -26,6 +26,8 @@ export interface LaunchRequest {
   env: NodeJS.ProcessEnv;
   /** `embedded` only: the bundle to run. */
   embeddedEntry?: string;
+  /** `embedded` only: its arguments (the app folder, for the Functions app host). */
+  embeddedArgs?: string[];
 }
 
 export type HostLauncher = (request: LaunchRequest) => Promise<LaunchedHost>;
@@ -40,7 +42,7 @@ export function embeddedLauncher(log: Logger): HostLauncher {
     const child = startProcess({
       name: 'embedded host',
       command: process.execPath,
-      args: [request.embeddedEntry],
+      args: [request.embeddedEntry, ...(request.embeddedArgs ?? [])],
       cwd: request.project.folder,
       env: { ...request.env, ELECTRON_RUN_AS_NODE: '1', PORT: String(request.port), MCP_HOST: '127.0.0.1' },
       log,

@@ -2,25 +2,21 @@ import type { MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
 import { hostIsRunning, waitForReady } from '../../shared/net';
 import { answersMcpInitialize } from '../../shared/selfHostedRun/mcpReadiness';
-import { localSettingsValues } from '../../shared/selfHostedRun/directCommand';
+import { findOnPath, localSettingsValues } from '../../shared/selfHostedRun/directCommand';
 import type { ManagedProcess } from '../common/processes';
 import type { ProgressReporter } from '../common/ui';
 import type { McpCandidate, McpProject } from '../project/mcpProject';
 import type { ChosenProject } from '../project/workspaceProjects';
-import type { StorageStatus } from './azurite';
+import { appStorageUnavailable, type StorageStatus } from './azurite';
 import type { FuncProbe } from './hostChoice';
 import type { HostLauncher, LaunchedHost, LocalHostKind } from './launchers';
 import { planLaunch, type LaunchPlan } from './launchPlan';
-import { prepareDirectRun, type PreflightServices } from './preflight';
+import { prepareDirectRun, prepareFunctionsApp, type PreflightServices } from './preflight';
 import type { LocalServerSettings } from './settings';
 import { localServerEnvironment } from './storageEnvironment';
 import { ensurePortsFree, reportProjectProblems, startFailure } from './startProblems';
 import { Listeners } from '../common/listeners';
-
-export interface ToolSummary {
-  name: string;
-  description: string;
-}
+import type { ServerCatalog, CatalogItem as ToolSummary } from '../probe/mcpProbe';
 
 export type LocalServerState =
   | { status: 'stopped'; lastError?: string }
@@ -40,6 +36,10 @@ export type LocalServerState =
       storageWarning?: string;
       /** Filled in once the server's tools/list has been read; undefined until then. */
       tools?: readonly ToolSummary[];
+      /** Read with the tools; undefined while unread, or when the server does not offer prompts. */
+      prompts?: readonly ToolSummary[];
+      /** Read with the tools; undefined while unread, or when the server does not offer resources. */
+      resources?: readonly ToolSummary[];
     }
   | { status: 'stopping'; host: LocalHostKind; port: number };
 
@@ -58,9 +58,12 @@ export interface LocalServerServices {
   probeFunc(funcPath: string): Promise<FuncProbe>;
   launchers: Record<LocalHostKind, HostLauncher>;
   bundledEmbeddedEntry: string;
+  /** server/dist/functionsApp.js: runs a user's Node.js Functions MCP app without Core Tools. */
+  functionsAppEntry: string;
   preflight: PreflightServices;
   ensureStorage(blobPort: number): Promise<StorageStatus>;
-  listTools(url: string): Promise<readonly ToolSummary[]>;
+  /** The server's tools, and its prompts and resources when it offers them. */
+  readCatalog(url: string): Promise<ServerCatalog>;
   log: Logger;
   notify: {
     warning(message: string, actions?: readonly MessageAction[]): void;
@@ -155,18 +158,26 @@ export class LocalServerManager {
         settings,
         probe,
         bundledEmbeddedEntry: services.bundledEmbeddedEntry,
+        functionsAppEntry: services.functionsAppEntry,
+        hasCommand: (name) => findOnPath(name, services.baseEnv) !== undefined,
         openUrl: services.actions.openUrl,
       });
       if (plan.notice) services.notify.warning(plan.notice);
       await ensurePortsFree(project, plan, settings, services.actions);
       if (plan.host === 'direct') await prepareDirectRun(project, services.preflight, progress, signal);
+      if (plan.embeddedArgs) await prepareFunctionsApp(project, services.preflight, progress, signal);
 
       let storage: StorageStatus | undefined;
       if (plan.needsStorage) {
-        progress?.report('Checking snippet storage (Azurite)…');
+        const bundled = project.kind === 'bundled';
+        progress?.report(bundled ? 'Checking snippet storage (Azurite)…' : 'Checking storage (Azurite)…');
         storage = await services.ensureStorage(settings.azuriteBlobPort);
         if (storage.available) this.storageProcess = storage.startedProcess;
-        const storageWarning = storage.available ? storage.warning : storage.reason;
+        const storageWarning = storage.available
+          ? storage.warning
+          : bundled
+            ? storage.reason
+            : appStorageUnavailable(project.name, settings.azuriteBlobPort);
         if (storageWarning) services.notify.warning(storageWarning, [services.actions.showLogs()]);
       }
 
@@ -185,6 +196,7 @@ export class LocalServerManager {
         port: plan.port,
         env,
         ...(plan.embeddedEntry ? { embeddedEntry: plan.embeddedEntry } : {}),
+        ...(plan.embeddedArgs ? { embeddedArgs: plan.embeddedArgs } : {}),
       });
       this.host = host;
 
@@ -241,11 +253,17 @@ export class LocalServerManager {
     });
   }
 
-  /** The tool count in the view is a nicety: failing to read it must not fail the start. */
+  /** The counts in the view are a nicety: failing to read them must not fail the start. */
   private async readTools(running: RunningState): Promise<void> {
     try {
-      const tools = await this.services.listTools(running.url);
-      if (this.current === running) this.setState({ ...running, tools });
+      const { tools, prompts, resources } = await this.services.readCatalog(running.url);
+      if (this.current === running)
+        this.setState({
+          ...running,
+          tools,
+          ...(prompts ? { prompts } : {}),
+          ...(resources ? { resources } : {}),
+        });
     } catch (error) {
       this.services.log.warn(
         `Could not list the local server's tools: ${error instanceof Error ? error.message : String(error)}`,
@@ -262,6 +280,7 @@ export class LocalServerManager {
 function startingMessage(plan: LaunchPlan, project: McpProject, probe: FuncProbe | undefined): string {
   if (plan.host === 'func')
     return `Running func start (Core Tools ${probe?.status === 'supported' ? probe.version : ''})…`;
+  if (plan.embeddedArgs) return `Starting ${project.name} on the embedded host…`;
   if (plan.host === 'embedded') return 'Starting the embedded host…';
   return `Starting ${project.name}…`;
 }

@@ -1,5 +1,6 @@
-// What a self-hosted server needs before its own command can start: an interpreter, installed
-// dependencies, a build (issue 13, point 4). Each missing piece is a message with the exact command.
+// What a project needs before its local run starts: a self-hosted server's interpreter, installed
+// dependencies and build (issue 13, point 4); a Node.js Functions app's dependencies and build
+// (issue 14). Each missing piece is a message with the exact command.
 import path from 'node:path';
 import { UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
@@ -8,6 +9,7 @@ import type { ProgressReporter } from '../common/ui';
 import type { McpProject } from '../project/mcpProject';
 import { directCommand, DirectRunError, type CommandLookup } from '../../shared/selfHostedRun/directCommand';
 import { entryFile, nodePreflight } from '../../shared/selfHostedRun/nodePreflight';
+import { functionsAppPreflight } from '../../shared/functionsAppRun/appPreflight';
 
 export interface ScriptRun {
   exit: ProcessExit;
@@ -48,10 +50,7 @@ export async function prepareDirectRun(
     case 'ready':
       return;
     case 'notInstalled':
-      throw new UserFacingError(
-        `The dependencies of ${project.name} are not installed (${check.missing.join(', ')} cannot be found from ${folder}). Run "npm install" in ${folder}, then start again.`,
-        [services.actions.npmInstall(folder)],
-      );
+      throw notInstalled(project, check.missing, services);
     case 'noEntry':
       throw new UserFacingError(
         `${relative(folder, check.entry)}, which host.json tells node to run, does not exist and package.json has no "build" script to make it. Build ${project.name}, or correct customHandler.description.arguments in host.json.`,
@@ -59,8 +58,75 @@ export async function prepareDirectRun(
     case 'notBuilt':
       break;
   }
+  await runBuild(project, services, `${relative(folder, check.entry)} is missing`, progress, signal);
+  const entry = entryFile(direct);
+  if (entry && nodePreflight(folder, direct).status !== 'ready') {
+    throw new UserFacingError(
+      `"npm run build" finished, but ${relative(folder, entry)}, which host.json tells node to run, is still missing. Correct customHandler.description.arguments in host.json to name the file your build writes.`,
+      [services.actions.showLogs()],
+    );
+  }
+}
+
+/**
+ * What a Node.js Functions app needs before the embedded host loads it (issue 14): installed
+ * dependencies, and a build when package.json `main` matches no file yet (a fresh clone of a
+ * TypeScript app). The host itself reports what it finds in the code.
+ */
+export async function prepareFunctionsApp(
+  project: McpProject,
+  services: PreflightServices,
+  progress?: ProgressReporter,
+  signal?: AbortSignal,
+): Promise<void> {
+  const folder = project.folder;
+  const check = functionsAppPreflight(folder);
+  switch (check.status) {
+    case 'ready':
+      return;
+    case 'notInstalled':
+      throw notInstalled(project, check.missing, services);
+    case 'noEntry':
+      throw new UserFacingError(
+        `package.json's "main" (${check.main}) matches no file in ${folder}, and package.json has no "build" script to make it. Build ${project.name}, or correct "main" in package.json to name your compiled functions.`,
+      );
+    case 'notBuilt':
+      break;
+  }
+  await runBuild(
+    project,
+    services,
+    `package.json's "main" (${check.main}) matches no file yet`,
+    progress,
+    signal,
+  );
+  if (functionsAppPreflight(folder).status !== 'ready') {
+    throw new UserFacingError(
+      `"npm run build" finished, but package.json's "main" (${check.main}) still matches no file. Correct "main" in package.json to name the files your build writes (the Functions samples use dist/src/functions/*.js).`,
+      [services.actions.showLogs()],
+    );
+  }
+}
+
+function notInstalled(project: McpProject, missing: readonly string[], services: PreflightServices) {
+  const folder = project.folder;
+  return new UserFacingError(
+    `The dependencies of ${project.name} are not installed (${missing.join(', ')} cannot be found from ${folder}). Run "npm install" in ${folder}, then start again.`,
+    [services.actions.npmInstall(folder)],
+  );
+}
+
+/** `npm run build`, with progress; a failure names the build's last lines. */
+async function runBuild(
+  project: McpProject,
+  services: PreflightServices,
+  why: string,
+  progress: ProgressReporter | undefined,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const folder = project.folder;
   progress?.report(`Building ${project.name} (npm run build)…`);
-  services.log.info(`${relative(folder, check.entry)} is missing: running "npm run build" in ${folder}.`);
+  services.log.info(`${why}: running "npm run build" in ${folder}.`);
   const build = await services.runNpmScript(folder, 'build', signal);
   if (signal?.aborted) throw new UserFacingError('Starting the local MCP server was cancelled.');
   if (build.exit.code !== 0) {
@@ -70,13 +136,6 @@ export async function prepareDirectRun(
       .join(' | ');
     throw new UserFacingError(
       `Building ${project.name} failed (npm run build, ${build.exit.signal ?? `exit code ${build.exit.code}`})${tail ? `: ${tail}` : '.'} Fix the build, then start again.`,
-      [services.actions.showLogs()],
-    );
-  }
-  const entry = entryFile(direct);
-  if (entry && nodePreflight(folder, direct).status !== 'ready') {
-    throw new UserFacingError(
-      `"npm run build" finished, but ${relative(folder, entry)}, which host.json tells node to run, is still missing. Correct customHandler.description.arguments in host.json to name the file your build writes.`,
       [services.actions.showLogs()],
     );
   }

@@ -100,6 +100,16 @@ export async function startFailure(
     }
   }
   const lastLine = output.pop();
+  if (host.kind === 'embedded' && plan.embeddedArgs) {
+    // The Functions app host's contract: a problem in the user's app is one message on stderr naming
+    // it and its fix, then exit 1 (server/src/hosts/functionsApp/main.ts). That message is the error.
+    return new UserFacingError(
+      lastLine
+        ? `${project.name} could not start: ${lastLine}`
+        : `${project.name} could not start on the embedded host (${how}). See the logs.`,
+      [actions.showLogs()],
+    );
+  }
   return new UserFacingError(
     `${name} exited before it was ready (${how})${lastLine ? `: ${lastLine}` : '.'}`,
     [actions.showLogs()],

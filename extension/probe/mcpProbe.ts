@@ -15,8 +15,20 @@ export interface ServerIdentity {
   protocolVersion: string | undefined;
 }
 
-export interface ProbeResult extends ServerIdentity {
-  tools: { name: string; description: string }[];
+/** A tool, prompt or resource as the view lists it. */
+export interface CatalogItem {
+  name: string;
+  description: string;
+}
+
+/** What a server offers. Prompts and resources are undefined when it does not advertise them (or could not list them). */
+export interface ServerCatalog {
+  tools: readonly CatalogItem[];
+  prompts?: readonly CatalogItem[];
+  resources?: readonly CatalogItem[];
+}
+
+export interface ProbeResult extends ServerIdentity, ServerCatalog {
   /** From the first request to the tool list, in ms. */
   latencyMs: number;
 }
@@ -58,7 +70,8 @@ class ProbeTransport extends StreamableHTTPClientTransport {
 }
 
 /**
- * `initialize` then `tools/list` through the MCP SDK client, as VS Code's own client would, within
+ * `initialize` then `tools/list` (and `prompts/list`, `resources/list` when advertised) through the
+ * MCP SDK client, as VS Code's own client would, within
  * `timeoutMs` for the whole. Never throws: a failure comes back classified (401, 403, time-out,
  * name not resolved, TLS, ...).
  */
@@ -95,10 +108,16 @@ export async function probeServer(url: string, options: ProbeOptions): Promise<P
       protocolVersion: transport.protocolVersion,
     };
     const { tools } = await client.listTools(undefined, { signal, timeout: options.timeoutMs });
+    const { prompts, resources } = await listPromptsAndResources(client, {
+      signal,
+      timeout: options.timeoutMs,
+    });
     return {
       ok: true,
       ...initialized,
       tools: tools.map((tool) => ({ name: tool.name, description: tool.description ?? '' })),
+      ...(prompts ? { prompts } : {}),
+      ...(resources ? { resources } : {}),
       latencyMs: Math.round(performance.now() - started),
     };
   } catch (error) {
@@ -120,7 +139,39 @@ export async function probeServer(url: string, options: ProbeOptions): Promise<P
   }
 }
 
-/** {@link probeServer} for callers that want the tools or an error (the local server's tool list). */
+/**
+ * Prompts and resources, asked only of a server that advertises them in `initialize` (MCP
+ * lifecycle: a client must not use a capability the server did not declare), both at once so the
+ * probe takes one round trip more, not two. They add to what the view shows: a server that fails
+ * to list them is still reachable, so a failure leaves the count out rather than failing the probe.
+ */
+async function listPromptsAndResources(
+  client: Client,
+  options: { signal: AbortSignal; timeout: number },
+): Promise<Pick<ServerCatalog, 'prompts' | 'resources'>> {
+  const capabilities = client.getServerCapabilities();
+  const [prompts, resources] = await Promise.all([
+    capabilities?.prompts
+      ? client
+          .listPrompts(undefined, options)
+          .then(({ prompts: listed }) =>
+            listed.map((prompt) => ({ name: prompt.name, description: prompt.description ?? '' })),
+          )
+          .catch(() => undefined)
+      : undefined,
+    capabilities?.resources
+      ? client
+          .listResources(undefined, options)
+          .then(({ resources: listed }) =>
+            listed.map((resource) => ({ name: resource.name, description: resource.uri })),
+          )
+          .catch(() => undefined)
+      : undefined,
+  ]);
+  return { ...(prompts ? { prompts } : {}), ...(resources ? { resources } : {}) };
+}
+
+/** {@link probeServer} for callers that want the catalogue or an error (the local server's tool list). */
 export async function probeMcpServer(
   url: string,
   headers: Record<string, string>,

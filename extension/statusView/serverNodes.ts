@@ -8,6 +8,8 @@ import { localServerLabel, remoteServerLabel } from '../provider/serverLabels';
 import type { RemoteServer } from '../remote/remoteServers';
 import { mcpKeySpecOf, serverKindLabels } from '../remote/serverKind';
 import { probeAdvice, type ProbeAdvice } from './probeAdvice';
+import { catalogCounts } from '../probe/catalogCounts';
+import type { ServerCatalog } from '../probe/mcpProbe';
 import { encodeRowContext } from './rowContext';
 import type { AuthMode, ServerStatus, StatusSnapshot } from './serverStatus';
 import { BuiltInCommandId, CommandId } from '../commandIds';
@@ -39,14 +41,34 @@ const hostNames: Record<LocalHostKind, string> = {
 
 const hostName = (host: LocalHostKind | undefined) => (host ? hostNames[host] : 'choosing…');
 
-function toolNodes(parentId: string, tools: readonly { name: string; description: string }[]): ServerNode[] {
-  return tools.map((tool) => ({
-    id: `${parentId}/tools/${tool.name}`,
-    label: tool.name,
-    description: tool.description,
-    tooltip: tool.description,
-    icon: 'symbol-method',
-  }));
+const catalogKinds = [
+  { key: 'tools', label: 'Tools', icon: 'tools', itemIcon: 'symbol-method' },
+  { key: 'prompts', label: 'Prompts', icon: 'comment-discussion', itemIcon: 'comment' },
+  { key: 'resources', label: 'Resources', icon: 'file-media', itemIcon: 'file' },
+] as const;
+
+/** A Tools row, and Prompts and Resources rows for a server that offers them, each listing its items. */
+function catalogNodes(parentId: string, catalog: ServerCatalog, expanded?: boolean): ServerNode[] {
+  return catalogKinds.flatMap(({ key, label, icon, itemIcon }) => {
+    const items = catalog[key];
+    if (!items) return [];
+    return [
+      {
+        id: `${parentId}/${key}`,
+        label,
+        description: String(items.length),
+        icon,
+        ...(expanded ? { expanded } : {}),
+        children: items.map((item) => ({
+          id: `${parentId}/${key}/${item.name}`,
+          label: item.name,
+          description: item.description,
+          tooltip: item.description,
+          icon: itemIcon,
+        })),
+      },
+    ];
+  });
 }
 
 const notStartedText: Record<NotStartedReason, string> = {
@@ -135,7 +157,7 @@ export function localServerNodes(
     {
       id: 'local',
       label: 'Local server',
-      description: `running · ${state.host} · ${tools ? `${tools.length} tools` : 'tools…'}${notStartedSuffix(mcpClient)}`,
+      description: `running · ${state.host} · ${tools ? catalogCounts({ ...state, tools }) : 'tools…'}${notStartedSuffix(mcpClient)}`,
       tooltip: `${state.url}\nHost: ${hostName(state.host)}\nProject: ${state.project.name} (${mcpProjectKindNames[state.project.kind]}) in ${state.project.folder}`,
       icon: 'vm-running',
       contextValue: encodeRowContext({ row: 'localServer', status: 'running' }),
@@ -152,20 +174,19 @@ export function localServerNodes(
         { id: 'local/url', label: 'URL', description: state.url, icon: 'link', tooltip: state.url },
         { id: 'local/host', label: 'Host', description: hostName(state.host), icon: 'server-process' },
         ...(state.storageAvailable === undefined ? [] : [storageNode(state)]),
-        {
-          id: 'local/tools',
-          label: 'Tools',
-          description: tools ? String(tools.length) : 'reading…',
-          icon: 'tools',
-          children: toolNodes('local', tools ?? []),
-        },
+        ...(tools
+          ? catalogNodes('local', { ...state, tools })
+          : [{ id: 'local/tools', label: 'Tools', description: 'reading…', icon: 'tools', children: [] }]),
       ],
     },
   ];
 }
 
 function storageNode(state: Extract<LocalServerState, { status: 'running' }>): ServerNode {
-  const node = { id: 'local/storage', label: 'Snippet storage' };
+  const node = {
+    id: 'local/storage',
+    label: state.project.kind === 'bundled' ? 'Snippet storage' : 'Storage',
+  };
   if (!state.storageAvailable)
     return { ...node, description: 'unavailable: install Azurite', icon: 'warning' };
   if (state.storageWarning) {
@@ -282,7 +303,7 @@ function probeText({ stage, outcome, at, advice }: ProbeFacts): string {
   if (stage === 'appNotRunning') return 'not probed: the app is not running';
   if (!outcome) return 'not probed yet';
   if (outcome.ok) {
-    return `reachable · MCP ${outcome.protocolVersion ?? '?'} · ${outcome.tools.length} tools · ${outcome.latencyMs} ms · ${timeOf(at)}`;
+    return `reachable · MCP ${outcome.protocolVersion ?? '?'} · ${catalogCounts(outcome)} · ${outcome.latencyMs} ms · ${timeOf(at)}`;
   }
   return `failed: ${advice?.problem ?? outcome.failure.detail} (${timeOf(at)})`;
 }
@@ -291,7 +312,7 @@ function probeText({ stage, outcome, at, advice }: ProbeFacts): string {
 function probeShortText({ stage, outcome, advice }: ProbeFacts): string | undefined {
   if (stage === 'probing') return 'probing…';
   if (!outcome || stage === 'appNotRunning') return undefined;
-  return outcome.ok ? `${outcome.tools.length} tools · ${outcome.latencyMs} ms` : advice?.short;
+  return outcome.ok ? `${catalogCounts(outcome)} · ${outcome.latencyMs} ms` : advice?.short;
 }
 
 const probeRowIcon: Record<ProbeStage, string> = {
@@ -404,16 +425,7 @@ export function remoteServerNode(
   }
   const location = server.location ?? status.app?.location;
   if (location) details.push({ id: `${id}/region`, label: 'Region', description: location, icon: 'globe' });
-  if (outcome?.ok) {
-    details.push({
-      id: `${id}/tools`,
-      label: 'Tools',
-      description: String(outcome.tools.length),
-      icon: 'tools',
-      expanded: true,
-      children: toolNodes(id, outcome.tools),
-    });
-  }
+  if (outcome?.ok) details.push(...catalogNodes(id, outcome, true));
 
   const description = [
     server.connected ? `connected${notStartedSuffix(mcpClient)}` : 'not connected',

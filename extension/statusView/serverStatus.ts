@@ -8,6 +8,7 @@ import { errorMessage } from '../common/errors';
 import type { Logger } from '../common/log';
 import type { McpEvidence, McpScanResult, ScannedApp } from '../azure/mcpAppScan';
 import type { ProbeOptions, ProbeOutcome } from '../probe/mcpProbe';
+import { catalogCounts } from '../probe/catalogCounts';
 import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';
 import type { HiddenServers } from './hiddenServers';
 import type { ScanCache } from './scanCache';
@@ -345,7 +346,7 @@ export class ServerStatusModel {
       this.probes.set(key, { at: this.now(), credential, signature, outcome });
       this.services.log.debug(
         outcome.ok
-          ? `${server.name}: reachable, ${outcome.tools.length} tools, ${outcome.latencyMs} ms (MCP ${outcome.protocolVersion ?? '?'}).`
+          ? `${server.name}: reachable, ${catalogCounts(outcome, ', ')}, ${outcome.latencyMs} ms (MCP ${outcome.protocolVersion ?? '?'}).`
           : `${server.name}: ${outcome.failure.detail}.`,
       );
     } finally {

@@ -1,7 +1,9 @@
 // `npm start`: Azurite for snippet storage, then the MCP server (the embedded host, or `func start`
 // with --func), until Ctrl-C stops both. Run from the repository root after `npm ci`.
 // `npm start -- --project <folder>` runs a user's MCP project instead: a self-hosted SDK server with
-// its own command (no Azurite), an MCP extension app with `func start` (--func).
+// its own command (no Azurite); a Node.js Functions MCP app on the Functions app host
+// (server/dist/functionsApp.js, Azurite when its storage is the emulator); any MCP extension app
+// with `func start` (--func, and for other languages whenever func is on PATH).
 //   PORT               the MCP server's port (7071)
 //   AZURITE_BLOB_PORT  Azurite's blob port (10000; queue and table use the next two)
 //   AZURITE_LOCATION   Azurite's data folder (.azurite/, kept between runs)
@@ -15,10 +17,19 @@ import {
   parseCoreToolsVersion,
 } from '../../shared/coreTools';
 import { azuriteApiVersionWarning, azuriteConnectionString } from '../../shared/developmentStorage';
-import { answersTcp, hostIsRunning, waitForReady } from '../../shared/net';
+import { answersTcp, hostIsRunning, isPortFree, waitForReady } from '../../shared/net';
 import { mcpRoutes } from '../../shared/mcpRoutes';
 import { answersMcpInitialize } from '../../shared/selfHostedRun/mcpReadiness';
-import { prepareSelfHosted, ProjectRunError, projectIn } from './projectRun';
+import {
+  coreToolsNeeded,
+  prepareFunctionsApp,
+  prepareSelfHosted,
+  ProjectRunError,
+  projectIn,
+} from './projectRun';
+import { localServerEnvironment, usesDevelopmentStorage } from '../../shared/functionsAppRun/appEnvironment';
+import { findOnPath, localSettingsValues } from '../../shared/selfHostedRun/directCommand';
+import type { McpProject } from '../../shared/mcpProject/mcpProject';
 
 const root = path.resolve(__dirname, '../..');
 const serverDir = path.join(root, 'server');
@@ -66,7 +77,7 @@ async function startProject(folder: string, useFunc: boolean): Promise<void> {
     );
     await waitFor((timeoutMs) => answersMcpInitialize(start.url, timeoutMs), child, project.name, 120_000);
     url = start.url;
-  } else if (useFunc) {
+  } else if (useFunc || (project.kind !== 'selfHosted' && project.language !== 'node' && funcOnPath())) {
     if (project.kind !== 'selfHosted') await ensureAzurite();
     process.env.AzureWebJobsStorage ??= azuriteConnectionString(azuriteBlobPort);
     url = await startFunc(
@@ -74,13 +85,55 @@ async function startProject(folder: string, useFunc: boolean): Promise<void> {
       `http://127.0.0.1:${port}${project.mcpPath}`,
       project.kind === 'selfHosted',
     );
+  } else if (project.language === 'node') {
+    url = await startFunctionsApp(project);
   } else {
-    throw new StartError(
-      `${project.name} is an Azure Functions MCP extension app: only the Functions host runs its MCP tools. Install Azure Functions Core Tools (https://learn.microsoft.com/azure/azure-functions/functions-run-local) and run \`npm start -- --project ${folder} --func\`.`,
-    );
+    throw coreToolsNeeded(project, folder);
   }
   console.log(`\nMCP server (Streamable HTTP): ${url}`);
+  // The Functions MCP extension (and the embedded hosts) serve legacy SSE beside it; SDK servers do not.
+  if (project.kind !== 'selfHosted') console.log(`MCP server (legacy SSE):      ${url}/sse`);
   console.log('Ready. Press Ctrl-C to stop.');
+}
+
+/**
+ * A user's Node.js Functions MCP app on the Functions app host, as Start Local Server runs it without
+ * Core Tools: built first when needed, local.settings.json's values in its environment, Azurite when
+ * its storage is the emulator.
+ */
+async function startFunctionsApp(project: McpProject): Promise<string> {
+  const entry = path.join(serverDir, 'dist/functionsApp.js');
+  if (!existsSync(entry))
+    throw new StartError('server/dist/functionsApp.js is missing: run `npm run build` first.');
+  prepareFunctionsApp(project);
+  if (!(await isPortFree(port)))
+    throw new StartError(
+      `Port ${port} is already in use. Stop the program using it, or set PORT to another port.`,
+    );
+  const env = localServerEnvironment(
+    { ...process.env, PORT: String(port) },
+    localSettingsValues(project.folder),
+    azuriteBlobPort,
+  );
+  if (usesDevelopmentStorage(localSettingsValues(project.folder))) await ensureAzurite();
+  console.log(`Starting ${project.name} on the Functions app host ...`);
+  // The host prints which functions it serves (and which it cannot) and its own ready line; a
+  // problem in the app is one message on its stderr, shown as it is.
+  const child = track(
+    spawn(process.execPath, [entry, project.folder], {
+      cwd: project.folder,
+      env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      detached: true,
+    }),
+    'The Functions app host',
+  );
+  await waitFor((timeoutMs) => hostIsRunning(port, timeoutMs), child, 'The Functions app host', 120_000);
+  return `http://127.0.0.1:${port}${project.mcpPath}`;
+}
+
+function funcOnPath(): boolean {
+  return findOnPath('func', process.env) !== undefined;
 }
 
 async function ensureAzurite(): Promise<void> {

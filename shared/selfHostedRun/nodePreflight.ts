@@ -22,11 +22,7 @@ export type NodePreflight =
  */
 export function nodePreflight(folder: string, direct: DirectRun): NodePreflight {
   const packageJson = readPackageJson(folder);
-  const dependencies = Object.keys(objectField(packageJson, 'dependencies'));
-  const lookupDirs = createRequire(path.join(folder, 'package.json')).resolve.paths('x') ?? [];
-  const missing = dependencies.filter(
-    (name) => !lookupDirs.some((dir) => existsSync(path.join(dir, name, 'package.json'))),
-  );
+  const missing = missingDependencies(folder, packageJson);
   if (missing.length > 0) return { status: 'notInstalled', missing };
 
   const entry = entryFile(direct);
@@ -46,7 +42,16 @@ export function entryFile(direct: DirectRun): string | undefined {
   return script === undefined ? undefined : path.resolve(direct.cwd, script);
 }
 
-function readPackageJson(folder: string): Record<string, unknown> {
+/** package.json `dependencies` that do not resolve from the folder. */
+export function missingDependencies(folder: string, packageJson = readPackageJson(folder)): string[] {
+  const dependencies = Object.keys(objectField(packageJson, 'dependencies'));
+  const lookupDirs = createRequire(path.join(folder, 'package.json')).resolve.paths('x') ?? [];
+  return dependencies.filter(
+    (name) => !lookupDirs.some((dir) => existsSync(path.join(dir, name, 'package.json'))),
+  );
+}
+
+export function readPackageJson(folder: string): Record<string, unknown> {
   try {
     const value: unknown = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8'));
     return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
@@ -55,7 +60,7 @@ function readPackageJson(folder: string): Record<string, unknown> {
   }
 }
 
-function objectField(object: Record<string, unknown>, name: string): Record<string, unknown> {
+export function objectField(object: Record<string, unknown>, name: string): Record<string, unknown> {
   const value = object[name];
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)

@@ -20,6 +20,8 @@ export interface FunctionsAppCopy {
 }
 
 export interface FunctionsAppCopyOptions {
+  /** Which app of test/fixtures/projects (default the full app; `ts-functions-mcp` is a one-tool greet app). */
+  fixture?: typeof functionsAppFixture | 'ts-functions-mcp';
   /** Copy in the build the fixture's own `npm run build` made once (default true). */
   built?: boolean;
   /** Link node_modules to the repository's, which holds @azure/functions (default true). */
@@ -29,12 +31,12 @@ export interface FunctionsAppCopyOptions {
 }
 
 export function copyFunctionsApp(options: FunctionsAppCopyOptions = {}): FunctionsAppCopy {
-  const parent = mkdtempSync(path.join(os.tmpdir(), `remote-mcp-${functionsAppFixture}-`));
-  const folder = path.join(parent, functionsAppFixture);
-  copyAsCloned(functionsAppFixture, folder);
+  const fixture = options.fixture ?? functionsAppFixture;
+  const parent = mkdtempSync(path.join(os.tmpdir(), `remote-mcp-${fixture}-`));
+  const folder = path.join(parent, fixture);
+  copyAsCloned(fixture, folder);
   if (options.nodeModules !== false) linkNodeModules(folder);
-  if (options.built !== false)
-    cpSync(builtDist(functionsAppFixture), path.join(folder, 'dist'), { recursive: true });
+  if (options.built !== false) cpSync(builtDist(fixture), path.join(folder, 'dist'), { recursive: true });
   if (options.storageConnection) setLocalSetting(folder, 'AzureWebJobsStorage', options.storageConnection);
   return { folder, remove: () => rmSync(parent, { recursive: true, force: true }) };
 }

@@ -23,11 +23,14 @@ const plan = (
   project: McpProject,
   probe: FuncProbe | undefined,
   overrides: Partial<LocalServerSettings> = {},
+  onPath: readonly string[] = ['node', 'python3', 'python', 'dotnet', 'java', 'pwsh'],
 ) =>
   planLaunch(project, {
     settings: { ...settings, ...overrides },
     probe,
     bundledEmbeddedEntry: '/ext/server/dist/embedded.js',
+    functionsAppEntry: '/ext/server/dist/functionsApp.js',
+    hasCommand: (name) => onPath.includes(name),
     openUrl: () => undefined,
   });
 
@@ -50,6 +53,13 @@ const selfHosted: McpProject = {
   },
   legacyForms: [],
 };
+
+/** A Functions app folder with these local.settings.json Values (none: no local.settings.json). */
+function appFolder(values: Record<string, string> | undefined): string {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-plan-'));
+  if (values) writeFileSync(path.join(folder, 'local.settings.json'), JSON.stringify({ Values: values }));
+  return folder;
+}
 
 function extensionApp(language: McpProject['language'], folder = '/ws/app'): McpProject {
   return { ...bundledProject(folder), name: 'app', kind: 'functionsMcpExtension', language };
@@ -118,21 +128,70 @@ describe('MCP extension apps and the bundled tools', () => {
     });
   });
 
-  for (const language of ['node', 'python', 'dotnet', 'java'] as const) {
-    test(`a ${language} MCP extension app without Core Tools: an error naming Core Tools, never the bundled tools`, () => {
+  test('a Node MCP extension app without Core Tools: the Functions app host with the app folder, never the bundled tools', () => {
+    const folder = appFolder({ AzureWebJobsStorage: 'UseDevelopmentStorage=true' });
+    assert.deepEqual(plan(extensionApp('node', folder), missing), {
+      host: 'embedded',
+      port: 7071,
+      url: 'http://127.0.0.1:7071/runtime/webhooks/mcp',
+      readiness: 'hostStatus',
+      needsStorage: true,
+      embeddedEntry: '/ext/server/dist/functionsApp.js',
+      embeddedArgs: [folder],
+    });
+  });
+
+  test('host "embedded" runs a Node MCP extension app on the Functions app host even when Core Tools is there', () => {
+    const result = plan(extensionApp('node', appFolder({})), undefined, { host: 'embedded' });
+    assert.equal(result.embeddedEntry, '/ext/server/dist/functionsApp.js');
+  });
+
+  test('Azurite only when the app stores in the emulator (or names no storage)', () => {
+    const needsStorage = (values: Record<string, string> | undefined) =>
+      plan(extensionApp('node', appFolder(values)), missing).needsStorage;
+    assert.equal(needsStorage({ AzureWebJobsStorage: 'UseDevelopmentStorage=true' }), true);
+    assert.equal(needsStorage(undefined), true);
+    assert.equal(
+      needsStorage({
+        AzureWebJobsStorage:
+          'DefaultEndpointsProtocol=https;AccountName=mine;AccountKey=a2V5;EndpointSuffix=core.windows.net',
+      }),
+      false,
+    );
+  });
+
+  const runtimes = [
+    { language: 'python', name: 'Python', command: 'python3', install: 'Python' },
+    { language: 'dotnet', name: '.NET', command: 'dotnet', install: 'the .NET SDK' },
+    { language: 'java', name: 'Java', command: 'java', install: 'a Java JDK' },
+  ] as const;
+  for (const runtime of runtimes) {
+    test(`a ${runtime.name} MCP extension app without Core Tools: an error naming Core Tools, never the bundled tools`, () => {
       assert.throws(
-        () => plan(extensionApp(language), missing),
+        () => plan(extensionApp(runtime.language), missing),
         (error: unknown) =>
           error instanceof UserFacingError &&
           error.message ===
-            `app is an Azure Functions MCP extension app (${language}): only the Functions host runs its MCP tools, so Start Local Server needs Azure Functions Core Tools. Install Core Tools, then start again.`,
+            `app is an Azure Functions MCP extension app in ${runtime.name}: the embedded host runs Node.js apps only, so Start Local Server runs it with Azure Functions Core Tools (func start). Install Core Tools, then start again.` &&
+          error.actions.map((action) => action.title).join() === 'Install Core Tools',
+      );
+    });
+
+    test(`a ${runtime.name} app without Core Tools nor ${runtime.command}: the message names both installs`, () => {
+      assert.throws(
+        () => plan(extensionApp(runtime.language), missing, {}, ['node']),
+        (error: unknown) =>
+          error instanceof UserFacingError &&
+          error.message.endsWith(`Install Core Tools and ${runtime.install}, then start again.`) &&
+          error.actions.map((action) => action.title).join() ===
+            `Install Core Tools,Install ${runtime.install}`,
       );
     });
   }
 
-  test('host "embedded" on an MCP extension app: the error also names the setting', () => {
+  test('host "embedded" on a Python app: the error also names the setting', () => {
     assert.throws(
-      () => plan(extensionApp('node'), undefined, { host: 'embedded' }),
+      () => plan(extensionApp('python'), undefined, { host: 'embedded' }),
       /remoteMcp\.localServer\.host is "embedded"/,
     );
   });

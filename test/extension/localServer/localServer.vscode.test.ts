@@ -21,6 +21,8 @@ import { sampleInvoices, sampleTotals } from '../../../server/dev/sampleInvoices
 const port = Number(process.env.REMOTE_MCP_TEST_PORT);
 /** VS Code names a provided server `<extension id>/<label>`. */
 const localServerId = 'remote-mcp.remote-mcp-functions/Local MCP server';
+/** The bundled server's counts in the view: its tools, then its prompts and resources, which it offers as of issue 14. */
+const bundledCounts = `${serverToolNames.length} tools(?: · \\d+ prompts?)?(?: · \\d+ resources?)?`;
 
 describe('the local server loop with the embedded host', () => {
   before(async () => {
@@ -70,7 +72,7 @@ describe('the local server loop with the embedded host', () => {
       return nodes[0]?.description?.includes(`${serverToolNames.length} tools`) ? nodes : undefined;
     });
     assert.equal(local?.label, 'Local server');
-    assert.equal(local?.description, `running · embedded · ${serverToolNames.length} tools`);
+    assert.match(local?.description ?? '', new RegExp(`^running · embedded · ${bundledCounts}$`));
     const details = await api.tree.getChildren(local);
     assert.equal(
       details.find((node) => node.label === 'URL')?.description,
@@ -99,9 +101,9 @@ describe('the local server loop with the embedded host', () => {
       );
       assert.equal(declined?.status === 'notStarted' && declined.reason, 'declined');
       const [local] = await api.tree.getChildren();
-      assert.equal(
-        local?.description,
-        `running · embedded · ${serverToolNames.length} tools · not started in VS Code`,
+      assert.match(
+        local?.description ?? '',
+        new RegExp(`^running · embedded · ${bundledCounts} · not started in VS Code$`),
       );
       row = local?.children?.[0];
       assert.equal(row?.label, "Start in VS Code's MCP client");

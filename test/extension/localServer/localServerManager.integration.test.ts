@@ -22,6 +22,7 @@ import { connectClient, firstText } from '../../support/mcpClients';
 import { freePort } from '../../support/processes';
 import { recordedManagerActions, titledAction } from '../../support/localServerActions';
 import { pidListeningOn } from '../../support/ports';
+import { untilState } from './workspaceLocalServer';
 
 const repo = path.resolve(__dirname, '../../..');
 const bundledServer = path.join(repo, 'server');
@@ -90,6 +91,7 @@ async function harness(
       direct: () => Promise.reject(new Error('no self-hosted project in these tests')),
     },
     bundledEmbeddedEntry: path.join(bundledServer, 'dist/embedded.js'),
+    functionsAppEntry: path.join(bundledServer, 'dist/functionsApp.js'),
     preflight: {
       lookup: { env, execPath: process.execPath, execPathIsElectron: false },
       runNpmScript: () => Promise.reject(new Error('nothing to build in these tests')),
@@ -106,7 +108,7 @@ async function harness(
         },
         log,
       ),
-    listTools: async (url) => (await probeMcpServer(url, {}, 10_000)).tools,
+    readCatalog: (url) => probeMcpServer(url, {}, 10_000),
     log,
     notify: {
       warning: (message, actions = []) => warnings.push({ message, actions: actions.map((a) => a.title) }),
@@ -117,20 +119,6 @@ async function harness(
   manager.onDidChange((state) => states.push(state.status));
   managers.push(manager);
   return { manager, warnings, loggedWarnings, states, settings };
-}
-
-function untilState(
-  manager: LocalServerManager,
-  predicate: (state: LocalServerState) => boolean,
-): Promise<LocalServerState> {
-  return new Promise((resolve) => {
-    if (predicate(manager.state)) return resolve(manager.state);
-    const subscription = manager.onDidChange((state) => {
-      if (!predicate(state)) return;
-      subscription.dispose();
-      resolve(state);
-    });
-  });
 }
 
 describe('the local server manager with the embedded host', () => {

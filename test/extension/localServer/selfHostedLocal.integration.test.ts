@@ -7,28 +7,17 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { UserFacingError } from '../../../extension/common/errors';
-import type { PickItem } from '../../../extension/common/ui';
-import { offerToHost } from '../../../extension/localServer/candidateOffer';
-import { directLauncher, embeddedLauncher } from '../../../extension/localServer/launchers';
-import { LocalServerManager, type LocalServerState } from '../../../extension/localServer/localServerManager';
-import { npmScriptRunner } from '../../../extension/localServer/preflight';
-import type { LocalServerSettings } from '../../../extension/localServer/settings';
-import { bundledProject } from '../../../extension/project/mcpProject';
 import { rememberedProjectKey } from '../../../extension/project/projectChoice';
-import { WorkspaceProjects } from '../../../extension/project/workspaceProjects';
-import { probeMcpServer } from '../../../extension/probe/mcpProbe';
 import { isPortFree } from '../../../shared/net';
 import { connectClient, firstText } from '../../support/mcpClients';
 import { pidListeningOn } from '../../support/ports';
 import { freePort } from '../../support/processes';
-import { recordedManagerActions, titledAction } from '../../support/localServerActions';
 import { copyFixture, fixtureProjects, type FixtureCopy } from '../../support/selfHostedFixture';
 
-const repo = path.resolve(__dirname, '../../..');
+import { escape, harness, managers, progressOf, rejectsWith, running } from './workspaceLocalServer';
+
 const standIn = path.join(__dirname, 'standIns/pythonMcpStandIn.py');
 const copies: FixtureCopy[] = [];
-const managers: LocalServerManager[] = [];
 after(async () => {
   for (const manager of managers) await manager.stop();
   for (const copy of copies) copy.remove();
@@ -38,127 +27,6 @@ async function fixture(...args: Parameters<typeof copyFixture>): Promise<Fixture
   const copy = await copyFixture(...args);
   copies.push(copy);
   return copy;
-}
-
-interface Harness {
-  manager: LocalServerManager;
-  warnings: string[];
-  progress: string[];
-  picks: string[][];
-  memory: Map<string, unknown>;
-  storageAsked: number[];
-  hosted: string[];
-  logged: string[];
-}
-
-function harness(
-  folders: readonly string[],
-  options: { settings?: Partial<LocalServerSettings>; pick?: (labels: string[]) => string } = {},
-): Harness {
-  const settings: LocalServerSettings = {
-    port: 7071,
-    host: 'auto',
-    // No Core Tools here: the run is direct, as for a user without func.
-    funcPath: path.join(repo, 'no-such-func'),
-    startTimeoutMs: 30_000,
-    azuriteBlobPort: 10000,
-    ...options.settings,
-  };
-  const h: Omit<Harness, 'manager'> = {
-    warnings: [],
-    progress: [],
-    picks: [],
-    memory: new Map(),
-    storageAsked: [],
-    hosted: [],
-    logged: [],
-  };
-  const log = {
-    trace() {},
-    debug() {},
-    info: (message: string) => h.logged.push(message),
-    warn: (message: string) => h.logged.push(message),
-    error: (message: string) => h.logged.push(message),
-  };
-  const memory = {
-    get: <T>(key: string) => h.memory.get(key) as T | undefined,
-    update: (key: string, value: unknown) => Promise.resolve(void h.memory.set(key, value)),
-  };
-  const pick = <T>(_title: string, items: readonly PickItem<T>[]): Promise<T> => {
-    const labels = items.map((item) => item.label);
-    h.picks.push(labels);
-    const wanted = options.pick?.(labels);
-    const item = items.find((candidate) => candidate.label === wanted);
-    return item
-      ? Promise.resolve(item.value)
-      : Promise.reject(new Error(`unexpected pick: ${labels.join(', ')}`));
-  };
-  const projects = new WorkspaceProjects({
-    workspaceFolders: () => folders,
-    bundled: () => bundledProject(path.join(repo, 'server')),
-    memory,
-    pick: (title, choices) =>
-      pick(
-        title,
-        choices.map((project) => ({ label: project.name, value: project })),
-      ),
-  });
-  const action = titledAction;
-  const env = process.env;
-  const manager = new LocalServerManager({
-    settings: () => settings,
-    chooseProject: (purpose) => projects.choose(purpose),
-    offerToHost: (candidates) =>
-      offerToHost(candidates, {
-        memory,
-        pick,
-        hostOnFunctions: (folder) => Promise.resolve(h.hosted.push(folder)),
-      }),
-    probeFunc: () => Promise.resolve({ status: 'missing' }),
-    launchers: {
-      embedded: embeddedLauncher(log),
-      func: () => Promise.reject(new Error('func is not installed in these tests')),
-      direct: directLauncher(log, { execPath: process.execPath, isElectron: false }),
-    },
-    bundledEmbeddedEntry: path.join(repo, 'server/dist/embedded.js'),
-    preflight: {
-      lookup: { env, execPath: process.execPath, execPathIsElectron: false },
-      runNpmScript: npmScriptRunner(log, env),
-      log,
-      actions: { showLogs: () => action('Show Logs'), npmInstall: () => action('Run npm install') },
-    },
-    ensureStorage: (port) => {
-      h.storageAsked.push(port);
-      return Promise.resolve({ available: false, reason: 'no storage in these tests' });
-    },
-    listTools: async (url) => (await probeMcpServer(url, {}, 10_000)).tools,
-    log,
-    notify: { warning: (message) => h.warnings.push(message) },
-    actions: recordedManagerActions(),
-    baseEnv: env,
-  });
-  managers.push(manager);
-  return { manager, ...h };
-}
-
-const progressOf = (h: Harness) => ({ report: (message: string) => void h.progress.push(message) });
-
-function running(state: LocalServerState): Extract<LocalServerState, { status: 'running' }> {
-  assert.ok(state.status === 'running', JSON.stringify(state));
-  return state;
-}
-
-function rejectsWith(pattern: RegExp, actions?: string[]) {
-  return (error: unknown) => {
-    assert.ok(error instanceof UserFacingError, String(error));
-    assert.match(error.message, pattern);
-    if (actions)
-      assert.deepEqual(
-        error.actions.map((a) => a.title),
-        actions,
-      );
-    return true;
-  };
 }
 
 describe('the Node self-hosted fixture, without Core Tools', () => {
@@ -333,14 +201,13 @@ describe('the Python self-hosted fixture, its command line run against a stand-i
 });
 
 describe('which project, and never the bundled tools in its place', () => {
-  test('an MCP extension app without Core Tools: a clear error naming Core Tools, and the bundled tools are not served', async () => {
+  test('a Python MCP extension app without Core Tools: a clear error naming Core Tools, and the bundled tools are not served', async () => {
     const port = await freePort();
-    const h = harness([path.join(fixtureProjects, 'ts-functions-mcp')], { settings: { port } });
+    const h = harness([path.join(fixtureProjects, 'python-functions-mcp')], { settings: { port } });
     await assert.rejects(
       h.manager.start(),
       rejectsWith(
-        /is an Azure Functions MCP extension app \(node\): only the Functions host runs its MCP tools, so Start Local Server needs Azure Functions Core Tools\. Install Core Tools, then start again\.$/,
-        ['Install Core Tools'],
+        /is an Azure Functions MCP extension app in Python: the embedded host runs Node\.js apps only, so Start Local Server runs it with Azure Functions Core Tools \(func start\)\. Install Core Tools( and Python)?, then start again\.$/,
       ),
     );
     assert.equal(await isPortFree(port), true, 'nothing listens: no bundled server either');
@@ -374,7 +241,3 @@ describe('which project, and never the bundled tools in its place', () => {
     assert.equal(await isPortFree(port), true);
   });
 });
-
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

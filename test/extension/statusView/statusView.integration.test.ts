@@ -44,6 +44,9 @@ const appKey = 'the-apps-mcp-extension-key-0123456789';
 const audience = 'api://cccccccc-1111-4222-8333-444444444444';
 const scope = `${audience}/user_impersonation`;
 const toolCount = catalogue.length;
+
+/** The bundled server's counts in the view: its tools, then its prompts and resources, which it offers as of issue 14. */
+const bundledCounts = `${toolCount} tools(?: · \\d+ prompts?)?(?: · \\d+ resources?)?`;
 const credential = {
   getToken: () => Promise.resolve({ token: 'fake-arm-token', expiresOnTimestamp: Date.now() + 3600_000 }),
 };
@@ -296,11 +299,11 @@ describe('a refresh: the subscription scan and a probe of every server', () => {
     const node = await h.find('func-key');
     assert.match(
       node?.description ?? '',
-      new RegExp(`^connected · key stored · ${toolCount} tools · \\d+ ms$`),
+      new RegExp(`^connected · key stored · ${bundledCounts} · \\d+ ms$`),
     );
     assert.match(
       detail(node, 'Last probe') ?? '',
-      new RegExp(`^reachable · MCP \\d{4}-\\d{2}-\\d{2} · ${toolCount} tools · \\d+ ms`),
+      new RegExp(`^reachable · MCP \\d{4}-\\d{2}-\\d{2} · ${bundledCounts} · \\d+ ms`),
     );
     assert.equal(detail(node, 'State'), 'Running');
     assert.equal(detail(node, 'Region'), 'swedencentral');

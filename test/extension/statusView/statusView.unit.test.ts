@@ -62,6 +62,12 @@ const ok = (tools = 2): ProbeRecord['outcome'] => ({
   tools: Array.from({ length: tools }, (_, i) => ({ name: `tool_${i}`, description: `Tool ${i}` })),
   latencyMs: 123,
 });
+const emptySnapshot: StatusSnapshot = {
+  servers: [],
+  scan: { status: 'never' },
+  refreshing: false,
+  settingsProblems: [],
+};
 const failed = (failure: Partial<ProbeFailure> & Pick<ProbeFailure, 'kind'>): ProbeRecord['outcome'] => ({
   ok: false,
   failure: { detail: 'detail', ...failure },
@@ -392,6 +398,73 @@ describe('a deployed server node', () => {
   });
 });
 
+describe('prompt and resource counts beside the tools', () => {
+  const items = (kind: string, count: number) =>
+    Array.from({ length: count }, (_, i) => ({ name: `${kind}_${i}`, description: `${kind} ${i}` }));
+
+  test('a local server offering prompts and resources: counted in its row, each kind a row of its own listing them', () => {
+    const running = runningLocalServer({
+      tools: items('tool', 1),
+      prompts: items('prompt', 2),
+      resources: [{ name: 'weather-view', description: 'ui://weather/index.html' }],
+    });
+    const [local] = statusViewNodes(running, emptySnapshot, { timeoutSeconds: 10 });
+    assert.equal(local?.description, 'running · embedded · 1 tool · 2 prompts · 1 resource');
+    assert.deepEqual(
+      local?.children?.slice(-3).map((n) => `${n.label}: ${n.description}`),
+      ['Tools: 1', 'Prompts: 2', 'Resources: 1'],
+    );
+    assert.deepEqual(
+      child(local, 'Resources')?.children?.map((n) => `${n.label}: ${n.description}`),
+      ['weather-view: ui://weather/index.html'],
+    );
+  });
+
+  test("a user's app: its storage row is 'Storage', not the bundled tools' snippet storage", () => {
+    const project = {
+      ...runningLocalServer().project,
+      name: 'greetings-functions',
+      kind: 'functionsMcpExtension' as const,
+    };
+    const [local] = statusViewNodes(runningLocalServer({ project, storageAvailable: false }), emptySnapshot, {
+      timeoutSeconds: 10,
+    });
+    assert.equal(child(local!, 'Storage')?.description, 'unavailable: install Azurite');
+    assert.equal(child(local!, 'Snippet storage'), undefined);
+  });
+
+  test('a local server that offers no prompts nor resources: tools alone, no empty rows', () => {
+    const [local] = statusViewNodes(runningLocalServer({ tools: items('tool', 3) }), emptySnapshot, {
+      timeoutSeconds: 10,
+    });
+    assert.equal(local?.description, 'running · embedded · 3 tools');
+    assert.equal(child(local, 'Prompts'), undefined);
+    assert.equal(child(local, 'Resources'), undefined);
+  });
+
+  test('a deployed server whose probe listed prompts and resources: counted in its row and its last probe, listed under it', () => {
+    const outcome = { ...ok(2), prompts: items('prompt', 1), resources: items('resource', 0) };
+    const node = remoteServerNode(
+      status(server('func-p', { connected: true }), {
+        keyStored: true,
+        app: app('func-p'),
+        probe: probe(outcome),
+      }),
+      10,
+    );
+    assert.equal(node.description, 'connected · key stored · 2 tools · 1 prompt · 0 resources · 123 ms');
+    assert.match(
+      child(node, 'Last probe')?.description ?? '',
+      /^reachable · MCP 2025-06-18 · 2 tools · 1 prompt · 0 resources · 123 ms · /,
+    );
+    assert.deepEqual(
+      child(node, 'Prompts')?.children?.map((n) => n.label),
+      ['prompt_0'],
+    );
+    assert.equal(child(node, 'Resources')?.description, '0');
+  });
+});
+
 describe('the whole tree', () => {
   const running = runningLocalServer({ tools: [{ name: 'hello_mcp', description: 'Hello' }] });
   const empty: StatusSnapshot = {
@@ -430,7 +503,7 @@ describe('the whole tree', () => {
     assert.deepEqual(
       nodes.map((n) => `${n.label} | ${n.description ?? ''}`),
       [
-        'Local server | running · embedded · 1 tools',
+        'Local server | running · embedded · 1 tool',
         'azd environment dev | azd · 1 server',
         'Contoso | subscription · 2 servers',
         '2 function apps could not be checked for MCP | ',
@@ -460,7 +533,7 @@ describe('the whole tree', () => {
 
     // Not started: the server's own line says so, and its first row starts it with one click.
     let nodes = view({ 'Local MCP server': notStarted, 'func-a (Azure)': notStarted });
-    assert.equal(local(nodes).description, 'running · embedded · 1 tools · not started in VS Code');
+    assert.equal(local(nodes).description, 'running · embedded · 1 tool · not started in VS Code');
     assert.deepEqual(local(nodes).children?.[0], {
       id: 'local/mcpClient',
       label: "Start in VS Code's MCP client",
@@ -484,7 +557,7 @@ describe('the whole tree', () => {
       ["VS Code's MCP client", 'starting…'],
     );
     assert.equal(local(nodes).children?.[0]?.command, undefined);
-    assert.equal(local(nodes).description, 'running · embedded · 1 tools');
+    assert.equal(local(nodes).description, 'running · embedded · 1 tool');
 
     // Started, or nothing known: no row.
     for (const state of [{ status: 'started' } as const, undefined]) {

@@ -23,6 +23,9 @@ const siteName = process.env.REMOTE_MCP_SITE_NAME ?? '';
 const entraServer = JSON.parse(process.env.REMOTE_MCP_ENTRA_SERVER ?? '{}') as RemoteServer;
 const toolCount = serverToolNames.length;
 
+/** The bundled server's counts in the view: its tools, then its prompts and resources, which it offers as of issue 14. */
+const bundledCounts = `${toolCount} tools(?: · \\d+ prompts?)?(?: · \\d+ resources?)?`;
+
 const detail = (node: ServerNode | undefined, label: string) =>
   node?.children?.find((child) => child.label === label)?.description;
 
@@ -61,7 +64,9 @@ describe('the MCP Servers view', () => {
     assert.equal(snapshot?.scan.status, 'done', JSON.stringify(snapshot?.scan));
     const nodes = await eventually('the local server with its tools', async () => {
       const children = await api.tree.getChildren();
-      return children[0]?.description === `running · embedded · ${toolCount} tools` ? children : undefined;
+      return new RegExp(`^running · embedded · ${bundledCounts}$`).test(children[0]?.description ?? '')
+        ? children
+        : undefined;
     });
     const localTools = nodes[0]?.children?.find((child) => child.label === 'Tools');
     assert.equal(localTools?.children?.length, toolCount);
@@ -72,7 +77,7 @@ describe('the MCP Servers view', () => {
       [siteName],
     );
     const server = await nodeMatching(
-      new RegExp(`^not connected · key stored · ${toolCount} tools · \\d+ ms$`),
+      new RegExp(`^not connected · key stored · ${bundledCounts} · \\d+ ms$`),
     );
     assert.equal(detail(server, 'State'), 'Running');
     assert.equal(detail(server, 'Endpoint'), deployed.endpoint);

@@ -1,44 +1,18 @@
 // `npm start` as a user runs it (the built runner, dist/dev/start.js): Azurite plus the MCP server,
 // a ready line, the tools served, and Ctrl-C stopping everything. Ports and the data folder are the
 // test's own, so a developer's `npm start` is never disturbed.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { catalogue } from '../../../server/src/tools';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { isPortFree } from '../../../shared/net';
 import { connectClient, firstText } from '../../support/mcpClients';
 import { freePort, startNodeProcess, type StartedProcess } from '../../support/processes';
 import { STORAGE_API_VERSION } from '../../../shared/developmentStorage';
 import { startOutdatedAzurite } from '../../fakes/outdatedAzurite';
+import { npmStart, runner } from './npmStartRunner';
 
 const repo = path.resolve(__dirname, '../../..');
-const runner = path.join(repo, 'dist/dev/start.js');
-let scratch: string;
-
-before(() => {
-  scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-start-'));
-});
-after(() => rmSync(scratch, { recursive: true, force: true }));
-
-async function npmStart(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const port = await freePort();
-  // Azurite's three services take three consecutive ports; a free port's neighbours are very likely free too.
-  const azuritePort = await freePort();
-  const started = startNodeProcess(
-    runner,
-    {
-      ...process.env,
-      PORT: String(port),
-      AZURITE_BLOB_PORT: String(azuritePort),
-      AZURITE_LOCATION: path.join(scratch, `azurite-${azuritePort}`),
-      ...env,
-    },
-    args,
-  );
-  return { started, port, azuritePort };
-}
 
 async function stopWithCtrlC(started: StartedProcess, ports: number[]) {
   started.child.kill('SIGINT');

@@ -18,6 +18,7 @@ export function run(): Promise<void> {
       await import('../../extension/auth/selfHostedEntra.vscode.test');
       await import('../../extension/statusView/statusView.vscode.test');
       await import('../../extension/localServer/selfHostedLocal.vscode.test');
+      await import('../../extension/localServer/functionsAppLocal.vscode.test');
       await import('../../extension/hosting/hostOnFunctions.vscode.test');
       await import('../../extension/localServer/funcHost.vscode.test');
       await import('../../extension/secrets.vscode.test');
