@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { FunctionsCore } from './coreApi';
-import { expandEntryPattern, hasMagic } from './entryPointGlob';
+import { entryFiles as filesMatching, isEntryPattern } from '../../../../shared/functionsAppRun/entryFiles';
 
 /** A problem in the user's app that they must fix; the host prints its message alone and exits 1. */
 export class AppProblem extends Error {
@@ -144,9 +144,9 @@ export function entryFiles(folder: string, pkg: AppPackage): string[] {
       `package.json in ${folder} has no "main": the Functions Node worker loads the files it names. Set it to your compiled functions, e.g. "dist/src/functions/*.js".`,
     );
   }
-  const files = expandEntryPattern(folder, pkg.main);
+  const files = filesMatching(folder, pkg.main);
   if (files.length === 0) {
-    const what = hasMagic(pkg.main) ? 'no file matches it' : 'that file does not exist';
+    const what = isEntryPattern(pkg.main) ? 'no file matches it' : 'that file does not exist';
     const fix = pkg.hasBuildScript
       ? `The app is not built yet: run "npm run build" in ${folder}, then start again.`
       : `Compile the app (for TypeScript, run "npx tsc" in ${folder}) or correct "main".`;
