@@ -28,10 +28,6 @@ const common = {
   sourcemap: production ? false : 'linked',
   logLevel: 'warning',
   legalComments: 'none',
-  // ES-module dependencies bundled as CommonJS (fdir, under tinyglobby) build `require` from
-  // import.meta.url, which CommonJS lacks: give them this file's URL.
-  define: { 'import.meta.url': 'importMetaUrl' },
-  banner: { js: 'var importMetaUrl = require("url").pathToFileURL(__filename).href;' },
 };
 
 /** @type {Record<string, import('esbuild').BuildOptions[]>} */

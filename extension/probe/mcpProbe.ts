@@ -107,11 +107,11 @@ export async function probeServer(url: string, options: ProbeOptions): Promise<P
       serverVersion: client.getServerVersion()?.version,
       protocolVersion: transport.protocolVersion,
     };
-    const { tools } = await client.listTools(undefined, { signal, timeout: options.timeoutMs });
-    const { prompts, resources } = await listPromptsAndResources(client, {
-      signal,
-      timeout: options.timeoutMs,
-    });
+    // All three lists at once: the probe takes no round trip more than tools/list alone.
+    const [{ tools }, { prompts, resources }] = await Promise.all([
+      client.listTools(undefined, { signal, timeout: options.timeoutMs }),
+      listPromptsAndResources(client, { signal, timeout: options.timeoutMs }),
+    ]);
     return {
       ok: true,
       ...initialized,
@@ -141,9 +141,9 @@ export async function probeServer(url: string, options: ProbeOptions): Promise<P
 
 /**
  * Prompts and resources, asked only of a server that advertises them in `initialize` (MCP
- * lifecycle: a client must not use a capability the server did not declare), both at once so the
- * probe takes one round trip more, not two. They add to what the view shows: a server that fails
- * to list them is still reachable, so a failure leaves the count out rather than failing the probe.
+ * lifecycle: a client must not use a capability the server did not declare), alongside tools/list.
+ * They add to what the view shows: a server that fails to list them is still reachable, so a
+ * failure leaves the count out rather than failing the probe.
  */
 async function listPromptsAndResources(
   client: Client,

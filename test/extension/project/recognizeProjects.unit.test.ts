@@ -320,6 +320,7 @@ describe('where recognition looks', () => {
       'python-functions-mcp',
       'python-self-hosted',
       'ts-functions-mcp',
+      'ts-functions-mcp-app',
     ]);
     assert.deepEqual(names(found.candidates), [
       'node-candidate',
