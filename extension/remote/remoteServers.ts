@@ -32,6 +32,22 @@ export interface RemoteServer {
   connectedAt?: string;
   /** How VS Code authenticates: the function key (the default), or a Microsoft Entra token. */
   auth?: RemoteServerAuth;
+  /**
+   * The API Management gateway in front of the app, when the deployment has one (APIM_ENABLED):
+   * the gateway and the app are one server, reachable through either door.
+   */
+  gateway?: ApiManagementGateway;
+  /**
+   * Which door Connect used: the gateway (Microsoft Entra sign-in, no key on this machine) or the
+   * app's own endpoint. Absent: the app's endpoint (servers without a gateway, or remembered before
+   * gateways were known).
+   */
+  via?: 'gateway' | 'app';
+}
+
+export interface ApiManagementGateway {
+  /** The gateway's MCP URL (SERVICE_MCP_GATEWAY_URL): https://<service>.azure-api.net/mcp. */
+  endpoint: string;
 }
 
 export type RemoteServerKind = 'functionsMcpExtension' | 'selfHosted';
@@ -53,6 +69,14 @@ export interface StateStore {
 }
 
 const stateKey = 'remoteMcp.remoteServers';
+
+/**
+ * The URL VS Code's MCP client, the probe and Check Sign-in talk to: the gateway's when the server
+ * was connected through it, else the app's own endpoint.
+ */
+export function mcpUrlOf(server: Pick<RemoteServer, 'endpoint' | 'gateway' | 'via'>): string {
+  return server.via === 'gateway' && server.gateway ? server.gateway.endpoint : server.endpoint;
+}
 
 /** The path a client posts MCP to: the MCP extension's webhook, or the self-hosted server's own route. */
 export function mcpPathOf(kind: RemoteServerKind = 'functionsMcpExtension'): string {
