@@ -44,7 +44,8 @@ export async function waitForReady(
   check: (attemptTimeoutMs: number) => Promise<boolean>,
   options: WaitForReadyOptions,
 ): Promise<ReadinessOutcome> {
-  const deadline = Date.now() + options.limitMs;
+  // A monotonic clock: a wall-clock step (a VM's time sync) must not end the wait early or late.
+  const deadline = performance.now() + options.limitMs;
   let exited = false;
   void options.exited?.then(() => (exited = true));
   let delay = 100;
@@ -54,7 +55,7 @@ export async function waitForReady(
     if (exited) return { ready: false, reason: 'exited' };
     if (await check(attemptTimeout)) return { ready: true };
     if (exited) return { ready: false, reason: 'exited' };
-    if (Date.now() + delay > deadline) return { ready: false, reason: 'timeout' };
+    if (performance.now() + delay > deadline) return { ready: false, reason: 'timeout' };
     await sleepUnless(delay, options.exited, options.signal);
     delay = Math.min(delay * 1.5, 2000);
     attemptTimeout = Math.min(attemptTimeout * 1.5, 10_000);
