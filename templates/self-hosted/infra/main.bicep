@@ -8,6 +8,9 @@
 // #if functionKey
 // Callers send the app's `default` function key (host.json: DefaultAuthorizationLevel `function`).
 // #endif
+// With APIM_ENABLED=true (`azd env set APIM_ENABLED true`, then `azd provision`), an API Management
+// gateway stands in front of the server (app/gateway/apim.bicep and its policy files): VS Code signs in
+// with Microsoft Entra at the gateway, which calls the server with its key.
 //
 // Modelled on the public samples https://github.com/Azure-Samples/mcp-sdk-functions-hosting-node and
 // https://github.com/Azure-Samples/mcp-sdk-functions-hosting-python (infra/main.bicep). azd saves the
