@@ -124,11 +124,11 @@ module rbac './app/rbac.bicep' = {
 }
 
 // #if entra
-// Microsoft Entra built-in authentication guards the app itself (chosen when these files were added).
+// Microsoft Entra built-in authentication guards the app (chosen when these files were added).
 var builtInAuthentication = true
 // #endif
 // #if functionKey
-// No built-in authentication on the app itself (chosen when these files were added): it asks for its key.
+// The app asks for its key, without built-in authentication (chosen when these files were added).
 var builtInAuthentication = false
 // #endif
 
