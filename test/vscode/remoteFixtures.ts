@@ -308,6 +308,8 @@ export async function startRemoteFixtures(options: {
       ),
       REMOTE_MCP_SWITCH_IDENTIFIER_URI: switchIdentifierUri,
       ...selfHostedEntra.env,
+      // The test authentication provider claims this authorization server, as `microsoft` claims Entra's.
+      REMOTE_MCP_FAKE_ENTRA_ISSUER: entra.issuer,
     },
     settings: {
       'remoteMcp.azdPath': path.join(fakeAzdDir, 'azd'),
