@@ -275,7 +275,7 @@ describe('a deployed server node', () => {
     );
     assert.equal(node.label, 'func-a');
     assert.equal(node.description, 'connected · key stored · 3 tools · 123 ms');
-    assert.equal(node.contextValue, 'remoteServer connected keyStored auth-key notAzd');
+    assert.equal(node.contextValue, 'remoteServer connected keyStored auth-key notAzd gateway-none');
     assert.equal(child(node, 'State')?.description, 'Running');
     assert.equal(
       child(node, 'Endpoint')?.description,
@@ -513,7 +513,7 @@ describe('the whole tree', () => {
       nodes[2]?.children?.map((n) => n.label),
       ['func-a', 'func-z'],
     );
-    assert.equal(nodes[1]?.children?.[0]?.contextValue, 'remoteServer disconnected noKey auth-key azd');
+    assert.equal(nodes[1]?.children?.[0]?.contextValue, 'remoteServer disconnected noKey auth-key azd gateway-none');
     const stopped = statusViewNodes({ status: 'stopped' }, snapshot, { timeoutSeconds: 10 });
     assert.equal(stopped[0]?.contextValue, 'localServer.stopped');
   });
