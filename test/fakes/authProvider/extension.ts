@@ -14,7 +14,9 @@
 // getOrActivateProviderIdForServer and matchesProvider; src/vs/workbench/api/browser/mainThreadMcp.ts,
 // $getTokenFromServerMetadata). The option is the `authIssuers` API proposal, newer than the
 // @types/vscode this project builds against, hence the narrow types below
-// (microsoft/vscode: src/vscode-dts/vscode.proposed.authIssuers.d.ts).
+// (microsoft/vscode: src/vscode-dts/vscode.proposed.authIssuers.d.ts). The manifest enables it;
+// code-server allows every proposal, a desktop VS Code needs
+// `--enable-proposed-api remote-mcp-tests.fake-entra-auth`.
 import * as vscode from 'vscode';
 
 /** authIssuers: the authorization servers a provider signs in with. */
