@@ -258,7 +258,10 @@ export function entraCommands(services: EntraCommandServices) {
       );
       log.info(`Sign-in check of ${server.name} (${mcpUrl}${viaGateway ? ', through API Management' : ''}):`);
       for (const line of signInReportLines(steps)) log.info(line);
-      await ui.showReport(`Sign-in check of ${server.name}`, renderSignInReport(mcpUrl, steps));
+      await ui.showReport(
+        `Sign-in check of ${server.name}`,
+        renderSignInReport(mcpUrl, steps, viaGateway ? { appEndpoint: server.endpoint } : {}),
+      );
       // A warning (e.g. a stale key) has a fix too: it is a problem, not a pass.
       const problems = steps.filter((step) => step.status === 'fail' || step.status === 'warn').length;
       await (problems > 0

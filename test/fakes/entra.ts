@@ -185,7 +185,8 @@ export async function startFakeEntra(options: { tenantId?: string } = {}): Promi
   };
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+/** A JSON answer with its length, as the identity platform (and the gateway stand-in) send them. */
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',

@@ -223,6 +223,23 @@ describe('Check Sign-in explains what breaks a gateway', () => {
     assert.match(initialize.fix ?? '', /Authorized client applications/);
   });
 
+  test('a token without user_impersonation, or for another API: the gateway refuses it, and the report names the rule', async () => {
+    const standIn = await gateway('functionsMcpExtension');
+    const noScope = await check(standIn, 'functionsMcpExtension', {
+      getToken: tokens({ scopes: ['Files.Read'] }),
+    });
+    const refusedScope = step(noScope.steps, 'initialize');
+    assert.equal(refusedScope.status, 'fail');
+    assert.match(refusedScope.detail, /scp \(Files\.Read\) lacks user_impersonation/);
+    const otherApi = await check(standIn, 'functionsMcpExtension', {
+      getToken: tokens({ audience: 'api://another-api' }),
+    });
+    const refusedAudience = step(otherApi.steps, 'initialize');
+    assert.equal(refusedAudience.status, 'fail');
+    assert.match(refusedAudience.detail, /its audience is api:\/\/another-api/);
+    assert.ok(refusedAudience.fix?.includes(gatewayNamedValues.appId));
+  });
+
   test('the wrong-tenant account: AADSTS50020 at sign-in names the tenant from the PRM and how to switch accounts', async () => {
     const standIn = await gateway('functionsMcpExtension');
     const { steps } = await check(standIn, 'functionsMcpExtension', {
@@ -314,8 +331,13 @@ describe('the Check Sign-in command for a server connected through its gateway',
     const steps = await entraCommands(services)['remoteMcp.checkSignIn'](server);
     assert.equal(steps.filter((s) => s.status === 'fail' || s.status === 'warn').length, 0);
     assert.equal(ui.reports.length, 1);
-    assert.ok(ui.reports[0]?.markdown.includes(standIn.url));
-    assert.ok(!ui.reports[0]?.markdown.includes(server.endpoint));
+    assert.ok(
+      ui.reports[0]?.markdown.includes(
+        `MCP URL: \`${standIn.url}\` (the API Management gateway in front of \`${server.endpoint}\`)`,
+      ),
+    );
+    // The app's own door was never tried: only the report's header names it.
+    assert.equal(ui.reports[0]?.markdown.split(server.endpoint).length, 2);
     assert.match(ui.last('info')?.message ?? '', /every step passed/);
   });
 });
