@@ -141,13 +141,13 @@ function harness(dir: string, confirmAnswers: (string | undefined)[]) {
     pressed,
     logLines: log.lines,
     enable: (target?: unknown) =>
-      runCommand(
+      runCommand<RemoteServer | undefined>(
         'remoteMcp.enableApiManagement',
         () => commands['remoteMcp.enableApiManagement'](target),
         ui,
         log,
         showLogs,
-      ) as Promise<RemoteServer | undefined>,
+      ),
   };
 }
 
