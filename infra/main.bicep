@@ -45,6 +45,17 @@ param logAnalyticsWorkspaceResourceId string = ''
 @description('Guard the MCP server with Microsoft Entra ID instead of the mcp_extension system key: an app registration VS Code signs in to (created through the Microsoft Graph Bicep extension, so the person provisioning must be allowed to create app registrations) and App Service built-in authentication. Off: key mode, and provisioning again turns the authentication off.')
 param authEnabled bool = false
 
+@description('Put an API Management gateway in front of the function app (app/gateway/apim.bicep): the public door that checks Microsoft Entra tokens, serves the Protected Resource Metadata VS Code signs in from, and calls the app with its key, so no client holds one. It creates the Entra app registration too, even with authEnabled off. Off by default: the gateway is billed by the month whatever the traffic.')
+param apimEnabled bool = false
+
+@allowed([
+  'Developer'
+  'BasicV2'
+  'StandardV2'
+])
+@description('Pricing tier of that gateway. Basic v2 is the smallest with the event streams MCP uses, a managed identity and an SLA, created in minutes; Developer has no SLA and takes 30 to 45 minutes to create.')
+param apimSku string = 'BasicV2'
+
 // Resource name prefixes, following the Cloud Adoption Framework abbreviations azd templates use.
 var abbrs = {
   resourceGroup: 'rg-'
@@ -55,6 +66,7 @@ var abbrs = {
   logAnalytics: 'log-'
   applicationInsights: 'appi-'
   virtualNetwork: 'vnet-'
+  apiManagement: 'apim-'
 }
 
 // The same subscription, environment and region always give the same names, so re-provisioning
@@ -174,10 +186,13 @@ module analysisWorkspaceReader './app/analysisWorkspaceReader.bicep' = if (analy
   }
 }
 
-// Only with authEnabled: the Entra app registration. It must exist before the app, whose
+// The Entra app registration, for App Service built-in authentication (authEnabled) or for the
+// gateway (apimEnabled), whose token check names it. It must exist before the app, whose
 // authentication settings name it; so its redirect URI takes the app's host name from the app's
 // name rather than from the deployed site.
-module entra './app/entra.bicep' = if (authEnabled) {
+var entraRegistration = authEnabled || apimEnabled
+
+module entra './app/entra.bicep' = if (entraRegistration) {
   name: 'entra'
   scope: rg
   params: {
@@ -220,6 +235,23 @@ module api './app/api.bicep' = {
   ]
 }
 
+// Only with apimEnabled, once the app exists: the gateway reads the app's host name and keys. The
+// app keeps its own key requirement; the gateway holds the key.
+module gateway './app/gateway/apim.bicep' = if (apimEnabled) {
+  name: 'gateway'
+  scope: rg
+  params: {
+    name: '${abbrs.apiManagement}${resourceToken}'
+    location: location
+    tags: tags
+    sku: apimSku
+    functionAppName: api.outputs.name
+    projectKind: 'functionsMcpExtension'
+    entraApplicationId: apimEnabled ? entra!.outputs.applicationId : ''
+    entraIdentifierUri: apimEnabled ? entra!.outputs.identifierUri : ''
+  }
+}
+
 // Read by azd (`azd env get-values`) and by the VS Code extension.
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
@@ -229,7 +261,11 @@ output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_DEFAULT_HOSTNAME string = api.outputs.defaultHostName
 output SERVICE_API_RESOURCE_ID string = api.outputs.id
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
-// Microsoft Entra authentication (AUTH_ENABLED): the app registration VS Code signs in to, or '' when off.
+// Microsoft Entra authentication: AUTH_ENABLED says whether App Service built-in authentication guards
+// the app itself; the app registration VS Code signs in to is there with it or with the gateway, '' otherwise.
 output AUTH_ENABLED bool = authEnabled
-output ENTRA_APPLICATION_ID string = authEnabled ? entra!.outputs.applicationId : ''
-output ENTRA_IDENTIFIER_URI string = authEnabled ? entra!.outputs.identifierUri : ''
+output ENTRA_APPLICATION_ID string = entraRegistration ? entra!.outputs.applicationId : ''
+output ENTRA_IDENTIFIER_URI string = entraRegistration ? entra!.outputs.identifierUri : ''
+// The API Management gateway (APIM_ENABLED): its MCP URL, or '' when off.
+output APIM_ENABLED bool = apimEnabled
+output SERVICE_MCP_GATEWAY_URL string = apimEnabled ? gateway!.outputs.mcpUrl : ''

@@ -7,7 +7,12 @@ import { interpretAzdOutput } from '../deploy/azdRunOutput';
 import type { AzdRun } from '../deploy/azdTask';
 import { deployedKindOf, type AzdProject } from '../deploy/azdProject';
 import type { FunctionKeyStore } from '../remote/keyStore';
-import { remoteServerArgument, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
+import {
+  mcpUrlOf,
+  remoteServerArgument,
+  type RemoteServer,
+  type RemoteServerRegistry,
+} from '../remote/remoteServers';
 import { isGuid } from './entra';
 import type { EntraAccess } from './entraAccess';
 import type { EntraTokenSource } from './entraToken';
@@ -238,18 +243,25 @@ export function entraCommands(services: EntraCommandServices) {
           `Could not read ${server.name}'s authentication settings from Azure: ${error instanceof Error ? error.message : String(error)}`,
         );
       }
+      // Through the gateway, the URL VS Code talks to is the gateway's, and the gateway checks the token.
+      const mcpUrl = mcpUrlOf(server);
+      const viaGateway = server.via === 'gateway' && server.gateway !== undefined;
       const { steps } = await ui.withProgress(`Checking sign-in to ${server.name}`, () =>
         services.checkSignIn({
-          mcpUrl: server.endpoint,
+          mcpUrl,
+          ...(viaGateway ? { viaGateway } : {}),
           ...(serverKind ? { serverKind } : {}),
           getToken: (scopes, tenantId) => services.tokens(scopes, tenantId ?? server.tenantId, true),
           consistency,
           expectedTenantId: server.tenantId,
         }),
       );
-      log.info(`Sign-in check of ${server.name} (${server.endpoint}):`);
+      log.info(`Sign-in check of ${server.name} (${mcpUrl}${viaGateway ? ', through API Management' : ''}):`);
       for (const line of signInReportLines(steps)) log.info(line);
-      await ui.showReport(`Sign-in check of ${server.name}`, renderSignInReport(server.endpoint, steps));
+      await ui.showReport(
+        `Sign-in check of ${server.name}`,
+        renderSignInReport(mcpUrl, steps, viaGateway ? { appEndpoint: server.endpoint } : {}),
+      );
       // A warning (e.g. a stale key) has a fix too: it is a problem, not a pass.
       const problems = steps.filter((step) => step.status === 'fail' || step.status === 'warn').length;
       await (problems > 0

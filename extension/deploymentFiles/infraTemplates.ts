@@ -10,8 +10,11 @@
 //   main.parameters.json, and azd substitutes `${AZURE_ENV_NAME}`-style values itself);
 // - options such as the auth mode, as whole-line blocks `// #if entra` … `// #endif` (`# #if` in
 //   YAML), comments to the compiler, in the manner of the .NET template engine's conditional
-//   comments (https://github.com/dotnet/templating/wiki/Conditional-processing-and-comment-syntax);
-//   and files only one option has (the Entra app registration and the Graph extension's config).
+//   comments (https://github.com/dotnet/templating/wiki/Conditional-processing-and-comment-syntax).
+//
+// The API Management gateway's module and policies are not templates: they are the extension's own
+// infra/app/gateway/ files (one copy in the repository, shipped in the VSIX), added to every project
+// byte for byte. Their `{{mcp-…}}` are API Management named values, not placeholders.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserFacingError } from '../common/errors';
@@ -35,11 +38,13 @@ export interface TemplateRendering {
   values: Record<string, string>;
 }
 
-/** Files only one option has, relative to the template folder. */
-const FILES_OF_FLAG: Record<string, string> = {
-  'infra/app/entra.bicep': 'entra',
-  'infra/bicepconfig.json': 'entra',
-};
+/** Where the gateway's files sit, in the extension and in every project: the same relative path. */
+export const GATEWAY_FILES_FOLDER = 'infra/app/gateway';
+
+/** The extension's own gateway folder, found from a template set's folder (<extension>/templates/<set>). */
+export function gatewayFilesDir(templateSetDir: string): string {
+  return path.join(path.dirname(path.dirname(templateSetDir)), ...GATEWAY_FILES_FOLDER.split('/'));
+}
 
 /** The deployment files of one project: azure.yaml and infra/, with `/`-separated relative paths, sorted. */
 export async function renderTemplates(rendering: TemplateRendering): Promise<GeneratedFile[]> {
@@ -53,18 +58,27 @@ export async function renderTemplates(rendering: TemplateRendering): Promise<Gen
       `The deployment templates are missing from ${templateSetDir}: reinstall the Remote MCP extension.`,
     );
   }
-  const kept = [...sources].filter(([file]) => {
-    const flag = FILES_OF_FLAG[file];
-    return flag === undefined || flags.includes(flag);
-  });
   const rendered = await Promise.all(
-    kept.map(async ([file, source]) => {
+    [...sources].map(async ([file, source]) => {
       const template = await readFile(source, 'utf8');
       const content = fillPlaceholders(keepBlocksOf(template, flags, knownFlags, file), values, file);
       return { path: file, content };
     }),
   );
-  return rendered.sort((a, b) => a.path.localeCompare(b.path));
+  const gatewayDir = gatewayFilesDir(templateSetDir);
+  const gatewayFiles = await templateFiles(gatewayDir);
+  if (gatewayFiles.length === 0) {
+    throw new UserFacingError(
+      `The API Management gateway's files are missing from ${gatewayDir}: reinstall the Remote MCP extension.`,
+    );
+  }
+  const copied = await Promise.all(
+    gatewayFiles.map(async (file) => ({
+      path: `${GATEWAY_FILES_FOLDER}/${file}`,
+      content: await readFile(path.join(gatewayDir, ...file.split('/')), 'utf8'),
+    })),
+  );
+  return [...rendered, ...copied].sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** Every file under `dir`, relative to it with `/` separators; none when it does not exist. */

@@ -4,6 +4,7 @@ import type { ProbeFailure } from '../probe/probeFailure';
 import { mcpKeySpecOf } from '../remote/serverKind';
 import type { ServerStatus } from './serverStatus';
 import { CommandId } from '../commandIds';
+import { gatewayNamedValues } from '../../shared/apiManagementGateway';
 
 export interface FixAction {
   /** The command the fix runs, and its argument (the server, or a setting id). */
@@ -41,6 +42,8 @@ export function probeAdvice(
   const entra = status.auth === 'entra' || failure.bearerChallenge === true;
   const selfHosted = server.kind === 'selfHosted';
   const key = mcpKeySpecOf(server).technicalName;
+  const gateway = server.via === 'gateway' && server.gateway ? gatewayAdvice(failure) : undefined;
+  if (gateway) return { ...gateway, action: run(CommandId.checkSignIn, 'Check Sign-in') };
   switch (failure.kind) {
     case 'unauthorized':
       if (entra) {
@@ -175,4 +178,28 @@ export function probeAdvice(
         action: run(CommandId.showServerLogs, 'Show Logs'),
       };
   }
+}
+
+/**
+ * Through the API Management gateway, two failures are the gateway's own, and Check Sign-in explains
+ * both with their fix: a 404 (no operation of its `mcp` API matched), and a 401 without a Bearer
+ * challenge, which only the app behind it sends, refusing the key the gateway holds.
+ */
+function gatewayAdvice(failure: ProbeFailure): Omit<ProbeAdvice, 'action'> | undefined {
+  if (failure.kind === 'notFound') {
+    return {
+      short: 'HTTP 404 at the gateway',
+      problem:
+        "API Management has no operation for this MCP URL (its `mcp` API's operations or URL suffix), so VS Code falls back to the legacy SSE transport and fails with 401.",
+      fix: "Run `azd provision` again to restore the gateway's API; Check Sign-in explains.",
+    };
+  }
+  if (failure.kind === 'unauthorized' && failure.bearerChallenge !== true) {
+    return {
+      short: 'HTTP 401 from the app',
+      problem: `The gateway let the request in, but the app refused the key the gateway sends: the named value ${gatewayNamedValues.functionKey} is stale, as after a key rotation.`,
+      fix: `Run \`azd provision\` again (it refreshes the key), or set ${gatewayNamedValues.functionKey} in API Management → Named values; Check Sign-in explains.`,
+    };
+  }
+  return undefined;
 }

@@ -23,9 +23,10 @@
 // 404 with the body `{ "statusCode": 404, "message": "Resource not found" }` (the body the gateway
 // sends, as in https://techcommunity.microsoft.com/blog/azurepaasblog/azure-api-management-limitation-workaround-return-404-instead-of-405-when-the-ht/1588413).
 // A backend that cannot be reached: APIM's 500 `{ "statusCode": 500, "message": "Internal server error" }`.
-// The URL the gateway forwards to: the `mcp` API's service URL is the app's origin, and each operation
-// maps the gateway's /mcp routes to the app's MCP endpoint: /runtime/webhooks/mcp (with /sse and
-// /message) for a Functions MCP extension app, /mcp for a self-hosted server.
+// The operations and where they forward are apim.bicep's (infra/app/gateway/apim.bicep): POST, GET and
+// DELETE /mcp, plus GET /mcp/sse and POST /mcp/message for a Functions MCP extension app, whose service
+// URL is the app's /runtime/webhooks (so /mcp → /runtime/webhooks/mcp), or the app's root for a
+// self-hosted server (/mcp → /mcp); GET on both PRM routes.
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -37,7 +38,7 @@ import {
   type GatewayNamedValue,
 } from '../../shared/apiManagementGateway';
 import { mcpRoutes } from '../../shared/mcpRoutes';
-import { VSCODE_CLIENT_ID, type FakeEntra } from './entra';
+import { sendJson, VSCODE_CLIENT_ID, type FakeEntra } from './entra';
 import { loopbackCertificate } from './loopbackCertificate';
 
 /** The named values the policy files read, by name (`mcp-entra-tenant-id` ...). */
@@ -299,13 +300,4 @@ async function validateAzureAdToken(
   const scopes = typeof claims.scp === 'string' ? claims.scp.split(' ') : [];
   if (!scopes.includes(required.requiredScope)) return 'scope claim missing';
   return undefined;
-}
-
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }

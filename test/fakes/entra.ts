@@ -185,7 +185,8 @@ export async function startFakeEntra(options: { tenantId?: string } = {}): Promi
   };
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+/** A JSON answer with its length, as the identity platform (and the gateway stand-in) send them. */
+export function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -199,4 +200,29 @@ async function thumbprint(publicKey: CryptoKey): Promise<string> {
   const pem = await exportSPKI(publicKey);
   const der = Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
   return createHash('sha1').update(der).digest('base64url');
+}
+
+/** Errors Entra answers a sign-in with, which VS Code's getSession passes on in its message. */
+export type EntraSignInErrorCode = 'AADSTS50020' | 'AADSTS65001' | 'AADSTS650057';
+
+/**
+ * The error a sign-in fails with, worded as Entra's error_description is (code, description, trace
+ * and correlation ids), from https://learn.microsoft.com/entra/identity-platform/reference-error-codes:
+ * AADSTS50020 UserUnauthorized, an account of another tenant (VS Code shows "Selected user account
+ * does not exist in tenant"); AADSTS65001 DelegationDoesNotExist, no consent (VS Code cannot ask for
+ * it: the app registration must pre-authorise VS Code); AADSTS650057 InvalidResource, a resource the
+ * client's registration does not list.
+ */
+export function entraSignInError(
+  code: EntraSignInErrorCode,
+  about: { tenantId: string; appId: string; account?: string },
+): Error {
+  const descriptions: Record<EntraSignInErrorCode, string> = {
+    AADSTS50020: `User account '${about.account ?? 'someone@fabrikam.test'}' from identity provider 'https://sts.windows.net/f0e1d2c3-0000-4000-8000-00000000f00d/' does not exist in tenant '${about.tenantId}' and cannot access the application '${VSCODE_CLIENT_ID}'(Visual Studio Code) in that tenant. The account needs to be added as an external user in the tenant first. Sign out and sign in again with a different Azure Active Directory user account.`,
+    AADSTS65001: `The user or administrator has not consented to use the application with ID '${VSCODE_CLIENT_ID}' named 'Visual Studio Code'. Send an interactive authorization request for this user and resource.`,
+    AADSTS650057: `Invalid resource. The client has requested access to a resource which is not listed in the requested permissions in the client's application registration. Client app ID: ${VSCODE_CLIENT_ID}(Visual Studio Code). Resource value from request: api://${about.appId}. Resource app ID: ${about.appId}.`,
+  };
+  return new Error(
+    `${code}: ${descriptions[code]} Trace ID: ${randomUUID()} Correlation ID: ${randomUUID()} Timestamp: ${new Date().toISOString().replace('T', ' ').slice(0, 19)}Z`,
+  );
 }

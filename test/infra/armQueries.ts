@@ -86,3 +86,60 @@ export function assertEntraAuthSettings(s: Snapshot, registration: EntraRegistra
     given.openIdIssuer;
   assert.deepEqual(auth, expected);
 }
+
+/** Every template nested in `template`'s module deployments, at any depth. */
+export function nestedTemplates(template: ArmTemplate): ArmTemplate[] {
+  return templateResources(template)
+    .filter((r) => r.type === 'Microsoft.Resources/deployments')
+    .map((r) => (r.properties as { template: ArmTemplate }).template)
+    .flatMap((t) => [t, ...nestedTemplates(t)]);
+}
+
+export function moduleDeployment(main: ArmTemplate, name: string): ArmResource {
+  const found = templateResources(main).find(
+    (r) => r.type === 'Microsoft.Resources/deployments' && r.name === name,
+  );
+  assert.ok(found, `main.bicep deploys no module named ${name}`);
+  return found;
+}
+
+/**
+ * Asserts that every read of module `name`'s outputs in `value` sits in the first branch of
+ * `if(<condition>, …)`: ARM evaluates only the branch it takes, so the read happens only when
+ * the conditional module was deployed. (main.bicep writes `x!.outputs`, which tells the compiler
+ * so and stops it checking.)
+ */
+export function assertReadsGuarded(value: unknown, name: string, condition: string, where: string): number {
+  if (Array.isArray(value))
+    return value.reduce<number>((n, v) => n + assertReadsGuarded(v, name, condition, where), 0);
+  if (value && typeof value === 'object') {
+    return Object.entries(value).reduce(
+      // dependsOn names the deployment without reading it; ARM skips a dependency that is not deployed.
+      (n, [key, v]) =>
+        n + (key === 'dependsOn' ? 0 : assertReadsGuarded(v, name, condition, `${where}.${key}`)),
+      0,
+    );
+  }
+  if (typeof value !== 'string') return 0;
+  const read = `'Microsoft.Resources/deployments', '${name}'), '`;
+  let count = 0;
+  for (let at = value.indexOf(read); at !== -1; at = value.indexOf(read, at + 1)) {
+    count++;
+    const guard = value.lastIndexOf(`if(${condition}, `, at);
+    assert.ok(guard !== -1, `${where} reads module ${name} without if(${condition}, …): ${value}`);
+    // Still inside the guard's first argument: its parenthesis open, no comma of its own yet.
+    let depth = 0;
+    let inString = false;
+    for (let i = guard + `if(${condition}, `.length; i < at; i++) {
+      const c = value[i];
+      if (c === "'") inString = !inString;
+      else if (inString) continue;
+      else if (c === '(') depth++;
+      else if (c === ')') depth--;
+      else if (c === ',' && depth === 0)
+        assert.fail(`${where} reads module ${name} in the else branch: ${value}`);
+      assert.ok(depth >= 0, `${where} reads module ${name} outside if(${condition}, …): ${value}`);
+    }
+  }
+  return count;
+}

@@ -30,13 +30,22 @@ import {
   assertEntraAuthSettings,
   assignmentsOf,
   authSettings,
+  assertReadsGuarded,
   azdParameterValues,
+  moduleDeployment,
+  nestedTemplates,
   one,
   props,
   resources,
   templateResources,
 } from './armQueries';
 import { azureYaml, yamlMap } from './azureYaml';
+import {
+  assertGatewayDeployment,
+  assertGatewayWiring,
+  assertNoKeyInOutputs,
+  gatewaySnapshot,
+} from './gatewayChecks';
 import { ENTRA_APP_SETTINGS } from '../../extension/auth/entra';
 import { entraAppSettingChanges } from '../../extension/auth/entraAppConfig';
 import { DEFAULT_CONTAINER, snippetStorageSettings } from '../../server/src/snippets/storageConnection';
@@ -74,63 +83,6 @@ const sdk = dotnetSdk();
 const azdParameters = (env: Record<string, string>, declared: NonNullable<ArmTemplate['parameters']>) =>
   azdParameterValues(path.join(infraDir, 'main.parameters.json'), env, declared);
 
-/** Every template nested in `template`'s module deployments, at any depth. */
-function nestedTemplates(template: ArmTemplate): ArmTemplate[] {
-  return templateResources(template)
-    .filter((r) => r.type === 'Microsoft.Resources/deployments')
-    .map((r) => (r.properties as { template: ArmTemplate }).template)
-    .flatMap((t) => [t, ...nestedTemplates(t)]);
-}
-
-function moduleDeployment(main: ArmTemplate, name: string): ArmResource {
-  const found = templateResources(main).find(
-    (r) => r.type === 'Microsoft.Resources/deployments' && r.name === name,
-  );
-  assert.ok(found, `main.bicep deploys no module named ${name}`);
-  return found;
-}
-
-/**
- * Asserts that every read of module `name`'s outputs in `value` sits in the first branch of
- * `if(<condition>, …)`: ARM evaluates only the branch it takes, so the read happens only when
- * the conditional module was deployed. (main.bicep writes `x!.outputs`, which tells the compiler
- * so and stops it checking.)
- */
-function assertReadsGuarded(value: unknown, name: string, condition: string, where: string): number {
-  if (Array.isArray(value))
-    return value.reduce<number>((n, v) => n + assertReadsGuarded(v, name, condition, where), 0);
-  if (value && typeof value === 'object') {
-    return Object.entries(value).reduce(
-      // dependsOn names the deployment without reading it; ARM skips a dependency that is not deployed.
-      (n, [key, v]) =>
-        n + (key === 'dependsOn' ? 0 : assertReadsGuarded(v, name, condition, `${where}.${key}`)),
-      0,
-    );
-  }
-  if (typeof value !== 'string') return 0;
-  const read = `'Microsoft.Resources/deployments', '${name}'), '`;
-  let count = 0;
-  for (let at = value.indexOf(read); at !== -1; at = value.indexOf(read, at + 1)) {
-    count++;
-    const guard = value.lastIndexOf(`if(${condition}, `, at);
-    assert.ok(guard !== -1, `${where} reads module ${name} without if(${condition}, …): ${value}`);
-    // Still inside the guard's first argument: its parenthesis open, no comma of its own yet.
-    let depth = 0;
-    let inString = false;
-    for (let i = guard + `if(${condition}, `.length; i < at; i++) {
-      const c = value[i];
-      if (c === "'") inString = !inString;
-      else if (inString) continue;
-      else if (c === '(') depth++;
-      else if (c === ')') depth--;
-      else if (c === ',' && depth === 0)
-        assert.fail(`${where} reads module ${name} in the else branch: ${value}`);
-      assert.ok(depth >= 0, `${where} reads module ${name} outside if(${condition}, …): ${value}`);
-    }
-  }
-  return count;
-}
-
 /**
  * Asserts that the app's identity holds `roleId` through exactly one assignment at `scope` (a
  * resource id, or /subscriptions/<id> for the subscription itself), as a ServicePrincipal, named by
@@ -166,7 +118,7 @@ describe(
         compiled = await compileInfra(await ensureBicep(log, sdk.version), infraDir);
         // The snapshots are independent: started together, they share the cores. A failure is
         // reported by the tests that await it.
-        for (const make of [fresh, allOptions, apiWithAuth]) make().catch(() => undefined);
+        for (const make of [fresh, allOptions, apiWithAuth, gateway]) make().catch(() => undefined);
       },
       { timeout: 10 * 60_000 },
     );
@@ -242,6 +194,16 @@ describe(
         { ...scope, resourceGroup: 'rg-dev' },
       ),
     );
+
+    // main.bicep with APIM_ENABLED would need entra.bicep's outputs too; apim.bicep gets their values.
+    const gatewayScope = {
+      tenantId: TENANT,
+      subscriptionId: SUBSCRIPTION,
+      location: LOCATION,
+      applicationId: entra.clientId,
+      identifierUri: entra.identifierUri,
+    };
+    const gateway = once(() => gatewaySnapshot(compiled, 'functionsMcpExtension', gatewayScope));
 
     test('every Bicep file compiles with no error or warning, from a copy holding only infra/ (all the extension deploys from), and main.bicep uses every module', () => {
       const { build } = compiled;
@@ -450,10 +412,14 @@ describe(
       assert.equal(s.outputs.ENTRA_IDENTIFIER_URI, '');
     });
 
-    test('main.bicep: the entra module is deployed only with authEnabled, and its outputs are read only behind that condition', () => {
+    test('main.bicep: the entra module is deployed with authEnabled or apimEnabled, and its outputs are read only behind a condition that implies it', () => {
       const template = main();
       const entraModule = moduleDeployment(template, 'entra');
-      assert.equal(entraModule.condition, "[parameters('authEnabled')]");
+      assert.equal(entraModule.condition, "[variables('entraRegistration')]");
+      assert.equal(
+        template.variables?.entraRegistration,
+        "[or(parameters('authEnabled'), parameters('apimEnabled'))]",
+      );
       // The identity it trusts (its federated credential) is the one the app runs as.
       const given = (entraModule.properties as { parameters: Record<string, { value: string }> }).parameters;
       assert.match(
@@ -461,11 +427,9 @@ describe(
         /'Microsoft\.Resources\/deployments', 'identity'\), '[\d-]+'\)\.outputs\.principalId\.value\]$/,
       );
       const api = moduleDeployment(template, 'api');
-      const reads =
-        assertReadsGuarded(api.properties, 'entra', "parameters('authEnabled')", 'api') +
-        assertReadsGuarded(template.outputs, 'entra', "parameters('authEnabled')", 'outputs');
-      // authClientId, authIdentifierUri, ENTRA_APPLICATION_ID, ENTRA_IDENTIFIER_URI
-      assert.equal(reads, 4);
+      // authClientId, authIdentifierUri: built-in authentication only with authEnabled. The outputs and
+      // the gateway's reads are checked by assertGatewayWiring.
+      assert.equal(assertReadsGuarded(api.properties, 'entra', "parameters('authEnabled')", 'api'), 2);
       const apiParameters = (api.properties as { parameters: Record<string, unknown> }).parameters;
       assert.equal(
         JSON.stringify(apiParameters.authEnabled),
@@ -475,6 +439,32 @@ describe(
         JSON.stringify(apiParameters.authTenantId),
         JSON.stringify({ value: '[tenant().tenantId]' }),
       );
+    });
+
+    test('main.bicep: the API Management gateway only with apimEnabled (APIM_ENABLED, off in a new environment), in front of the Functions MCP extension, its outputs read behind that condition', async () => {
+      assertGatewayWiring(main(), {
+        kind: 'functionsMcpExtension',
+        builtInAuthentication: "parameters('authEnabled')",
+      });
+      const declared = main().parameters ?? {};
+      const on = azdParameters({ ...azdEnv, APIM_ENABLED: 'true', APIM_SKU: 'StandardV2' }, declared);
+      assert.equal(on.apimEnabled, true);
+      assert.equal(on.apimSku, 'StandardV2');
+      const s = await fresh();
+      assert.deepEqual(
+        s.predictedResources.filter((r) => r.type.startsWith('Microsoft.ApiManagement/')),
+        [],
+      );
+      assert.equal(s.outputs.APIM_ENABLED, false);
+      assert.equal(s.outputs.SERVICE_MCP_GATEWAY_URL, '');
+    });
+
+    test('with APIM_ENABLED, the gateway: Basic v2 with its identity, the named values the policies read (the key a secret), the mcp API at the root with every MCP route and both PRM routes, and the policy files as written', async () => {
+      assertGatewayDeployment(await gateway(), 'functionsMcpExtension', gatewayScope);
+    });
+
+    test("no output of main.bicep or of any module in it reads the app's keys or the gateway's key", () => {
+      assertNoKeyInOutputs(main(), 'infra/');
     });
 
     test('with authEnabled, api.bicep writes the authsettingsV2 and the app settings the extension writes for any other app', async () => {

@@ -19,6 +19,7 @@ import {
   appSettings,
   assertEntraAuthSettings,
   assignmentsOf,
+  moduleDeployment,
   one,
   props,
   resources,
@@ -26,7 +27,6 @@ import {
 import { readSimpleYaml, yamlMap } from './azureYaml';
 import {
   COMMON_OUTPUTS,
-  ENTRA_OUTPUTS,
   ENTRA_STAND_IN,
   ROLES,
   TENANT,
@@ -57,6 +57,7 @@ describe(
       authModes: AUTH_MODES,
       keyMode: 'systemKey',
       projectName: 'greetings-functions',
+      kind: 'functionsMcpExtension',
       render: (language, auth) =>
         functionsMcpInfraFiles(functionsMcpTemplatesDir(root), {
           language,
@@ -66,7 +67,7 @@ describe(
     });
     const { projectDir, mainOf, deployment, entraApi, appDeployment } = variants;
     const key = (language: FunctionsMcpLanguage, auth: FunctionsMcpAuth) => `${language}-${auth}`;
-    sharedInfraTests(variants, LANGUAGES, AUTH_MODES);
+    sharedInfraTests(variants, LANGUAGES, AUTH_MODES, 'functionsMcpExtension');
 
     test("Flex Consumption with each language's runtime: FC1, a Linux function app running as its user-assigned identity, tagged as azure.yaml's api service", async () => {
       for (const language of LANGUAGES) {
@@ -162,7 +163,9 @@ describe(
           !Object.keys(appSettings(s)).some((name) => /WEBSITE_AUTH|webhookAuthorizationLevel/.test(name)),
         );
       }
-      assert.doesNotMatch(JSON.stringify(mainOf('systemKey')), /authsettingsV2|Microsoft\.Graph/);
+      // The key variant's app has no built-in authentication; its registration comes only with the
+      // gateway (the shared gateway test).
+      assert.doesNotMatch(JSON.stringify(moduleDeployment(mainOf('systemKey'), 'api')), /authsettingsV2/);
     });
 
     test('the outputs the extension reads: names, and the server Deploy registers from them answers at the MCP webhook', async () => {
@@ -193,8 +196,7 @@ describe(
       assert.equal(server.auth, undefined);
 
       const entraOutputs = mainOf('entra').outputs ?? {};
-      assert.deepEqual(Object.keys(entraOutputs).sort(), [...COMMON_OUTPUTS, ...ENTRA_OUTPUTS].sort());
-      assert.equal(entraOutputs.AUTH_ENABLED?.value, true);
+      assert.deepEqual(Object.keys(entraOutputs).sort(), COMMON_OUTPUTS);
     });
   },
 );

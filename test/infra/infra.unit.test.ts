@@ -154,13 +154,15 @@ describe('infra/: what azd reads before it compiles anything', () => {
     assert.match(file.$schema ?? '', /deploymentParameters\.json#$/);
     assert.equal(file.contentVersion, '1.0.0.0');
     // The variables docs/user-guide.md documents; azd sets the first three itself, the extension sets
-    // AUTH_ENABLED (extension/auth/entraCommands.ts).
+    // AUTH_ENABLED (extension/auth/entraCommands.ts) and APIM_ENABLED (Enable API Management).
     assert.deepEqual(file.parameters, {
       environmentName: { value: '${AZURE_ENV_NAME}' },
       location: { value: '${AZURE_LOCATION}' },
       principalId: { value: '${AZURE_PRINCIPAL_ID}' },
       vnetEnabled: { value: '${VNET_ENABLED=false}' },
       authEnabled: { value: '${AUTH_ENABLED=false}' },
+      apimEnabled: { value: '${APIM_ENABLED=false}' },
+      apimSku: { value: '${APIM_SKU=BasicV2}' },
       contentUnderstandingEndpoint: { value: '${CONTENT_UNDERSTANDING_ENDPOINT}' },
       contentUnderstandingResourceId: { value: '${CONTENT_UNDERSTANDING_RESOURCE_ID}' },
       contentUnderstandingAnalyzerId: { value: '${CONTENT_UNDERSTANDING_ANALYZER_ID=prebuilt-invoice}' },

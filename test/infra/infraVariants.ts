@@ -11,6 +11,15 @@ import path from 'node:path';
 import type { GeneratedFile } from '../../extension/hosting/generatedFile';
 import { azdParameterValues } from './armQueries';
 import {
+  GATEWAY_MODULE,
+  type GatewayProjectKind,
+  type GatewayScope,
+  assertGatewayDeployment,
+  assertGatewayWiring,
+  assertNoKeyInOutputs,
+  gatewaySnapshot,
+} from './gatewayChecks';
+import {
   GRAPH_MODULE,
   type ArmTemplate,
   type CompiledInfra,
@@ -37,20 +46,27 @@ export const ROLES = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
 };
 
-/** The outputs the extension reads from `azd env get-values` (extension/deploy/azdOutputs.ts, deployCommand.ts). */
+/**
+ * The outputs the extension reads from `azd env get-values` (extension/deploy/azdOutputs.ts,
+ * deployCommand.ts), in every auth mode: the Entra registration's are '' when neither built-in
+ * authentication nor the gateway is on.
+ */
 export const COMMON_OUTPUTS = [
+  'APIM_ENABLED',
   'AUTH_ENABLED',
   'AZURE_FUNCTION_NAME',
   'AZURE_LOCATION',
   'AZURE_RESOURCE_GROUP',
   'AZURE_SUBSCRIPTION_ID',
   'AZURE_TENANT_ID',
+  'ENTRA_APPLICATION_ID',
+  'ENTRA_IDENTIFIER_URI',
   'SERVICE_API_DEFAULT_HOSTNAME',
   'SERVICE_API_MCP_URL',
   'SERVICE_API_NAME',
   'SERVICE_API_RESOURCE_ID',
+  'SERVICE_MCP_GATEWAY_URL',
 ];
-export const ENTRA_OUTPUTS = ['ENTRA_APPLICATION_ID', 'ENTRA_IDENTIFIER_URI'];
 
 /** What entra.bicep's outputs would be: api.bicep of the Entra variant is snapshot with these. */
 export const ENTRA_STAND_IN = {
@@ -69,6 +85,9 @@ export interface InfraVariants<L extends string, A extends string> {
   entraApi: (language: L) => Promise<Snapshot>;
   /** The function app's deployment in each variant: the whole of main.bicep, or api.bicep for Entra. */
   appDeployment: (language: L, auth: A) => Promise<Snapshot>;
+  /** app/gateway/apim.bicep for this set's kind, with the values entra.bicep's outputs would have. */
+  gateway: () => Promise<Snapshot>;
+  gatewayScope: GatewayScope;
   identifierUri: string;
 }
 
@@ -81,6 +100,8 @@ export function infraVariants<L extends string, A extends string>(options: {
   authModes: readonly A[];
   keyMode: A;
   projectName: string;
+  /** What serves MCP in these projects: the gateway's routes and key follow it. */
+  kind: GatewayProjectKind;
   render(language: L, auth: A): Promise<GeneratedFile[]>;
 }): InfraVariants<L, A> {
   const { languages, authModes, keyMode, projectName } = options;
@@ -134,8 +155,11 @@ export function infraVariants<L extends string, A extends string>(options: {
   const azdEnv = { AZURE_ENV_NAME: 'dev', AZURE_LOCATION: LOCATION, AZURE_PRINCIPAL_ID: USER };
   const entraAuth = authModes.find((auth) => auth !== keyMode) as A;
 
+  const identifierUri = `api://${TENANT}/${projectName}-x`;
+  const gatewayScope: GatewayScope = { ...scope, applicationId: ENTRA_STAND_IN.clientId, identifierUri };
   const variants: InfraVariants<L, A> = {
-    identifierUri: `api://${TENANT}/${projectName}-x`,
+    identifierUri,
+    gatewayScope,
     projectDir(language, auth) {
       const dir = projects.get(key(language, auth));
       assert.ok(dir, `${key(language, auth)} was not rendered`);
@@ -199,6 +223,9 @@ export function infraVariants<L extends string, A extends string>(options: {
     appDeployment(language, auth) {
       return auth === keyMode ? variants.deployment(language) : variants.entraApi(language);
     },
+    gateway() {
+      return once('gateway', () => gatewaySnapshot(variants.compiledFor(keyMode), options.kind, gatewayScope));
+    },
   };
   return variants;
 }
@@ -208,6 +235,7 @@ export function sharedInfraTests<L extends string, A extends string>(
   variants: InfraVariants<L, A>,
   languages: readonly L[],
   authModes: readonly A[],
+  kind: GatewayProjectKind,
 ): void {
   test('every Bicep file of every auth mode compiles and lints with no finding, in a folder holding only the project, and all languages share that Bicep', () => {
     for (const auth of authModes) {
@@ -218,9 +246,9 @@ export function sharedInfraTests<L extends string, A extends string>(
       assert.deepEqual(c.lint.diagnostics.map(formatDiagnostic), [], `${auth}: bicep lint diagnostics`);
       assert.deepEqual(c.lint.other, [], `${auth}: bicep lint printed something else`);
       assert.equal(c.lint.code, 0);
+      // The registration and the gateway in every auth mode: APIM_ENABLED can turn the gateway on later.
       const modules = ['app/api.bicep', 'app/identity.bicep', 'app/monitoring.bicep', 'app/rbac.bicep'];
-      modules.push('app/storage.bicep', 'main.bicep');
-      if (auth === 'entra') modules.push(GRAPH_MODULE);
+      modules.push('app/storage.bicep', 'main.bicep', GRAPH_MODULE, GATEWAY_MODULE);
       assert.deepEqual(c.files, modules.sort());
       for (const file of c.files) {
         assert.ok(c.templates.has(file), `${auth}: ${file} was not compiled`);
@@ -261,5 +289,27 @@ export function sharedInfraTests<L extends string, A extends string>(
         }
       }
     }
+  });
+
+  test('the API Management gateway in every auth mode, only with APIM_ENABLED (off in a new environment): the Entra registration with it, its outputs read behind that condition, and no output reading a key', async () => {
+    for (const auth of authModes) {
+      const main = variants.mainOf(auth);
+      assert.equal(main.variables?.builtInAuthentication, auth === 'entra', `${auth}: builtInAuthentication`);
+      assertGatewayWiring(main, { kind, builtInAuthentication: "variables('builtInAuthentication')" });
+      assert.deepEqual(main.outputs?.AUTH_ENABLED, { type: 'bool', value: "[variables('builtInAuthentication')]" });
+      assertNoKeyInOutputs(main, auth);
+    }
+    const s = await variants.deployment(languages[0] as L);
+    assert.deepEqual(
+      s.predictedResources.filter((r) => r.type.startsWith('Microsoft.ApiManagement/')),
+      [],
+    );
+    assert.equal(s.outputs.APIM_ENABLED, false);
+    assert.equal(s.outputs.SERVICE_MCP_GATEWAY_URL, '');
+    assert.equal(s.outputs.ENTRA_APPLICATION_ID, '');
+  });
+
+  test(`with APIM_ENABLED, the gateway in front of the ${kind} app: the named values the policies read (the key a secret), the mcp API at the root with the kind's MCP routes and both PRM routes, and the policy files as written`, async () => {
+    assertGatewayDeployment(await variants.gateway(), kind, variants.gatewayScope);
   });
 }

@@ -19,6 +19,7 @@ import {
   assertEntraAuthSettings,
   assignmentsOf,
   authSettings,
+  moduleDeployment,
   one,
   props,
   resources,
@@ -27,7 +28,6 @@ import {
 import { readSimpleYaml, yamlMap } from './azureYaml';
 import {
   COMMON_OUTPUTS,
-  ENTRA_OUTPUTS,
   ENTRA_STAND_IN,
   LOCATION,
   ROLES,
@@ -68,13 +68,14 @@ describe(
       authModes: AUTH_MODES,
       keyMode: 'functionKey',
       projectName: 'weather-mcp',
+      kind: 'selfHosted',
       render: (language, auth) =>
         selfHostedInfraFiles(selfHostedTemplatesDir(root), { language, auth, projectName: 'weather-mcp' }),
     });
     const { projectDir, compiledFor, mainOf, deployment, entraApi, appDeployment } = variants;
     const entra = { ...ENTRA_STAND_IN, identifierUri: variants.identifierUri };
     const key = (language: Language, auth: SelfHostedAuth) => `${language}-${auth}`;
-    sharedInfraTests(variants, LANGUAGES, AUTH_MODES);
+    sharedInfraTests(variants, LANGUAGES, AUTH_MODES, 'selfHosted');
 
     test(`the Entra variant's ${GRAPH_MODULE}: its Microsoft Graph resources compile against the microsoftGraphV1 types`, (t) => {
       const { graph } = compiledFor('entra');
@@ -223,7 +224,9 @@ describe(
           assert.ok(!(name in appSettings(s)), `${language} with function keys sets ${name}`);
         }
       }
-      assert.doesNotMatch(JSON.stringify(mainOf('functionKey')), /authsettingsV2|Microsoft\.Graph/);
+      // The key variant's app has no built-in authentication; its registration comes only with the
+      // gateway (the shared gateway test).
+      assert.doesNotMatch(JSON.stringify(moduleDeployment(mainOf('functionKey'), 'api')), /authsettingsV2/);
     });
 
     test('the outputs the extension reads: names, the site they describe, the /mcp URL, and deploymentOutputs() accepts them', async () => {
@@ -234,16 +237,20 @@ describe(
       assert.deepEqual(Object.keys(s.outputs).sort(), COMMON_OUTPUTS);
       const hostName = `[reference('${siteId}', '${String(site.apiVersion)}').defaultHostName]`;
       assert.deepEqual(s.outputs, {
+        APIM_ENABLED: false,
         AUTH_ENABLED: false,
         AZURE_FUNCTION_NAME: site.name,
         AZURE_LOCATION: LOCATION,
         AZURE_RESOURCE_GROUP: 'rg-dev',
         AZURE_SUBSCRIPTION_ID: SUBSCRIPTION,
         AZURE_TENANT_ID: TENANT,
+        ENTRA_APPLICATION_ID: '',
+        ENTRA_IDENTIFIER_URI: '',
         SERVICE_API_DEFAULT_HOSTNAME: hostName,
         SERVICE_API_MCP_URL: `[format('https://{0}/mcp', ${hostName.slice(1, -1)})]`,
         SERVICE_API_NAME: site.name,
         SERVICE_API_RESOURCE_ID: siteId,
+        SERVICE_MCP_GATEWAY_URL: '',
       });
       // As azd would save them once the site exists.
       const values = Object.fromEntries(
@@ -269,8 +276,7 @@ describe(
       });
 
       const entraOutputs = mainOf('entra').outputs ?? {};
-      assert.deepEqual(Object.keys(entraOutputs).sort(), [...COMMON_OUTPUTS, ...ENTRA_OUTPUTS].sort());
-      assert.equal(entraOutputs.AUTH_ENABLED?.value, true);
+      assert.deepEqual(Object.keys(entraOutputs).sort(), COMMON_OUTPUTS);
       for (const [name, output] of [
         ['ENTRA_APPLICATION_ID', 'applicationId'],
         ['ENTRA_IDENTIFIER_URI', 'identifierUri'],
@@ -278,7 +284,7 @@ describe(
         assert.match(
           String(entraOutputs[name]?.value),
           new RegExp(
-            `'Microsoft\\.Resources/deployments', 'entra'\\), '[\\d-]+'\\)\\.outputs\\.${output}\\.value\\]$`,
+            `'Microsoft\\.Resources/deployments', 'entra'\\), '[\\d-]+'\\)\\.outputs\\.${output}\\.value, ''\\)\\]$`,
           ),
         );
       }

@@ -5,6 +5,7 @@
 import { LATEST_PROTOCOL_VERSION, type JSONRPCRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { SignInContext } from './context';
 import type { StepResult } from './runner';
+import { gatewayNoChallenge } from './gateway';
 import { code } from './text';
 import { requestFailure } from './triedUrls';
 import { bearerChallenge } from './wwwAuthenticate';
@@ -44,7 +45,30 @@ export async function checkChallenge(context: SignInContext): Promise<StepResult
     return readChallenge(context, response.status, response.headers.get('www-authenticate'));
   }
   if (response.ok) context.signInRequired = false;
+  if (context.input.viaGateway && response.status >= 400 && response.status < 500) {
+    const { detail, fix } = gatewayNoChallenge(response.status, mcpUrl, await sseFallback(context));
+    return { status: 'fail', detail, fix, stopsChain: `Skipped: the gateway answered ${response.status}.` };
+  }
   return noChallenge(response, context);
+}
+
+/**
+ * What VS Code meets next after a 4xx to its first POST: MCP's backwards compatibility with the
+ * HTTP+SSE transport, a GET on the same URL asking for an event stream
+ * (https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#backwards-compatibility).
+ */
+async function sseFallback(context: SignInContext): Promise<{ status?: number; failure?: string }> {
+  try {
+    const response = await fetch(context.mcpUrl, {
+      headers: { accept: 'text/event-stream' },
+      redirect: 'manual',
+      signal: AbortSignal.timeout(context.timeoutMs),
+    });
+    await response.body?.cancel().catch(() => undefined);
+    return { status: response.status };
+  } catch (error) {
+    return { failure: requestFailure(error) };
+  }
 }
 
 /** An answer other than 401/403: the chain cannot go on. */

@@ -5,6 +5,7 @@ import type { SignInContext } from './context';
 import { VSCODE_CLIENT_ID } from '../entra';
 import { enableEntraFix, selfHostedLevelFix, selfHostedLevelTitle, type ConsistencyStepId } from './model';
 import type { StepResult } from './runner';
+import { gatewayChecksTheToken, gatewayKeyNotNeeded, wrongTenantFix } from './gateway';
 import { scopeResource } from './scopes';
 import { unique } from './text';
 
@@ -19,6 +20,12 @@ type ConsistencyRule = (context: ChainFindings) => StepResult;
 /** Entra sign-in is on per authsettingsV2, or, without the settings, per the server's challenge. */
 function entraOn(context: ChainFindings): boolean | undefined {
   return context.input.consistency?.entraEnabled ?? context.signInRequired;
+}
+
+/** The rules that read App Service's authentication settings, which a gateway's token check replaces. */
+function unlessViaGateway(rule: ConsistencyRule): ConsistencyRule {
+  return (context) =>
+    context.input.viaGateway ? { status: 'skip', detail: gatewayChecksTheToken } : rule(context);
 }
 
 function webhookLevel(context: ChainFindings): StepResult {
@@ -92,6 +99,14 @@ function storedKey(context: ChainFindings): StepResult {
   const keyStored = context.input.consistency?.keyStored;
   if (keyStored === undefined) {
     return { status: 'skip', detail: 'Not checked: whether a key is stored was not given.' };
+  }
+  if (context.input.viaGateway) {
+    return {
+      status: 'pass',
+      detail: keyStored
+        ? gatewayKeyNotNeeded
+        : "No key is stored for this server; the gateway sends the app's key.",
+    };
   }
   if (keyStored && entraOn(context)) {
     return {
@@ -180,14 +195,16 @@ function tenant(context: ChainFindings): StepResult {
   return {
     status: 'fail',
     detail: `Tenants differ: ${known.map(([who, id]) => `${who} ${id}`).join(', ')}.`,
-    fix: `Use the app registration's tenant in the issuer (https://login.microsoftonline.com/${appTenantId ?? '<tenant>'}/v2.0, the Entra provider's openIdIssuer and WEBSITE_AUTH_AAD_ALLOWED_TENANTS), and sign in to VS Code with an account of that tenant.`,
+    fix: context.input.viaGateway
+      ? wrongTenantFix(context.issuerTenant ?? context.input.expectedTenantId)
+      : `Use the app registration's tenant in the issuer (https://login.microsoftonline.com/${appTenantId ?? '<tenant>'}/v2.0, the Entra provider's openIdIssuer and WEBSITE_AUTH_AAD_ALLOWED_TENANTS), and sign in to VS Code with an account of that tenant.`,
   };
 }
 
 export const consistencyRules: Record<ConsistencyStepId, ConsistencyRule> = {
-  webhookLevel,
+  webhookLevel: unlessViaGateway(webhookLevel),
   storedKey,
-  allowedApplications,
-  audience,
+  allowedApplications: unlessViaGateway(allowedApplications),
+  audience: unlessViaGateway(audience),
   tenant,
 };

@@ -4,6 +4,7 @@
 import { probeServer, type ServerIdentity } from '../../probe/mcpProbe';
 import type { ProbeFailure } from '../../probe/probeFailure';
 import { established, type Handshake, type RefusedAnswer, type SignInContext } from './context';
+import { gatewayBackendRefused, gatewayRefusedToken } from './gateway';
 import { enableEntraFix, selfHostedLevelFix } from './model';
 import type { StepResult } from './runner';
 import { code, excerpt } from './text';
@@ -84,6 +85,14 @@ function initializeRefusal(
   const { status } = failure;
   const body = excerpt(refused?.body ?? '', context.token);
   const stopsChain = 'Skipped: initialize with the token failed.';
+  // Through the gateway a 401 with its challenge is the gateway's refusal of the token; a 401/403
+  // without one came from the app behind it, refusing the key the gateway sent.
+  if (context.input.viaGateway && (status === 401 || status === 403)) {
+    const { detail, fix } = bearerChallenge(refused?.wwwAuthenticate)
+      ? gatewayRefusedToken(context.claims, { tenant: context.issuerTenant, scopes: context.scopes ?? [] })
+      : gatewayBackendRefused(status, body);
+    return { status: 'fail', detail, fix, stopsChain };
+  }
   // Easy Auth refuses a token with a Bearer challenge; the Functions host refuses a request without
   // a function key with a bare 401/403. A self-hosted server answering so to a valid token is the trap.
   if (

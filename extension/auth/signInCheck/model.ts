@@ -63,6 +63,12 @@ export interface SignInCheckInput {
    * extension's. Absent: the MCP extension (servers remembered before self-hosted ones were known).
    */
   serverKind?: RemoteServerKind;
+  /**
+   * The MCP URL is the server's API Management gateway (RemoteServer.via 'gateway'): the gateway checks
+   * the token and sends the app's key, so its failures have the gateway's causes and fixes, and the
+   * rules that read App Service's authentication settings do not apply.
+   */
+  viaGateway?: boolean;
   /** Gets an access token as VS Code would (the `microsoft` provider); throws on failure or cancel. */
   getToken(scopes: string[], tenantId?: string): Promise<string>;
   consistency?: SignInConsistency;

@@ -13,8 +13,15 @@ export function signInReportLines(steps: readonly SignInStep[]): string[] {
   ]);
 }
 
-/** A Markdown report: a title, a summary, every step with its icon and detail, and the fixes. */
-export function renderSignInReport(mcpUrl: string, steps: readonly SignInStep[]): string {
+/**
+ * A Markdown report: a title, a summary, every step with its icon and detail, and the fixes.
+ * `appEndpoint`: the MCP URL is an API Management gateway in front of that app endpoint.
+ */
+export function renderSignInReport(
+  mcpUrl: string,
+  steps: readonly SignInStep[],
+  options: { appEndpoint?: string } = {},
+): string {
   const count = (status: SignInStepStatus) => steps.filter((step) => step.status === status).length;
   const failed = count('fail');
   const warned = count('warn');
@@ -25,7 +32,7 @@ export function renderSignInReport(mcpUrl: string, steps: readonly SignInStep[])
   const lines = [
     '# Remote MCP: sign-in check',
     '',
-    `MCP URL: ${code(mcpUrl)}`,
+    `MCP URL: ${code(mcpUrl)}${options.appEndpoint ? ` (the API Management gateway in front of ${code(options.appEndpoint)})` : ''}`,
     '',
     `**${summary}** (${count('pass')} passed, ${failed} failed, ${plural(warned, 'warning')}, ${count('skip')} skipped)`,
     '',

@@ -5,6 +5,7 @@ import type { OAuthProtectedResourceMetadata } from '@modelcontextprotocol/sdk/s
 import { LATEST_PROTOCOL_VERSION } from '@modelcontextprotocol/sdk/types.js';
 import { established, type SignInContext } from './context';
 import type { StepResult } from './runner';
+import { gatewayResourceFix, gatewayResourceMetadataFix } from './gateway';
 import { code } from './text';
 import { TriedUrls } from './triedUrls';
 
@@ -33,7 +34,9 @@ export async function checkResourceMetadata(context: SignInContext): Promise<Ste
     return {
       status: 'fail',
       detail: `No Protected Resource Metadata. Tried: ${tried.summary}.`,
-      fix: 'On App Service set the app setting WEBSITE_AUTH_PRM_DEFAULT_WITH_SCOPES=<identifier URI>/user_impersonation (e.g. api://<client id>/user_impersonation) so built-in auth serves /.well-known/oauth-protected-resource; for the embedded host set MCP_AUTH_ISSUER, MCP_AUTH_AUDIENCE and MCP_AUTH_JWKS_URL.',
+      fix: context.input.viaGateway
+        ? gatewayResourceMetadataFix()
+        : 'On App Service set the app setting WEBSITE_AUTH_PRM_DEFAULT_WITH_SCOPES=<identifier URI>/user_impersonation (e.g. api://<client id>/user_impersonation) so built-in auth serves /.well-known/oauth-protected-resource; for the embedded host set MCP_AUTH_ISSUER, MCP_AUTH_AUDIENCE and MCP_AUTH_JWKS_URL.',
       stopsChain: 'Skipped: needs the Protected Resource Metadata.',
     };
   }
@@ -54,11 +57,13 @@ export function checkResource(context: SignInContext): StepResult {
   return {
     status: 'fail',
     detail: `resource is ${code(resource)} but the MCP URL is ${code(mcpUrl.href)}; VS Code rejects metadata for another resource.`,
-    fix: resourceFix(
-      new URL(resource),
-      mcpUrl,
-      context.input.serverKind === 'selfHosted' ? '/mcp' : '/runtime/webhooks/mcp',
-    ),
+    fix: context.input.viaGateway
+      ? gatewayResourceFix(mcpUrl)
+      : resourceFix(
+          new URL(resource),
+          mcpUrl,
+          context.input.serverKind === 'selfHosted' ? '/mcp' : '/runtime/webhooks/mcp',
+        ),
   };
 }
 

@@ -4,6 +4,7 @@ import { decodeJwt } from 'jose';
 import { established, type SignInContext, type TokenClaims } from './context';
 import { VSCODE_CLIENT_ID } from '../entra';
 import type { StepResult } from './runner';
+import { signInErrorExplained } from './gateway';
 import { errorMessage } from './text';
 
 export async function checkToken(context: SignInContext): Promise<StepResult> {
@@ -12,9 +13,19 @@ export async function checkToken(context: SignInContext): Promise<StepResult> {
   try {
     context.token = await context.input.getToken(scopes, tenant);
   } catch (error) {
+    const failure = `No token for ${scopes.join(' ')}${tenant ? ` in tenant ${tenant}` : ''}: ${errorMessage(error)}`;
+    const explained = context.input.viaGateway && signInErrorExplained(errorMessage(error), tenant);
+    if (explained) {
+      return {
+        status: 'fail',
+        detail: `${failure} ${explained.detail}`,
+        fix: explained.fix,
+        stopsChain: 'Skipped: needs a token.',
+      };
+    }
     return {
       status: 'fail',
-      detail: `No token for ${scopes.join(' ')}${tenant ? ` in tenant ${tenant}` : ''}: ${errorMessage(error)}`,
+      detail: failure,
       fix: `Sign in with an account of tenant ${tenant ?? '<tenant>'} when VS Code asks. AADSTS65001 (consent) means the app registration does not pre-authorize VS Code (${VSCODE_CLIENT_ID}) for the scope (Expose an API → Authorized client applications); AADSTS500011 means no app registration has the scope's identifier URI.`,
       stopsChain: 'Skipped: needs a token.',
     };

@@ -49,6 +49,17 @@ param runtimeVersion string
 @description('Use this resource group name instead of rg-<environmentName>.')
 param resourceGroupName string = ''
 
+@description('Put an API Management gateway in front of the function app (app/gateway/apim.bicep): the public door that checks Microsoft Entra tokens, serves the Protected Resource Metadata VS Code signs in from, and calls the app with its key, so no client holds one. Turn it on with `azd env set APIM_ENABLED true` and `azd provision`. Off by default: the gateway is billed by the month whatever the traffic.')
+param apimEnabled bool = false
+
+@allowed([
+  'Developer'
+  'BasicV2'
+  'StandardV2'
+])
+@description('Pricing tier of that gateway (APIM_SKU). Basic v2 is the smallest with the event streams MCP uses, a managed identity and an SLA, created in minutes; Developer has no SLA and takes 30 to 45 minutes to create.')
+param apimSku string = 'BasicV2'
+
 // The same subscription, environment and region always give the same names, so provisioning again
 // updates the resources in place.
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -108,11 +119,22 @@ module rbac './app/rbac.bicep' = {
     userPrincipalId: principalId
   }
 }
-// #if entra
 
-// The app registration VS Code signs in to. It must exist before the app, whose authentication names
-// it, so its redirect URI takes the host name from the app's name rather than from the deployed site.
-module entra './app/entra.bicep' = {
+// #if entra
+// Microsoft Entra built-in authentication guards the app itself (chosen when these files were added).
+var builtInAuthentication = true
+// #endif
+// #if functionKey
+// No built-in authentication on the app itself (chosen when these files were added): it asks for its key.
+var builtInAuthentication = false
+// #endif
+
+// The app registration VS Code signs in to, for built-in authentication or for the gateway, whose
+// token check names it. It must exist before the app, whose authentication names it, so its redirect
+// URI takes the host name from the app's name rather than from the deployed site.
+var entraRegistration = builtInAuthentication || apimEnabled
+
+module entra './app/entra.bicep' = if (entraRegistration) {
   name: 'entra'
   scope: rg
   params: {
@@ -122,7 +144,6 @@ module entra './app/entra.bicep' = {
     managedIdentityPrincipalId: identity.outputs.principalId
   }
 }
-// #endif
 
 module api './app/api.bicep' = {
   name: 'api'
@@ -140,8 +161,9 @@ module api './app/api.bicep' = {
     deploymentContainerName: deploymentContainerName
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     // #if entra
-    authClientId: entra.outputs.applicationId
-    authIdentifierUri: entra.outputs.identifierUri
+    // `entra!`: the module is conditional, but always deployed with built-in authentication on.
+    authClientId: entraRegistration ? entra!.outputs.applicationId : ''
+    authIdentifierUri: entraRegistration ? entra!.outputs.identifierUri : ''
     authTenantId: tenant().tenantId
     // #endif
   }
@@ -150,6 +172,23 @@ module api './app/api.bicep' = {
   dependsOn: [
     rbac
   ]
+}
+
+// Only with APIM_ENABLED, once the app exists: the gateway reads the app's host name and keys. The
+// app keeps its own authentication; the gateway holds its key, so no client needs one.
+module gateway './app/gateway/apim.bicep' = if (apimEnabled) {
+  name: 'gateway'
+  scope: rg
+  params: {
+    name: 'apim-${resourceToken}'
+    location: location
+    tags: tags
+    sku: apimSku
+    functionAppName: api.outputs.name
+    projectKind: 'selfHosted'
+    entraApplicationId: apimEnabled ? entra!.outputs.applicationId : ''
+    entraIdentifierUri: apimEnabled ? entra!.outputs.identifierUri : ''
+  }
 }
 
 // Read by azd and by the VS Code extension (`azd env get-values`). azd sets AZURE_LOCATION and
@@ -165,14 +204,12 @@ output SERVICE_API_DEFAULT_HOSTNAME string = api.outputs.defaultHostName
 output SERVICE_API_RESOURCE_ID string = api.outputs.id
 // The custom handler's MCP endpoint: the server's own /mcp route, which the Functions host forwards.
 output SERVICE_API_MCP_URL string = 'https://${api.outputs.defaultHostName}/mcp'
-// #if entra
-// Built-in authentication: the app registration VS Code signs in to, and the scope it asks for
-// (the same as the protected resource metadata advertises).
-output AUTH_ENABLED bool = true
-output ENTRA_APPLICATION_ID string = entra.outputs.applicationId
-output ENTRA_IDENTIFIER_URI string = entra.outputs.identifierUri
-// #endif
-// #if functionKey
-// No built-in authentication: clients send the `default` function key as x-functions-key.
-output AUTH_ENABLED bool = false
-// #endif
+// Built-in authentication on the app (AUTH_ENABLED); without it, clients of the app itself send its key
+// as x-functions-key. The app registration VS Code signs in to, and whose user_impersonation scope
+// it asks for, is there with built-in authentication or with the gateway, '' otherwise.
+output AUTH_ENABLED bool = builtInAuthentication
+output ENTRA_APPLICATION_ID string = entraRegistration ? entra!.outputs.applicationId : ''
+output ENTRA_IDENTIFIER_URI string = entraRegistration ? entra!.outputs.identifierUri : ''
+// The API Management gateway (APIM_ENABLED): its MCP URL, or '' when off.
+output APIM_ENABLED bool = apimEnabled
+output SERVICE_MCP_GATEWAY_URL string = apimEnabled ? gateway!.outputs.mcpUrl : ''

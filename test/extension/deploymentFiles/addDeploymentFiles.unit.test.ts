@@ -128,7 +128,7 @@ describe('Add Azure Deployment Files', () => {
         severity: 'info',
         message:
           'greetings-functions can be deployed to Azure Functions (Flex Consumption, clients send the mcp_extension system key). ' +
-          'Added: azure.yaml, infra/ (7 files).',
+          'Added: azure.yaml, infra/ (12 files).',
         actions: ['Deploy to Azure'],
       },
     ]);
@@ -148,7 +148,7 @@ describe('Add Azure Deployment Files', () => {
     assert.equal(
       ui.last('info')?.message,
       `${path.basename(dir)} can be deployed to Azure Functions (Flex Consumption, clients sign in with Microsoft Entra, ` +
-        'runtime version from Clock.csproj). Added: azure.yaml, infra/ (9 files).',
+        'runtime version from Clock.csproj). Added: azure.yaml, infra/ (12 files).',
     );
     assert.deepEqual(apiServiceOf(dir), { project: '.', language: 'dotnet', host: 'function' });
     assert.deepEqual(runtimeParameters(dir), ['dotnet-isolated', '${FUNCTIONS_RUNTIME_VERSION=8.0}']);
@@ -163,7 +163,7 @@ describe('Add Azure Deployment Files', () => {
     assert.equal(readFileSync(path.join(dir, 'infra', 'main.bicep'), 'utf8'), '// mine\n');
     assert.match(
       ui.last('info')?.message ?? '',
-      /Added: azure\.yaml, infra\/ \(6 files\)\. Left as they were: infra\/main\.bicep; check that they fit the files added\.$/,
+      /Added: azure\.yaml, infra\/ \(11 files\)\. Left as they were: infra\/main\.bicep; check that they fit the files added\.$/,
     );
     assert.equal(apiServiceOf(dir).language, 'python');
 

@@ -91,7 +91,7 @@ describe('Add Azure Deployment Files, then Deploy, in a real VS Code', () => {
     assert.equal(
       added?.message,
       'greetings-functions can be deployed to Azure Functions (Flex Consumption, clients send the mcp_extension system key). ' +
-        'Added: azure.yaml, infra/ (7 files).',
+        'Added: azure.yaml, infra/ (12 files).',
     );
     assert.deepEqual(added?.actions, ['Deploy to Azure']);
 

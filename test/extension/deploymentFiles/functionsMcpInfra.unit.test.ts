@@ -15,22 +15,27 @@ import {
 import { selfHostedInfraFiles, selfHostedTemplatesDir } from '../../../extension/hosting/selfHostedInfra';
 import { UserFacingError } from '../../../extension/common/errors';
 import { readSimpleYaml, yamlMap } from '../../infra/azureYaml';
+import { assertGatewayFilesVerbatim, repositoryGatewayFiles, withoutGatewayFiles } from '../../infra/gatewayFiles';
 
 const root = path.resolve(__dirname, '../../..');
 const LANGUAGES: FunctionsMcpLanguage[] = ['node', 'python', 'dotnet', 'java'];
 const AUTH_MODES: FunctionsMcpAuth[] = ['systemKey', 'entra'];
 
-const COMMON_FILES = [
+// Every auth mode gets the app registration and the gateway: the gateway (APIM_ENABLED) can be turned
+// on later in either, and it needs the registration.
+const FILES = [
   'azure.yaml',
   'infra/app/api.bicep',
+  'infra/app/entra.bicep',
+  ...repositoryGatewayFiles().keys(),
   'infra/app/identity.bicep',
   'infra/app/monitoring.bicep',
   'infra/app/rbac.bicep',
   'infra/app/storage.bicep',
+  'infra/bicepconfig.json',
   'infra/main.bicep',
   'infra/main.parameters.json',
 ];
-const ENTRA_FILES = ['infra/app/entra.bicep', 'infra/bicepconfig.json'];
 
 async function render(options: Partial<FunctionsMcpInfraOptions> = {}): Promise<Map<string, string>> {
   const files = await functionsMcpInfraFiles(functionsMcpTemplatesDir(root), {
@@ -61,13 +66,13 @@ function apiService(files: Map<string, string>) {
 }
 
 describe('functionsMcpInfraFiles', () => {
-  test('every language and auth mode: azure.yaml and infra/, the app registration only with Entra, no template syntax left', async () => {
+  test("every language and auth mode: azure.yaml and infra/ with the app registration and the gateway's files as the extension has them, no template syntax left", async () => {
     for (const language of LANGUAGES) {
       for (const auth of AUTH_MODES) {
         const files = await render({ language, auth });
-        const expected = auth === 'entra' ? [...COMMON_FILES, ...ENTRA_FILES].sort() : COMMON_FILES;
-        assert.deepEqual([...files.keys()], expected, `${language} ${auth}`);
-        for (const [name, content] of files) {
+        assert.deepEqual([...files.keys()], FILES, `${language} ${auth}`);
+        assertGatewayFilesVerbatim(files, `${language} ${auth}`);
+        for (const [name, content] of withoutGatewayFiles(files)) {
           assert.doesNotMatch(content, /#if |#endif|\{\{/, `${language} ${auth} ${name}`);
         }
       }
@@ -109,6 +114,8 @@ describe('functionsMcpInfraFiles', () => {
         projectName: 'contoso-greetings-mcp',
         runtimeName,
         runtimeVersion: `\${FUNCTIONS_RUNTIME_VERSION=${version}}`,
+        apimEnabled: '${APIM_ENABLED=false}',
+        apimSku: '${APIM_SKU=BasicV2}',
       });
     }
     const net9 = parameters(await render({ language: 'dotnet', runtimeVersion: '9.0' }));
@@ -119,7 +126,8 @@ describe('functionsMcpInfraFiles', () => {
     const key = await render({ auth: 'systemKey' });
     const keyApi = file(key, 'infra/app/api.bicep');
     assert.doesNotMatch(keyApi, /authsettingsV2|webhookAuthorizationLevel|WEBSITE_AUTH_PRM/);
-    assert.match(file(key, 'infra/main.bicep'), /^output AUTH_ENABLED bool = false$/m);
+    assert.match(file(key, 'infra/main.bicep'), /^var builtInAuthentication = false$/m);
+    assert.match(file(key, 'infra/main.bicep'), /^output AUTH_ENABLED bool = builtInAuthentication$/m);
 
     const entra = await render({ auth: 'entra' });
     const entraApi = file(entra, 'infra/app/api.bicep');
@@ -133,7 +141,7 @@ describe('functionsMcpInfraFiles', () => {
       entraApi,
       /WEBSITE_AUTH_PRM_DEFAULT_WITH_SCOPES: '\$\{authIdentifierUri\}\/user_impersonation'/,
     );
-    assert.match(file(entra, 'infra/main.bicep'), /^output AUTH_ENABLED bool = true$/m);
+    assert.match(file(entra, 'infra/main.bicep'), /^var builtInAuthentication = true$/m);
     assert.match(file(entra, 'infra/app/entra.bicep'), /preAuthorizedApplications/);
   });
 
@@ -162,6 +170,7 @@ describe('functionsMcpInfraFiles', () => {
     const shared = [...mcp.keys()].filter((name) => mcp.get(name) === selfHosted.get(name));
     assert.deepEqual(shared, [
       'infra/app/entra.bicep',
+      ...repositoryGatewayFiles().keys(),
       'infra/app/identity.bicep',
       'infra/app/monitoring.bicep',
       'infra/app/rbac.bicep',

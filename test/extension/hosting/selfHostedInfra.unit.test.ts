@@ -15,20 +15,25 @@ import {
 } from '../../../extension/hosting/selfHostedInfra';
 import { UserFacingError } from '../../../extension/common/errors';
 import { readSimpleYaml, yamlMap } from '../../infra/azureYaml';
+import { assertGatewayFilesVerbatim, repositoryGatewayFiles, withoutGatewayFiles } from '../../infra/gatewayFiles';
 
 const templatesDir = selfHostedTemplatesDir(path.resolve(__dirname, '../../..'));
 
-const COMMON_FILES = [
+// Both auth modes get the app registration and the gateway: the gateway (APIM_ENABLED) can be turned
+// on later in either, and it needs the registration.
+const FILES = [
   'azure.yaml',
   'infra/app/api.bicep',
+  'infra/app/entra.bicep',
+  ...repositoryGatewayFiles().keys(),
   'infra/app/identity.bicep',
   'infra/app/monitoring.bicep',
   'infra/app/rbac.bicep',
   'infra/app/storage.bicep',
+  'infra/bicepconfig.json',
   'infra/main.bicep',
   'infra/main.parameters.json',
 ];
-const ENTRA_FILES = ['infra/app/entra.bicep', 'infra/bicepconfig.json'];
 
 async function render(options: Partial<SelfHostedInfraOptions> = {}): Promise<Map<string, string>> {
   const files = await selfHostedInfraFiles(templatesDir, {
@@ -64,11 +69,11 @@ const VARIANTS = (['node', 'python'] as const).flatMap((language) =>
 
 describe('selfHostedInfraFiles', () => {
   for (const { language, auth } of VARIANTS) {
-    test(`${language} with ${auth}: exactly azure.yaml and infra/, with every placeholder and auth block resolved`, async () => {
+    test(`${language} with ${auth}: exactly azure.yaml and infra/, with every placeholder and auth block resolved, and the gateway's files as the extension has them`, async () => {
       const files = await render({ language, auth });
-      const expected = auth === 'entra' ? [...COMMON_FILES, ...ENTRA_FILES] : COMMON_FILES;
-      assert.deepEqual([...files.keys()].sort(), [...expected].sort());
-      for (const [name, content] of files) {
+      assert.deepEqual([...files.keys()].sort(), [...FILES].sort());
+      assertGatewayFilesVerbatim(files, `${language} ${auth}`);
+      for (const [name, content] of withoutGatewayFiles(files)) {
         assert.doesNotMatch(content, /\{\{|\}\}/, `${name} keeps a placeholder`);
         assert.doesNotMatch(content, /#if|#endif/, `${name} keeps an auth block marker`);
         assert.ok(!name.includes('\\') && !path.isAbsolute(name), `${name} is not a relative / path`);
@@ -98,6 +103,8 @@ describe('selfHostedInfraFiles', () => {
       projectName: 'weather-mcp',
       runtimeName: 'node',
       runtimeVersion: `\${FUNCTIONS_RUNTIME_VERSION=${DEFAULT_RUNTIME_VERSION.node}}`,
+      apimEnabled: '${APIM_ENABLED=false}',
+      apimSku: '${APIM_SKU=BasicV2}',
     });
     const python = parameters(await render({ language: 'python', runtimeVersion: '3.11' }));
     assert.equal(python.runtimeName, 'python');
@@ -105,16 +112,22 @@ describe('selfHostedInfraFiles', () => {
     assert.equal(DEFAULT_RUNTIME_VERSION.python, '3.12');
   });
 
-  test('only the Entra variant creates an app registration and built-in authentication; the key variant names neither', async () => {
+  test('built-in authentication only in the Entra variant; the key variant creates the app registration only with the gateway (APIM_ENABLED)', async () => {
     const entra = await render({ auth: 'entra' });
     const keys = await render({ auth: 'functionKey' });
-    assert.match(file(entra, 'infra/main.bicep'), /module entra '\.\/app\/entra\.bicep'/);
     assert.match(file(entra, 'infra/app/api.bicep'), /'authsettingsV2'/);
-    assert.match(file(entra, 'infra/main.bicep'), /output AUTH_ENABLED bool = true/);
-    for (const name of ['infra/main.bicep', 'infra/app/api.bicep']) {
-      assert.doesNotMatch(file(keys, name), /entra|authsettingsV2|WEBSITE_AUTH_/i, name);
+    assert.match(file(entra, 'infra/main.bicep'), /^var builtInAuthentication = true$/m);
+    assert.match(file(keys, 'infra/main.bicep'), /^var builtInAuthentication = false$/m);
+    for (const files of [entra, keys]) {
+      const main = file(files, 'infra/main.bicep');
+      assert.match(main, /^var entraRegistration = builtInAuthentication \|\| apimEnabled$/m);
+      assert.match(main, /^module entra '\.\/app\/entra\.bicep' = if \(entraRegistration\) \{$/m);
+      assert.match(main, /^module gateway '\.\/app\/gateway\/apim\.bicep' = if \(apimEnabled\) \{$/m);
+      assert.match(main, /^    projectKind: 'selfHosted'$/m);
+      assert.match(main, /^output AUTH_ENABLED bool = builtInAuthentication$/m);
     }
-    assert.match(file(keys, 'infra/main.bicep'), /output AUTH_ENABLED bool = false/);
+    assert.doesNotMatch(file(keys, 'infra/app/api.bicep'), /entra|authsettingsV2|WEBSITE_AUTH_/i);
+    assert.doesNotMatch(file(keys, 'infra/main.bicep'), /authClientId|authsettingsV2|WEBSITE_AUTH_/);
   });
 
   // The Bicep CLI cannot type these offline (the Graph extension is an OCI artifact), so the integration
