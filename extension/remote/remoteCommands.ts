@@ -127,15 +127,11 @@ export function remoteCommands(services: RemoteCommandServices) {
    */
   async function connect(target: unknown, asked?: Door): Promise<RemoteServer> {
     const given = remoteServerArgument(target);
-    let server: RemoteServer;
-    let door: Door;
-    if (given) {
-      // What the workspace remembers (the door used last) completes a server a button carries.
-      server = { ...registry.find(given.resourceId), ...given };
-      door = asked ?? (server.gateway ? (server.via ?? 'gateway') : 'app');
-    } else {
-      ({ server, door } = await pickDoor());
-    }
+    const chosen = given ? { server: given, door: asked } : await pickDoor();
+    // What the workspace remembers (the door used last, and its sign-in) completes a server a button
+    // carries or an azd environment describes.
+    let server: RemoteServer = { ...registry.find(chosen.server.resourceId), ...chosen.server };
+    const door = chosen.door ?? (server.gateway ? (server.via ?? 'gateway') : 'app');
     if (door === 'gateway' && !server.gateway) {
       throw new UserFacingError(
         `${server.name} has no API Management gateway in front of it. Run "Remote MCP: Enable API Management" to add one, or connect to its app endpoint.`,

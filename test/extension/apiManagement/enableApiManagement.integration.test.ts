@@ -91,11 +91,17 @@ function deployedProject(options: { withGatewayOption?: boolean; values?: Record
 
 const envValues = (dir: string) => listAzdEnvironments(dir).find((env) => env.name === 'dev')?.values ?? {};
 
-function harness(dir: string, confirmAnswers: (string | undefined)[]) {
-  const ui = new RecordingUi();
+function harness(
+  dir: string,
+  confirmAnswers: (string | undefined)[],
+  options: { projects?: AzdProject[]; picks?: string[] } = {},
+) {
+  const ui = new RecordingUi(options.picks);
   const log = recordingLog();
   const registry = new RemoteServerRegistry(memoryState());
   const project: AzdProject = { dir, source: 'workspace' };
+  /** The bundled project's copies made: the copy is refreshed before its infra/ is read. */
+  const bundledCopies: string[] = [];
   const confirms: { message: string; detail: string; buttons: readonly string[] }[] = [];
   const runs: (AzdRun & { args: string[] })[] = [];
   const pressed: { action: string; argument: unknown }[] = [];
@@ -105,10 +111,13 @@ function harness(dir: string, confirmAnswers: (string | undefined)[]) {
   });
   const commands = enableApiManagementCommand({
     azdPath: () => fakeAzd,
-    projects: () => [project],
+    projects: () => options.projects ?? [project],
     azdProjectOf: (server) => (server.environment === 'dev' ? project : undefined),
     prepareBundled: () => {
-      throw new Error('the bundled project is not used here');
+      const bundled = options.projects?.find((candidate) => candidate.source === 'bundled');
+      if (!bundled) throw new Error('the bundled project is not used here');
+      bundledCopies.push(bundled.dir);
+      return bundled;
     },
     runAzd: async (args, cwd, _title, signal) => {
       const child = startProcess({ name: 'azd', command: fakeAzd, args, cwd, env: process.env, log });
@@ -139,15 +148,16 @@ function harness(dir: string, confirmAnswers: (string | undefined)[]) {
     confirms,
     runs,
     pressed,
+    bundledCopies,
     logLines: log.lines,
     enable: (target?: unknown) =>
-      runCommand(
+      runCommand<RemoteServer | undefined>(
         'remoteMcp.enableApiManagement',
         () => commands['remoteMcp.enableApiManagement'](target),
         ui,
         log,
         showLogs,
-      ) as Promise<RemoteServer | undefined>,
+      ),
   };
 }
 
@@ -283,6 +293,46 @@ describe('Enable API Management', () => {
       /^elsewhere was not deployed from an azd environment of this workspace/,
     );
     assert.deepEqual(h.runs, []);
+  });
+
+  test("several projects and environments: both are picked; the bundled server's copy is refreshed first", async () => {
+    useFakeAzd();
+    const userProject = deployedProject();
+    const bundledDir = deployedProject();
+    // A second environment in the bundled copy, not deployed yet.
+    mkdirSync(path.join(bundledDir, '.azure', 'other'), { recursive: true });
+    writeFileSync(path.join(bundledDir, '.azure', 'other', '.env'), 'AZURE_ENV_NAME="other"\n');
+    const h = harness(bundledDir, ['Enable API Management'], {
+      projects: [
+        { dir: userProject, source: 'workspace' },
+        { dir: bundledDir, source: 'bundled' },
+      ],
+      picks: ['Bundled sample server', 'dev'],
+    });
+    const server = await h.enable();
+    assert.deepEqual(
+      h.ui.prompts.map((prompt) => [prompt.title, ...prompt.options]),
+      [
+        [
+          'Enable API Management for which project?',
+          `${path.basename(userProject)} — ${userProject}`,
+          "Bundled sample server — this extension's copy",
+        ],
+        [
+          'Enable API Management for which azd environment?',
+          `dev — default · ${site}.azurewebsites.net`,
+          'other — not deployed yet',
+        ],
+      ],
+    );
+    assert.deepEqual(h.bundledCopies, [bundledDir]);
+    assert.deepEqual(h.runs[0]?.args, ['provision', '--no-prompt', '-e', 'dev', '--cwd', bundledDir]);
+    assert.ok(server?.gateway);
+    assert.equal(
+      envValues(userProject).APIM_ENABLED,
+      undefined,
+      "the other project's environment is untouched",
+    );
   });
 
   test('already enabled: no question, the gateway is remembered and Connect offered', async () => {

@@ -208,6 +208,20 @@ describe('Connect to a server with an API Management gateway', () => {
     );
   });
 
+  test("picking the app endpoint after the gateway: the gateway's sign-in is not carried over, the key is fetched", async () => {
+    const h = harness(['func-gw via API Management', 'func-gw — app endpoint']);
+    await h.run('remoteMcp.connect');
+    await h.run('remoteMcp.connect');
+    const remembered = h.registry.find(deployment().resourceId);
+    assert.equal(remembered?.via, 'app');
+    assert.equal(remembered?.auth, undefined);
+    assert.deepEqual(h.fetchedFor, ['func-gw']);
+    assert.deepEqual(await h.definition(), {
+      url: deployment().endpoint,
+      headers: { 'x-functions-key': appKey },
+    });
+  });
+
   test('a server given by a button (the post-deploy offer) goes through its gateway without asking', async () => {
     const h = harness();
     await h.run('remoteMcp.connect', deployment());

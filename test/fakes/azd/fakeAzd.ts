@@ -688,6 +688,7 @@ async function workflow(
         ? (config.entraApplicationId ?? '0e5a1c2d-3b4f-4a6e-8d7c-9f0a1b2c3d4e')
         : '',
       ENTRA_IDENTIFIER_URI: registered ? `api://${config.tenantId}/remote-mcp-${token}` : '',
+      APIM_ENABLED: String(apimEnabled),
       SERVICE_MCP_GATEWAY_URL: apimEnabled
         ? (config.gatewayUrl ?? `https://apim-${token}.azure-api.net/mcp`)
         : '',
