@@ -132,6 +132,21 @@ describe('Through the API Management gateway: VS Code signs in from its metadata
       [],
       'no step fails or warns',
     );
+    // The chain VS Code walks, each step at the gateway, passed, not skipped.
+    const chain = [
+      'challenge',
+      'resourceMetadata',
+      'resource',
+      'authorizationServer',
+      'scopes',
+      'token',
+      'initialize',
+      'toolsList',
+    ];
+    assert.deepEqual(
+      steps.filter((step) => chain.includes(step.id)).map((step) => `${step.id}: ${step.status}`),
+      chain.map((id) => `${id}: pass`),
+    );
     assert.match(steps.find((step) => step.id === 'toolsList')?.detail ?? '', /hello_mcp/);
     assert.equal(await api.keyStore.get(server.resourceId), undefined, 'still no key');
   });
