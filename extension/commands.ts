@@ -1,5 +1,6 @@
 // The table of command ids -> handlers, and their registration behind the one error wrapper.
 import * as vscode from 'vscode';
+import { enableApiManagementCommand } from './apiManagement/enableApiManagement';
 import { entraCommands } from './auth/entraCommands';
 import { CommandId } from './commandIds';
 import { runCommand } from './common/commandErrors';
@@ -78,6 +79,23 @@ export function commandTable(services: Services, statusViewCommands: CommandTabl
         const folder = services.workspaceFolders()[0];
         if (!folder) throw new Error('Open a folder first: mcp.json lives in the workspace.');
         return Promise.resolve(addServerToMcpJson(folder, server, signIn));
+      },
+    }),
+    ...enableApiManagementCommand({
+      azdPath: services.azdPath,
+      projects: () => services.azdProjects.all(),
+      azdProjectOf: (server) => services.azdProjects.azdProjectOf(server),
+      prepareBundled: () => services.azdProjects.prepareBundled(),
+      runAzd: services.runAzd,
+      confirm: async (message, detail, buttons) =>
+        vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons),
+      registry,
+      ui,
+      log,
+      actions: {
+        connectThroughGateway: (server) =>
+          actions.command('Connect', CommandId.connectThroughGateway, server),
+        deploy: actions.command('Deploy to Azure', CommandId.deploy),
       },
     }),
     ...hostOnFunctionsCommand(hostingDependencies(services)),

@@ -1,6 +1,7 @@
 // The contract between infra/main.bicep's outputs and the extension: which environment values name
 // the deployed app. azd saves a template's outputs into the environment under their own names:
 // https://learn.microsoft.com/azure/developer/azure-developer-cli/manage-environment-variables
+import { APIM_ENABLED, GATEWAY_URL_OUTPUT } from '../../shared/apiManagementGateway';
 import { UserFacingError } from '../common/errors';
 import { siteRefOf } from '../azure/resourceIds';
 
@@ -60,4 +61,27 @@ export function deploymentOutputs(values: Record<string, string>): DeploymentOut
     );
   }
   return { ...complete, resourceId };
+}
+
+/**
+ * The API Management gateway an environment provisioned (infra/app/gateway/, opt-in with
+ * APIM_ENABLED=true): its MCP URL, SERVICE_MCP_GATEWAY_URL. `problem` says why an environment that
+ * asks for a gateway has none the extension can use (provisioning did not finish, or the infra/
+ * predates the gateway); an environment that does not ask for one has neither.
+ */
+export function gatewayOutputs(values: Record<string, string>): { endpoint?: string; problem?: string } {
+  if (values[APIM_ENABLED]?.trim().toLowerCase() !== 'true') return {};
+  const url = values[GATEWAY_URL_OUTPUT]?.trim();
+  const where = `The azd environment${values.AZURE_ENV_NAME ? ` ${values.AZURE_ENV_NAME}` : ''}`;
+  if (!url) {
+    return {
+      problem: `${where} has ${APIM_ENABLED}=true but no ${GATEWAY_URL_OUTPUT}: \`azd provision\` has not run since API Management was enabled, or its infra/ predates the gateway. Run "Remote MCP: Enable API Management" (or \`azd provision\`).`,
+    };
+  }
+  if (!URL.canParse(url) || new URL(url).protocol !== 'https:') {
+    return {
+      problem: `${where} has ${GATEWAY_URL_OUTPUT}=${url}, which is not an https URL: the gateway is not used. Check the output in infra/main.bicep, then run \`azd provision\`.`,
+    };
+  }
+  return { endpoint: url };
 }

@@ -3,6 +3,7 @@
 // the table is its priority (a provider that is not registered also surfaces as other errors).
 
 export type AzdRemedyKind =
+  | 'apim-soft-deleted'
   | 'provider-not-registered'
   | 'transient-tag'
   | 'not-signed-in'
@@ -24,13 +25,43 @@ interface RemedyRule {
   /** Tried in order; the first match is handed to `fix` (its groups carry names from the output). */
   patterns: readonly RegExp[];
   retry: boolean;
-  fix(match: RegExpExecArray): { message: string; command?: string };
+  /** `text` is the whole output, for facts printed elsewhere than the error (azd's `Location:` line). */
+  fix(match: RegExpExecArray, text: string): { message: string; command?: string };
 }
+
+/** What a resource provider is needed for, in the remedy's words. */
+const providerPurposes: Record<string, string> = {
+  'microsoft.app': 'Flex Consumption function apps need',
+  'microsoft.apimanagement': 'the API Management gateway needs',
+};
 
 const portalProviders =
   'or in the Azure portal: your subscription > Settings > Resource providers > select it > Register';
 
 const remedyRules: readonly RemedyRule[] = [
+  {
+    // API Management keeps a deleted service 48 hours under its name, so provisioning an environment
+    // again (after `azd down`, or the resource group deleted) fails until it is purged:
+    // https://learn.microsoft.com/azure/api-management/soft-delete
+    kind: 'apim-soft-deleted',
+    patterns: [
+      /ServiceAlreadyExistsInSoftDeletedState\W+Api service ([\w-]+) was soft-deleted/i,
+      /ServiceAlreadyExistsInSoftDeletedState/i,
+    ],
+    retry: false,
+    fix: (match, text) => {
+      const service = match[1] ?? '<service name>';
+      const location = /^\s*Location:\s*([\w-]+)\s*$/m.exec(text)?.[1] ?? '<region>';
+      const command = `az apim deletedservice purge --service-name ${service} --location ${location}`;
+      return {
+        message:
+          `An API Management service named ${service} was deleted recently and is kept soft-deleted under that ` +
+          `name for 48 hours. Purge it with \`${command}\` (or in the Azure portal: API Management services > ` +
+          'Manage deleted APIM services), then run Enable API Management again.',
+        command,
+      };
+    },
+  },
   {
     kind: 'provider-not-registered',
     patterns: [
@@ -39,13 +70,15 @@ const remedyRules: readonly RemedyRule[] = [
       /MissingSubscriptionRegistration/i,
     ],
     retry: false,
+    // https://learn.microsoft.com/azure/azure-resource-manager/troubleshooting/error-register-resource-provider
     fix: (match) => {
       const namespace = match[1] ?? 'Microsoft.App';
       const command = `az provider register --namespace ${namespace}`;
+      const purpose = providerPurposes[namespace.toLowerCase()] ?? 'this deployment needs';
       return {
         message:
-          `Your subscription is not registered for the ${namespace} resource provider, which Flex Consumption ` +
-          `function apps need. Register it with \`${command}\` ${portalProviders}. Registration takes a few ` +
+          `Your subscription is not registered for the ${namespace} resource provider, which ${purpose}. ` +
+          `Register it with \`${command}\` ${portalProviders}. Registration takes a few ` +
           'minutes; deploy again once it shows Registered.',
         command,
       };
@@ -116,7 +149,7 @@ export function remedyFor(text: string): AzdRemedy | undefined {
   for (const rule of remedyRules) {
     for (const pattern of rule.patterns) {
       const match = pattern.exec(text);
-      if (match) return { kind: rule.kind, retry: rule.retry, ...rule.fix(match) };
+      if (match) return { kind: rule.kind, retry: rule.retry, ...rule.fix(match, text) };
     }
   }
   return undefined;

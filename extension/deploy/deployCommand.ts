@@ -15,7 +15,7 @@ import {
 import { azdProjectOf, deployedKindOf, type AzdProject } from './azdProject';
 import { azdDeployArgs, azdNewEnvArgs, azdSignInStatus, MIN_AZD_VERSION, probeAzd } from './azdCli';
 import { azdEnvValues, listAzdEnvironments } from './azdEnvironments';
-import { deploymentOutputs, type DeploymentOutputs } from './azdOutputs';
+import { deploymentOutputs, gatewayOutputs, type DeploymentOutputs } from './azdOutputs';
 import { interpretAzdOutput } from './azdRunOutput';
 import type { AzdRun } from './azdTask';
 import { planDeploy, workspaceFolderOf, type HostableFolder } from './deployPlan';
@@ -81,7 +81,9 @@ const flexRegions = [
 /**
  * The server an azd environment describes, with Entra sign-in when the environment enabled it. `kind`
  * is what the azd project deploys (its endpoint's path); SERVICE_API_MCP_URL, when the template
- * outputs it, names the endpoint exactly and wins.
+ * outputs it, names the endpoint exactly and wins. With APIM_ENABLED=true and an https
+ * SERVICE_MCP_GATEWAY_URL the server has a gateway too (gatewayOutputs); `auth` is always the app
+ * endpoint's (built-in Entra with AUTH_ENABLED, else the key), since Connect picks the door.
  */
 export function remoteServerFromEnvValues(
   values: Record<string, string>,
@@ -99,6 +101,8 @@ export function remoteServerFromEnvValues(
       clientId: values.ENTRA_APPLICATION_ID,
     };
   }
+  const gateway = gatewayOutputs(values).endpoint;
+  if (gateway) server.gateway = { endpoint: gateway };
   return server;
 }
 
@@ -205,16 +209,35 @@ export function deployCommand(services: DeployServices) {
       );
     }
 
-    const server = remoteServerFromEnvValues(await azdEnvValues(azdPath, project.dir, environment), kind);
-    const deployed = {
+    const values = await azdEnvValues(azdPath, project.dir, environment);
+    const server = remoteServerFromEnvValues(values, kind);
+    const gatewayProblem = gatewayOutputs(values).problem;
+    if (gatewayProblem) log.warn(gatewayProblem);
+    const remembered = services.registry.find(server.resourceId);
+    const deployed: RemoteServer = {
       ...server,
-      connected: services.registry.find(server.resourceId)?.connected ?? false,
+      // The environment says whether a gateway is in front of the app now (set even when absent, so
+      // that a gateway the environment no longer has is forgotten).
+      gateway: server.gateway,
+      connected: remembered?.connected ?? false,
       lastDeployedAt: new Date().toISOString(),
     };
+    if (remembered?.via === 'gateway' && !server.gateway) {
+      // Connected through a gateway that is gone: the app's own endpoint is the only door left.
+      Object.assign(deployed, { via: 'app', auth: server.auth });
+      log.warn(`${server.name} has no API Management gateway any more: it connects to its app endpoint.`);
+    }
     await services.registry.upsert(deployed);
-    log.info(`Deployed ${server.name} to ${server.hostName} (environment ${environment}).`);
+    log.info(
+      `Deployed ${server.name} to ${server.hostName} (environment ${environment})${server.gateway ? `, behind API Management at ${server.gateway.endpoint}` : ''}.`,
+    );
     // The progress notification already said it was the bundled sample server.
-    await ui.showInfo(`Deployed to ${server.hostName}`, [services.actions.connect(deployed)]);
+    await ui.showInfo(
+      server.gateway
+        ? `Deployed to ${server.hostName}, behind API Management at ${server.gateway.endpoint}`
+        : `Deployed to ${server.hostName}`,
+      [services.actions.connect(deployed)],
+    );
     return deployed;
   }
 

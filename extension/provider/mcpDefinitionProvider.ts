@@ -4,7 +4,7 @@ import type { UserInterface } from '../common/ui';
 import type { LocalServerManager, LocalServerState } from '../localServer/localServerManager';
 import type { EntraTokenSource } from '../auth/entraToken';
 import type { RemoteKeyService } from '../remote/keyService';
-import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';
+import { mcpUrlOf, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
 import { Listeners } from '../common/listeners';
 import type { DefinitionEvents, HandedDefinition } from '../vscodeMcpClient/mcpClientStarter';
 import { remoteConnectionHeaders } from './remoteConnection';
@@ -72,7 +72,8 @@ export class RemoteMcpDefinitionProvider
         (server) =>
           new vscode.McpHttpServerDefinition(
             remoteServerLabel(server),
-            vscode.Uri.parse(server.endpoint),
+            // The gateway's URL when connected through API Management, else the app's endpoint.
+            vscode.Uri.parse(mcpUrlOf(server)),
             {},
             server.connectedAt,
           ),

@@ -14,7 +14,7 @@ export interface RemoteConnectionDeps {
 
 /**
  * The headers VS Code's MCP client sends to a remote server: the function key, or a bearer token
- * for an Entra-mode server (signing in if need be). Undefined means "do not start": a dismissed
+ * for an Entra-mode server (signing in if need be), or none through an API Management gateway. Undefined means "do not start": a dismissed
  * sign-in cancels quietly; any other failure is logged and shown first, because starting a server
  * is VS Code's action, not one of our commands, so nobody else reports it.
  */
@@ -22,6 +22,9 @@ export async function remoteConnectionHeaders(
   server: RemoteServer,
   deps: RemoteConnectionDeps,
 ): Promise<Record<string, string> | undefined> {
+  // Through API Management the gateway holds the app's key and VS Code signs in from its PRM
+  // challenge: nothing to add, and never a key fetched for this door.
+  if (server.via === 'gateway' && server.gateway) return {};
   try {
     if (server.auth?.mode === 'entra') {
       // Without a known scope VS Code runs the PRM sign-in itself; with one, the token goes in now.

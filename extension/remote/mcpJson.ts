@@ -2,7 +2,7 @@ import { applyEdits, modify, parse, type FormattingOptions } from 'jsonc-parser'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CommandId } from '../commandIds';
-import type { RemoteServer } from './remoteServers';
+import { mcpUrlOf, type RemoteServer } from './remoteServers';
 
 const formatting: FormattingOptions = { insertSpaces: true, tabSize: 2, eol: '\n' };
 
@@ -33,9 +33,11 @@ export function addServerToMcpJson(
   let text = existsSync(file) ? readFileSync(file, 'utf8') : '{}\n';
   const inputId = `${server.name}-mcp-key`;
   const signsInWithEntra = signIn === 'entra';
+  // Connected through API Management, the entry names the gateway: it signs in with Entra, no key.
+  const url = mcpUrlOf(server);
   const entry = signsInWithEntra
-    ? { type: 'http', url: server.endpoint }
-    : { type: 'http', url: server.endpoint, headers: { 'x-functions-key': `\${input:${inputId}}` } };
+    ? { type: 'http', url }
+    : { type: 'http', url, headers: { 'x-functions-key': `\${input:${inputId}}` } };
   text = applyEdits(text, modify(text, ['servers', server.name], entry, { formattingOptions: formatting }));
   const inputs = (parse(text) as { inputs?: McpJsonInput[] }).inputs ?? [];
   const existing = inputs.findIndex((input) => input.id === inputId);

@@ -1,12 +1,13 @@
 import { CancelledError, errorMessage, UserFacingError, type MessageAction } from '../common/errors';
 import type { Logger } from '../common/log';
-import type { UserInterface } from '../common/ui';
+import type { PickItem, UserInterface } from '../common/ui';
 import type { McpClientStarter } from '../vscodeMcpClient/mcpClientStarter';
 import { remoteServerLabel } from '../provider/serverLabels';
 import type { RemoteKeyService } from './keyService';
 import type { FunctionKeyStore } from './keyStore';
 import type { McpJsonSignIn } from './mcpJson';
 import {
+  mcpUrlOf,
   remoteServerArgument,
   sameResource,
   targetSignsInWithEntra,
@@ -56,7 +57,7 @@ export function remoteCommands(services: RemoteCommandServices) {
       title,
       servers.map((server) => ({
         label: server.name,
-        description: server.endpoint,
+        description: mcpUrlOf(server),
         detail: server.environment,
         value: server,
       })),
@@ -91,54 +92,97 @@ export function remoteCommands(services: RemoteCommandServices) {
     return known;
   }
 
-  return {
-    [CommandId.connect]: async (target?: unknown): Promise<RemoteServer> => {
-      let server: RemoteServer;
-      const given = remoteServerArgument(target);
-      if (given) {
-        server = given;
-      } else {
-        const known = await services.deployments();
-        const merged = [
-          ...known,
-          ...registry.list().filter((s) => !known.some((k) => sameResource(k.resourceId, s.resourceId))),
-        ];
-        if (merged.length === 0) {
-          throw new UserFacingError(
-            'No deployment was found in this workspace\'s azd environments. Deploy first with "Remote MCP: Deploy to Azure".',
-            [services.deployAction],
-          );
-        }
-        server = await ui.pick(
-          'Connect to which deployed MCP server?',
-          merged.map((candidate) => ({
-            label: candidate.name,
-            description: candidate.environment
-              ? `azd environment ${candidate.environment}`
-              : candidate.resourceGroup,
-            detail: candidate.endpoint,
-            value: candidate,
-          })),
-        );
-      }
-      server = await withKnownKind(server);
-      // The MCP Servers view's probe met a Bearer challenge on a server nothing is remembered of:
-      // built-in auth is on, and VS Code finds the scopes itself from the PRM of the endpoint.
-      if (!server.auth && targetSignsInWithEntra(target, server)) {
-        server = { ...server, auth: { mode: 'entra', scopes: [] } };
-      }
-      // An Entra-protected server needs no key: VS Code signs in when it starts the server.
-      if (server.auth?.mode !== 'entra') await keys.fetchAndStore(server);
-      // A new version each time: VS Code drops a connection it still has and starts afresh.
-      const connectedAt = new Date().toISOString();
-      await registry.upsert({ ...server, connected: true, connectedAt });
-      log.info(`Connected to ${server.name} at ${server.endpoint}.`);
-      void services.mcpClient.start(remoteServerLabel(server), connectedAt);
-      await ui.showInfo(
-        `Connected to ${server.name}. Starting it in VS Code's MCP client, so Copilot agent mode lists its tools.`,
+  /** The deployments and remembered servers, a gateway's server twice: once per door, the gateway first. */
+  async function pickDoor(): Promise<{ server: RemoteServer; door: Door }> {
+    const known = await services.deployments();
+    const merged = [
+      ...known,
+      ...registry.list().filter((s) => !known.some((k) => sameResource(k.resourceId, s.resourceId))),
+    ];
+    if (merged.length === 0) {
+      throw new UserFacingError(
+        'No deployment was found in this workspace\'s azd environments. Deploy first with "Remote MCP: Deploy to Azure".',
+        [services.deployAction],
       );
-      return server;
-    },
+    }
+    return ui.pick('Connect to which deployed MCP server?', merged.flatMap(connectChoices));
+  }
+
+  /**
+   * The server as its app endpoint serves it. Connected through the gateway, `auth` was the gateway's
+   * sign-in: the app's own comes from its azd environment (built-in Entra with AUTH_ENABLED), else the key.
+   */
+  async function atAppEndpoint(server: RemoteServer): Promise<RemoteServer> {
+    if (server.via !== 'gateway') return { ...server, via: 'app' };
+    const deployment = (await services.deployments()).find((d) =>
+      sameResource(d.resourceId, server.resourceId),
+    );
+    return { ...server, via: 'app', auth: deployment?.auth };
+  }
+
+  /**
+   * Connect through a door: the one asked for (the view's "Connect through API Management" and
+   * "Connect to the App Endpoint"), else the one picked; a server given by a button or another command
+   * goes through its gateway unless it was connected to its app endpoint before.
+   */
+  async function connect(target: unknown, asked?: Door): Promise<RemoteServer> {
+    const given = remoteServerArgument(target);
+    const chosen = given ? { server: given, door: asked } : await pickDoor();
+    // What the workspace remembers (the door used last, and its sign-in) completes a server a button
+    // carries or an azd environment describes.
+    let server: RemoteServer = { ...registry.find(chosen.server.resourceId), ...chosen.server };
+    const door = chosen.door ?? (server.gateway ? (server.via ?? 'gateway') : 'app');
+    if (door === 'gateway' && !server.gateway) {
+      throw new UserFacingError(
+        `${server.name} has no API Management gateway in front of it. Run "Remote MCP: Enable API Management" to add one, or connect to its app endpoint.`,
+      );
+    }
+    server = door === 'gateway' ? await throughGateway(server) : await toAppEndpoint(server, target);
+    // A new version each time: VS Code drops a connection it still has and starts afresh.
+    const connectedAt = new Date().toISOString();
+    await registry.upsert({ ...server, connected: true, connectedAt });
+    log.info(`Connected to ${server.name} at ${mcpUrlOf(server)}.`);
+    void services.mcpClient.start(remoteServerLabel(server), connectedAt);
+    await ui.showInfo(connectedMessage(server));
+    return server;
+  }
+
+  /**
+   * Through the gateway, VS Code's own MCP client meets its 401 challenge, reads its Protected
+   * Resource Metadata and signs in with Microsoft Entra: no key is fetched, and none is kept here.
+   * Nothing is read from Azure either: someone allowed to call the API may not be allowed to read the app.
+   */
+  async function throughGateway(server: RemoteServer): Promise<RemoteServer> {
+    if ((await keyStore.get(server.resourceId)) !== undefined) {
+      await keyStore.forget(server.resourceId);
+      log.info(
+        `Forgot the stored key of ${server.name}: through API Management no key on this machine is needed.`,
+      );
+    }
+    return {
+      ...server,
+      via: 'gateway',
+      auth: { mode: 'entra', scopes: [], tenantId: server.tenantId },
+    };
+  }
+
+  async function toAppEndpoint(given: RemoteServer, target: unknown): Promise<RemoteServer> {
+    let server = await withKnownKind(await atAppEndpoint(given));
+    // The MCP Servers view's probe met a Bearer challenge on a server nothing is remembered of:
+    // built-in auth is on, and VS Code finds the scopes itself from the PRM of the endpoint.
+    if (!server.auth && targetSignsInWithEntra(target, server)) {
+      server = { ...server, auth: { mode: 'entra', scopes: [] } };
+    }
+    // An Entra-protected server needs no key: VS Code signs in when it starts the server.
+    if (server.auth?.mode !== 'entra') await keys.fetchAndStore(server);
+    return server;
+  }
+
+  return {
+    [CommandId.connect]: (target?: unknown): Promise<RemoteServer> => connect(target),
+    [CommandId.connectThroughGateway]: (target?: unknown): Promise<RemoteServer> =>
+      connect(target, 'gateway'),
+    [CommandId.connectToAppEndpoint]: (target?: unknown): Promise<RemoteServer> => connect(target, 'app'),
     [CommandId.disconnect]: async (target?: unknown): Promise<void> => {
       const server = await pickKnown(
         'Disconnect which server?',
@@ -183,4 +227,46 @@ export function remoteCommands(services: RemoteCommandServices) {
       return keys.keyForConnection(server);
     },
   };
+}
+
+type Door = 'gateway' | 'app';
+
+/** A deployment's entries in Connect's picker: through its gateway first when it has one, then its app. */
+export function connectChoices(server: RemoteServer): PickItem<{ server: RemoteServer; door: Door }>[] {
+  const where = server.environment ? `azd environment ${server.environment}` : server.resourceGroup;
+  if (!server.gateway) {
+    return [
+      { label: server.name, description: where, detail: server.endpoint, value: { server, door: 'app' } },
+    ];
+  }
+  const appSignIn =
+    server.auth?.mode === 'entra'
+      ? 'Microsoft Entra sign-in (built-in auth)'
+      : `its ${mcpKeySpecOf(server).label}`;
+  return [
+    {
+      label: `${server.name} via API Management`,
+      description: where,
+      detail: `${server.gateway.endpoint} · Microsoft Entra sign-in, no key on this machine`,
+      value: { server, door: 'gateway' },
+    },
+    {
+      label: `${server.name} — app endpoint`,
+      description: where,
+      detail: `${server.endpoint} · ${appSignIn}`,
+      value: { server, door: 'app' },
+    },
+  ];
+}
+
+/** What Connect says, naming the door it used when the server has two. */
+function connectedMessage(server: RemoteServer): string {
+  const starting = "Starting it in VS Code's MCP client, so Copilot agent mode lists its tools.";
+  if (server.via === 'gateway') {
+    return `Connected to ${server.name} through API Management. ${starting} VS Code asks you to sign in with Microsoft Entra; no key is kept on this machine.`;
+  }
+  if (server.gateway) {
+    return `Connected to ${server.name} at its app endpoint, not through API Management. ${starting}`;
+  }
+  return `Connected to ${server.name}. ${starting}`;
 }

@@ -8,9 +8,23 @@ import type { AuthMode } from './serverStatus';
 /** Every flag a row can carry. */
 export type RowContext =
   | { row: 'localServer'; status: LocalServerState['status'] }
-  | { row: 'remoteServer'; connected: boolean; keyStored: boolean; auth: AuthMode; fromAzd: boolean }
+  | {
+      row: 'remoteServer';
+      connected: boolean;
+      keyStored: boolean;
+      auth: AuthMode;
+      fromAzd: boolean;
+      gateway: GatewayUse;
+    }
   | { row: 'serverGroup' }
   | { row: 'signIn' };
+
+/**
+ * Whether an API Management gateway is in front of a deployed server, and the door in use: none; the
+ * gateway (connected through it); the app (connected to the app endpoint although a gateway exists);
+ * idle (a gateway, and not connected).
+ */
+export type GatewayUse = 'none' | 'via' | 'app' | 'idle';
 
 /**
  * A local server row is `localServer.<status>` (menus compare it with `==`). A deployed server row
@@ -28,6 +42,7 @@ export function encodeRowContext(context: RowContext): string {
         context.keyStored ? 'keyStored' : 'noKey',
         `auth-${context.auth}`,
         context.fromAzd ? 'azd' : 'notAzd',
+        `gateway-${context.gateway}`,
       ].join(' ');
     default:
       return context.row;
@@ -47,6 +62,12 @@ const authModes = Object.keys({
   anonymous: true,
   unknown: true,
 } satisfies Record<AuthMode, true>) as AuthMode[];
+const gatewayUses = Object.keys({
+  none: true,
+  via: true,
+  app: true,
+  idle: true,
+} satisfies Record<GatewayUse, true>) as GatewayUse[];
 const yesAndNo = [true, false] as const;
 
 /** Every RowContext there is: what a test matches package.json's clauses against. */
@@ -54,7 +75,16 @@ export function everyRowContext(): RowContext[] {
   const remote = yesAndNo.flatMap((connected) =>
     yesAndNo.flatMap((keyStored) =>
       authModes.flatMap((auth) =>
-        yesAndNo.map((fromAzd): RowContext => ({ row: 'remoteServer', connected, keyStored, auth, fromAzd })),
+        yesAndNo.flatMap((fromAzd) =>
+          gatewayUses.map((gateway): RowContext => ({
+            row: 'remoteServer',
+            connected,
+            keyStored,
+            auth,
+            fromAzd,
+            gateway,
+          })),
+        ),
       ),
     ),
   );

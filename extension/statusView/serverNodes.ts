@@ -5,12 +5,12 @@ import type { LocalHostKind } from '../localServer/launchers';
 import { mcpProjectKindNames } from '../project/mcpProject';
 import type { McpClientState, NotStartedReason } from '../vscodeMcpClient/mcpClientStarter';
 import { localServerLabel, remoteServerLabel } from '../provider/serverLabels';
-import type { RemoteServer } from '../remote/remoteServers';
+import { mcpUrlOf, type RemoteServer } from '../remote/remoteServers';
 import { mcpKeySpecOf, serverKindLabels } from '../remote/serverKind';
 import { probeAdvice, type ProbeAdvice } from './probeAdvice';
 import { catalogCounts } from '../probe/catalogCounts';
 import type { ServerCatalog } from '../probe/mcpProbe';
-import { encodeRowContext } from './rowContext';
+import { encodeRowContext, type GatewayUse } from './rowContext';
 import type { AuthMode, ServerStatus, StatusSnapshot } from './serverStatus';
 import { BuiltInCommandId, CommandId } from '../commandIds';
 
@@ -264,7 +264,14 @@ function timeOf(at: number): string {
   return new Date(at).toLocaleTimeString();
 }
 
-/** The facts the menus test: connected or not, key stored, auth mode, azd. */
+/** Whether a gateway is in front of the server, and which door the connection uses. */
+export function gatewayUseOf(server: RemoteServer): GatewayUse {
+  if (!server.gateway) return 'none';
+  if (!server.connected) return 'idle';
+  return server.via === 'gateway' ? 'via' : 'app';
+}
+
+/** The facts the menus test: connected or not, key stored, auth mode, azd, the gateway. */
 export function remoteContextValue(status: ServerStatus): string {
   return encodeRowContext({
     row: 'remoteServer',
@@ -272,7 +279,56 @@ export function remoteContextValue(status: ServerStatus): string {
     keyStored: status.keyStored,
     auth: status.auth,
     fromAzd: status.fromAzd,
+    gateway: gatewayUseOf(status.server),
   });
+}
+
+/** The row's word on the connection, naming the door when the server has two. */
+function connectionText(server: RemoteServer, mcpClient: McpClientState | undefined): string {
+  if (!server.connected) return server.gateway ? 'not connected · API Management in front' : 'not connected';
+  const door = {
+    none: '',
+    via: ' via API Management',
+    app: ' to the app endpoint, not API Management',
+    idle: '',
+  };
+  return `connected${door[gatewayUseOf(server)]}${notStartedSuffix(mcpClient)}`;
+}
+
+/**
+ * The doors to the server: its endpoint, or, with a gateway, the gateway's URL and the app's own
+ * endpoint, the one in use said so.
+ */
+function doorNodes(id: string, server: RemoteServer): ServerNode[] {
+  const gateway = server.gateway;
+  if (!gateway) {
+    return [
+      {
+        id: `${id}/endpoint`,
+        label: 'Endpoint',
+        description: server.endpoint,
+        icon: 'link',
+        tooltip: server.endpoint,
+      },
+    ];
+  }
+  const use = gatewayUseOf(server);
+  return [
+    {
+      id: `${id}/gateway`,
+      label: 'API Management',
+      description: `${gateway.endpoint}${use === 'via' ? ' · in use' : ''}`,
+      icon: 'globe',
+      tooltip: `${gateway.endpoint}\nThe gateway checks each caller's Microsoft Entra token and sends the app its key: no key on this machine.`,
+    },
+    {
+      id: `${id}/endpoint`,
+      label: 'App endpoint',
+      description: `${server.endpoint}${use === 'app' ? ' · in use' : ''}`,
+      icon: 'link',
+      tooltip: `${server.endpoint}\nThe function app's own endpoint, with its key (or its built-in Microsoft Entra sign-in).`,
+    },
+  ];
 }
 
 type ProbeOutcome = NonNullable<ServerStatus['probe']>['outcome'];
@@ -351,9 +407,11 @@ export function remoteServerNode(
   const lastProbe = probeText(facts);
 
   const keyText =
-    status.auth === 'entra'
-      ? authText(status)
-      : `${authText(status)} · ${status.keyStored ? 'key in secret storage' : 'no key stored'}`;
+    gatewayUseOf(server) === 'via'
+      ? 'Microsoft Entra sign-in through API Management · no key on this machine'
+      : status.auth === 'entra'
+        ? authText(status)
+        : `${authText(status)} · ${status.keyStored ? 'key in secret storage' : 'no key stored'}`;
   const deployed = server.lastDeployedAt ?? status.app?.lastModifiedTimeUtc;
   const details: ServerNode[] = [
     ...(server.connected ? mcpClientNode(id, remoteServerLabel(server), mcpClient) : []),
@@ -369,13 +427,7 @@ export function remoteServerNode(
       description: kindText(status),
       icon: status.server.kind === 'selfHosted' ? 'server-process' : 'extensions',
     },
-    {
-      id: `${id}/endpoint`,
-      label: 'Endpoint',
-      description: server.endpoint,
-      icon: 'link',
-      tooltip: server.endpoint,
-    },
+    ...doorNodes(id, server),
     {
       id: `${id}/auth`,
       label: 'Authentication',
@@ -428,7 +480,7 @@ export function remoteServerNode(
   if (outcome?.ok) details.push(...catalogNodes(id, outcome, true));
 
   const description = [
-    server.connected ? `connected${notStartedSuffix(mcpClient)}` : 'not connected',
+    connectionText(server, mcpClient),
     kindSummary(status),
     authSummary(status),
     state && !running ? state : undefined,
@@ -438,7 +490,11 @@ export function remoteServerNode(
     .join(' · ');
   const tooltip = [
     `${server.name} (${server.resourceGroup})`,
-    server.endpoint,
+    mcpUrlOf(server),
+    server.gateway && mcpUrlOf(server) !== server.endpoint ? `App endpoint: ${server.endpoint}` : undefined,
+    server.gateway && mcpUrlOf(server) !== server.gateway.endpoint
+      ? `API Management: ${server.gateway.endpoint}`
+      : undefined,
     `Kind: ${kindText(status)}`,
     `State: ${state ?? 'unknown'}`,
     `Authentication: ${keyText}`,

@@ -9,7 +9,7 @@ import type { Logger } from '../common/log';
 import type { McpEvidence, McpScanResult, ScannedApp } from '../azure/mcpAppScan';
 import type { ProbeOptions, ProbeOutcome } from '../probe/mcpProbe';
 import { catalogCounts } from '../probe/catalogCounts';
-import type { RemoteServer, RemoteServerRegistry } from '../remote/remoteServers';
+import { mcpUrlOf, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
 import type { HiddenServers } from './hiddenServers';
 import type { ScanCache } from './scanCache';
 import { buildCatalog, serverFromApp, serverKey, withScannedKind, type CatalogEntry } from './serverCatalog';
@@ -89,7 +89,7 @@ export function isNotSignedIn(error: unknown): boolean {
 }
 
 function probeSignature(server: RemoteServer, keyStored: boolean): string {
-  return [server.endpoint, server.auth?.mode ?? 'key', server.auth?.mode === 'entra' ? '' : keyStored].join(
+  return [mcpUrlOf(server), server.auth?.mode ?? 'key', server.auth?.mode === 'entra' ? '' : keyStored].join(
     '|',
   );
 }
@@ -341,7 +341,8 @@ export class ServerStatusModel {
       const stored = await this.services.keys.get(server.resourceId);
       const signature = probeSignature(server, stored !== undefined);
       const { headers, credential } = await this.credentialsFor(server, stored, timeoutMs);
-      const outcome = await this.services.probe(server.endpoint, { headers, timeoutMs, signal });
+      // The door VS Code uses: the gateway when connected through API Management, else the app.
+      const outcome = await this.services.probe(mcpUrlOf(server), { headers, timeoutMs, signal });
       if (signal.aborted || (!outcome.ok && outcome.failure.kind === 'cancelled')) return;
       this.probes.set(key, { at: this.now(), credential, signature, outcome });
       this.services.log.debug(
@@ -360,6 +361,8 @@ export class ServerStatusModel {
     storedKey: string | undefined,
     timeoutMs: number,
   ): Promise<{ headers: Record<string, string>; credential: ProbeRecord['credential'] }> {
+    // The gateway takes no key from here (it sends the app's own), and VS Code signs in from its PRM.
+    if (server.via === 'gateway' && server.gateway) return { headers: {}, credential: 'none' };
     if (server.auth?.mode === 'entra') {
       if (server.auth.scopes.length === 0) return { headers: {}, credential: 'none' };
       try {

@@ -7,7 +7,12 @@ import type { UserInterface } from '../common/ui';
 import type { AzdProject } from '../deploy/azdProject';
 import type { LocalServerState } from '../localServer/localServerManager';
 import type { FunctionKeyStore } from '../remote/keyStore';
-import { remoteServerArgument, type RemoteServer, type RemoteServerRegistry } from '../remote/remoteServers';
+import {
+  mcpUrlOf,
+  remoteServerArgument,
+  type RemoteServer,
+  type RemoteServerRegistry,
+} from '../remote/remoteServers';
 import type { HiddenServers } from './hiddenServers';
 import type { ServerStatusModel, StatusSnapshot } from './serverStatus';
 import { CommandId } from '../commandIds';
@@ -76,7 +81,8 @@ export function statusViewCommands(services: StatusViewCommandServices) {
     [CommandId.copyMcpUrl]: async (target?: unknown): Promise<string> => {
       const server = remoteServerArgument(target);
       const local = services.localServer();
-      const url = server?.endpoint ?? (local.status === 'running' ? local.url : undefined);
+      // The URL VS Code talks to: the gateway's when connected through API Management.
+      const url = server ? mcpUrlOf(server) : local.status === 'running' ? local.url : undefined;
       if (!url) throw new UserFacingError('No MCP server is selected, and the local server is not running.');
       await services.copyText(url);
       await ui.showInfo(`Copied the MCP URL of ${server?.name ?? 'the local server'}: ${url}`);

@@ -14,6 +14,7 @@ import { entraAppSettingChanges, entraAuthSettingsV2 } from '../../extension/aut
 import { startTlsProxy } from '../fakes/tlsProxy';
 import { startBuiltInAuthApp } from './builtInAuthApp';
 import { startSelfHostedEntraFixture } from './selfHostedEntraApp';
+import { startGatewayFixture } from './gatewayApp';
 import { freePort, startNodeProcess, type StartedProcess } from '../support/processes';
 import { startSelfHostedApp } from '../support/selfHostedApp';
 
@@ -130,6 +131,17 @@ export async function startRemoteFixtures(options: {
     tenantId,
   });
 
+  // A deployment with APIM_ENABLED: the app behind the API Management gateway stand-in.
+  const gateway = await startGatewayFixture({
+    arm,
+    entra,
+    subscriptionId,
+    resourceGroup,
+    tenantId,
+    functions,
+  });
+  keys.push(gateway.key);
+
   // The self-hosted app: its default function key opens /mcp (DefaultAuthorizationLevel function);
   // right after its deploy the host has not started, so the first key read finds none.
   keys.push(newKey());
@@ -175,6 +187,7 @@ export async function startRemoteFixtures(options: {
   // GET /sites/func-api-switch: that app's settings as ARM holds them.
   // GET /key-fetches: how often the extension has asked ARM for the keys. GET /keys: all keys so far.
   // GET /self-hosted: what the self-hosted app's key check forwarded and refused, and ARM's reads of it.
+  // GET /gateway: the requests VS Code sent the API Management gateway and those it sent the app.
   // POST /entra-token: a token for the test authentication provider; /entra-token-kind/<kind> what
   // kind it mints next (valid, expired, wrong-audience).
   const control = http.createServer((req, res) => {
@@ -236,6 +249,10 @@ export async function startRemoteFixtures(options: {
           keyReads: reads('/host/default/listkeys'),
         }),
       );
+      return;
+    }
+    if (req.method === 'GET' && req.url === '/gateway') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(gateway.observations()));
       return;
     }
     if (req.method === 'GET' && req.url === '/keys') {
@@ -308,6 +325,9 @@ export async function startRemoteFixtures(options: {
       ),
       REMOTE_MCP_SWITCH_IDENTIFIER_URI: switchIdentifierUri,
       ...selfHostedEntra.env,
+      ...gateway.env,
+      // The test authentication provider claims this authorization server, as `microsoft` claims Entra's.
+      REMOTE_MCP_FAKE_ENTRA_ISSUER: entra.issuer,
     },
     settings: {
       'remoteMcp.azdPath': path.join(fakeAzdDir, 'azd'),
@@ -322,6 +342,9 @@ export async function startRemoteFixtures(options: {
       'remoteMcp.auth.providerId': 'fake-entra',
     },
     applicationStorage: {
+      // The user let VS Code's MCP client use that account for the gateway's server in an earlier
+      // session (through a gateway, VS Code signs in itself, not this extension).
+      [`mcpserver-fake-entra-${fakeEntraAccount}`]: JSON.stringify([gateway.mcpServerAccess]),
       // The user let this extension use their (fake) Entra account in an earlier session: VS Code
       // keeps that answer under `<provider id>-<account label>`.
       [`fake-entra-${fakeEntraAccount}`]: JSON.stringify([
@@ -337,6 +360,7 @@ export async function startRemoteFixtures(options: {
         entraApp.stop(),
         switchApp.close(),
         selfHostedEntra.close(),
+        gateway.close(),
         entraProxy.close(),
         entra.close(),
         selfHostedProxy.close(),

@@ -84,6 +84,24 @@ describe('deployments(): the kind of each', () => {
     assert.deepEqual(azureYamlServiceFolders(extensionApp), [path.join(extensionApp, 'src-app')]);
   });
 
+  test('an environment with APIM_ENABLED: the deployment carries its gateway beside the app endpoint', () => {
+    const dir = path.join(scratch, 'gateway');
+    copyFixture('ts-functions-mcp', path.join(dir, 'app'));
+    writeFileSync(path.join(dir, 'azure.yaml'), 'name: gw\nservices:\n  api:\n    project: ./app\n');
+    provisioned(dir, 'gw-dev', 'func-gw', {
+      APIM_ENABLED: 'true',
+      SERVICE_MCP_GATEWAY_URL: 'https://apim-gw.azure-api.net/mcp',
+    });
+    provisioned(dir, 'gw-off', 'func-gw-off', {
+      SERVICE_MCP_GATEWAY_URL: 'https://apim-old.azure-api.net/mcp',
+    });
+    const projects = new AzdProjects(scratch, path.join(scratch, 'storage'), () => [dir]);
+    const byName = Object.fromEntries(projects.deployments().map((server) => [server.name, server]));
+    assert.deepEqual(byName['func-gw']?.gateway, { endpoint: 'https://apim-gw.azure-api.net/mcp' });
+    assert.equal(byName['func-gw']?.endpoint, 'https://func-gw.azurewebsites.net/runtime/webhooks/mcp');
+    assert.equal(byName['func-gw-off']?.gateway, undefined, 'APIM_ENABLED is not true there');
+  });
+
   test("SERVICE_API_MCP_URL from the template's outputs names the endpoint exactly", () => {
     const values = {
       AZURE_ENV_NAME: 'dev',

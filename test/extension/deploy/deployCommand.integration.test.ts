@@ -307,6 +307,44 @@ describe('deploying', () => {
     assert.deepEqual(h.ui.unusedAnswers, []);
   });
 
+  test('an environment with APIM_ENABLED: the gateway is remembered and named, and kept by the next deploy', async () => {
+    useFakeAzd();
+    const h = harness({ answers: ['mcp-apim', 'mcp-apim'] });
+    // `azd env set APIM_ENABLED true` in a new environment, before its first deploy.
+    mkdirSync(path.join(h.dir, '.azure', 'mcp-apim'), { recursive: true });
+    writeFileSync(
+      path.join(h.dir, '.azure', 'mcp-apim', '.env'),
+      `AZURE_ENV_NAME="mcp-apim"\nAZURE_LOCATION="westus3"\nAZURE_SUBSCRIPTION_ID="${subscriptionId}"\nAPIM_ENABLED="true"\n`,
+    );
+    const server = await h.deploy();
+    const gatewayUrl = server?.gateway?.endpoint ?? '';
+    assert.match(gatewayUrl, /^https:\/\/apim-[a-z2-7]{13}\.azure-api\.net\/mcp$/);
+    assert.ok(h.runs[0]?.lines.some((line) => line.includes('Done: API Management')));
+    assert.deepEqual(h.registry.find(server!.resourceId)?.gateway, { endpoint: gatewayUrl });
+    assert.equal(server?.auth, undefined, 'AUTH_ENABLED is off: the app endpoint keeps its key');
+    assert.deepEqual(h.ui.last(), {
+      severity: 'info',
+      message: `Deployed to ${server!.hostName}, behind API Management at ${gatewayUrl}`,
+      actions: ['Connect'],
+    });
+    await h.ui.press('Connect');
+    assert.deepEqual((h.pressed[0]?.argument as RemoteServer).gateway, { endpoint: gatewayUrl });
+
+    // Connected through the gateway meanwhile: deploying the code again keeps the door and the gateway.
+    await h.registry.upsert({
+      ...server!,
+      connected: true,
+      via: 'gateway',
+      auth: { mode: 'entra', scopes: [], tenantId },
+    });
+    await h.deploy();
+    const remembered = h.registry.find(server!.resourceId);
+    assert.deepEqual(remembered?.gateway, { endpoint: gatewayUrl });
+    assert.equal(remembered?.via, 'gateway');
+    assert.deepEqual(remembered?.auth, { mode: 'entra', scopes: [], tenantId });
+    assert.deepEqual(verbs(h), ['up', 'deploy']);
+  });
+
   test('a bad environment name or subscription id is refused by the prompt, and the corrected one is used', async () => {
     useFakeAzd();
     const h = harness({

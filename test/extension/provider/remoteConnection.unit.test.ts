@@ -100,3 +100,23 @@ test('a key that cannot be had is shown with its own fix buttons', async () => {
     { severity: 'error', message: 'The key of func-api was refused twice.', actions: ['Fetch Key'] },
   ]);
 });
+
+test('connected through API Management: no header and no key, whatever the server remembers of its app', async () => {
+  const { all, asked } = deps({});
+  const gateway = { endpoint: 'https://apim-func-api.azure-api.net/mcp' };
+  const throughGateway: RemoteServer = {
+    ...base,
+    gateway,
+    via: 'gateway',
+    auth: { mode: 'entra', scopes: [], tenantId: 'home-tenant' },
+  };
+  assert.deepEqual(await remoteConnectionHeaders(throughGateway, all), {});
+  // Even a key-mode auth left from the app endpoint is not used at the gateway (`deps` fails any key fetch).
+  assert.deepEqual(await remoteConnectionHeaders({ ...throughGateway, auth: { mode: 'key' } }, all), {});
+  assert.equal(asked.length, 0);
+  // The same server connected to its app endpoint gets its key again.
+  const keyed = deps({ keys: { keyForConnection: () => Promise.resolve('key-123') } });
+  assert.deepEqual(await remoteConnectionHeaders({ ...base, gateway, via: 'app' }, keyed.all), {
+    'x-functions-key': 'key-123',
+  });
+});

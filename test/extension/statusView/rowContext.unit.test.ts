@@ -85,7 +85,14 @@ describe("the MCP Servers view's menus and the rows' contextValue", () => {
 
   test('a connected Entra server: Disconnect, Add to mcp.json and Disable Entra, never Fetch Key or Enable Entra', () => {
     assertMenu(
-      { row: 'remoteServer', connected: true, keyStored: false, auth: 'entra', fromAzd: true },
+      {
+        row: 'remoteServer',
+        connected: true,
+        keyStored: false,
+        auth: 'entra',
+        fromAzd: true,
+        gateway: 'none',
+      },
       [CommandId.disconnect, CommandId.addToMcpJson, CommandId.disableEntraAuth, CommandId.redeploy],
       [CommandId.connect, CommandId.fetchKey, CommandId.forgetKey, CommandId.enableEntraAuth],
     );
@@ -93,9 +100,79 @@ describe("the MCP Servers view's menus and the rows' contextValue", () => {
 
   test('a disconnected keyed server with a stored key, not from azd: Connect, Fetch and Forget Key, no Redeploy', () => {
     assertMenu(
-      { row: 'remoteServer', connected: false, keyStored: true, auth: 'key', fromAzd: false },
+      {
+        row: 'remoteServer',
+        connected: false,
+        keyStored: true,
+        auth: 'key',
+        fromAzd: false,
+        gateway: 'none',
+      },
       [CommandId.connect, CommandId.fetchKey, CommandId.forgetKey, CommandId.enableEntraAuth],
       [CommandId.disconnect, CommandId.disableEntraAuth, CommandId.redeploy],
+    );
+  });
+
+  test('an azd server with no gateway: Enable API Management, and no door to switch to', () => {
+    assertMenu(
+      { row: 'remoteServer', connected: true, keyStored: true, auth: 'key', fromAzd: true, gateway: 'none' },
+      [CommandId.enableApiManagement],
+      [CommandId.connectThroughGateway, CommandId.connectToAppEndpoint],
+    );
+    assertMenu(
+      {
+        row: 'remoteServer',
+        connected: false,
+        keyStored: false,
+        auth: 'key',
+        fromAzd: false,
+        gateway: 'none',
+      },
+      [],
+      [CommandId.enableApiManagement],
+    );
+  });
+
+  test('connected through API Management: the app endpoint as the other door, no Disable Entra or Fetch Key', () => {
+    assertMenu(
+      {
+        row: 'remoteServer',
+        connected: true,
+        keyStored: false,
+        auth: 'entra',
+        fromAzd: true,
+        gateway: 'via',
+      },
+      [CommandId.disconnect, CommandId.connectToAppEndpoint, CommandId.checkSignIn],
+      [
+        CommandId.connectThroughGateway,
+        CommandId.enableApiManagement,
+        CommandId.disableEntraAuth,
+        CommandId.fetchKey,
+      ],
+    );
+  });
+
+  test('connected to the app endpoint of a server with a gateway: Connect through API Management is offered', () => {
+    assertMenu(
+      { row: 'remoteServer', connected: true, keyStored: true, auth: 'key', fromAzd: true, gateway: 'app' },
+      [CommandId.connectThroughGateway, CommandId.fetchKey],
+      [CommandId.connectToAppEndpoint, CommandId.enableApiManagement],
+    );
+  });
+
+  test('a gateway server not connected: Connect, and either door by name', () => {
+    assertMenu(
+      {
+        row: 'remoteServer',
+        connected: false,
+        keyStored: false,
+        auth: 'key',
+        fromAzd: true,
+        gateway: 'idle',
+      },
+      [CommandId.connect, CommandId.connectThroughGateway, CommandId.connectToAppEndpoint],
+      [CommandId.disconnect, CommandId.enableApiManagement],
     );
   });
 

@@ -275,7 +275,7 @@ describe('a deployed server node', () => {
     );
     assert.equal(node.label, 'func-a');
     assert.equal(node.description, 'connected · key stored · 3 tools · 123 ms');
-    assert.equal(node.contextValue, 'remoteServer connected keyStored auth-key notAzd');
+    assert.equal(node.contextValue, 'remoteServer connected keyStored auth-key notAzd gateway-none');
     assert.equal(child(node, 'State')?.description, 'Running');
     assert.equal(
       child(node, 'Endpoint')?.description,
@@ -398,6 +398,69 @@ describe('a deployed server node', () => {
   });
 });
 
+describe('a server with an API Management gateway: one row, both doors', () => {
+  const gatewayUrl = 'https://apim-func-gw.azure-api.net/mcp';
+  const appEndpoint = 'https://func-gw.azurewebsites.net/runtime/webhooks/mcp';
+  const gw = (extra: Partial<RemoteServer>) =>
+    server('func-gw', { gateway: { endpoint: gatewayUrl }, environment: 'dev', ...extra });
+
+  test('connected through it: "via API Management", Entra with no key here, the gateway row in use', () => {
+    const node = remoteServerNode(
+      status(gw({ connected: true, via: 'gateway', auth: { mode: 'entra', scopes: [], tenantId: tenant } }), {
+        auth: 'entra',
+        fromAzd: true,
+        probe: probe(failed({ kind: 'unauthorized', bearerChallenge: true }), 'none'),
+      }),
+      10,
+    );
+    assert.match(node.description ?? '', /^connected via API Management · Entra sign-in/);
+    assert.equal(child(node, 'API Management')?.description, `${gatewayUrl} · in use`);
+    assert.equal(child(node, 'App endpoint')?.description, appEndpoint);
+    assert.equal(child(node, 'Endpoint'), undefined, 'the two doors replace the one endpoint row');
+    assert.equal(
+      child(node, 'Authentication')?.description,
+      'Microsoft Entra sign-in through API Management · no key on this machine',
+    );
+    assert.equal(node.contextValue, 'remoteServer connected noKey auth-entra azd gateway-via');
+    const tooltip = (node.tooltip ?? '').split('\n');
+    assert.equal(tooltip[1], gatewayUrl, 'the URL VS Code talks to comes first');
+    assert.ok(tooltip.includes(`App endpoint: ${appEndpoint}`), node.tooltip);
+  });
+
+  test('connected to the app endpoint although a gateway exists: said plainly, the app row in use', () => {
+    const node = remoteServerNode(
+      status(gw({ connected: true, via: 'app' }), { keyStored: true, fromAzd: true }),
+      10,
+    );
+    assert.match(node.description ?? '', /^connected to the app endpoint, not API Management · key stored/);
+    assert.equal(child(node, 'App endpoint')?.description, `${appEndpoint} · in use`);
+    assert.equal(child(node, 'API Management')?.description, gatewayUrl);
+    assert.equal(node.contextValue, 'remoteServer connected keyStored auth-key azd gateway-app');
+    assert.ok((node.tooltip ?? '').includes(`API Management: ${gatewayUrl}`), node.tooltip);
+  });
+
+  test('not connected: the gateway is mentioned, neither door is in use', () => {
+    const node = remoteServerNode(status(gw({}), { fromAzd: true }), 10);
+    assert.match(node.description ?? '', /^not connected · API Management in front/);
+    assert.equal(child(node, 'API Management')?.description, gatewayUrl);
+    assert.equal(child(node, 'App endpoint')?.description, appEndpoint);
+    assert.equal(node.contextValue, 'remoteServer disconnected noKey auth-key azd gateway-idle');
+  });
+
+  test('the catalog keeps the gateway of the azd environment under what the workspace remembers', () => {
+    const fromAzd = gw({});
+    const { gateway: _g, ...rememberedBefore } = gw({ connected: true, via: 'app' });
+    const [entry] = buildCatalog({
+      azd: [fromAzd],
+      remembered: [rememberedBefore],
+      scan: undefined,
+      isHidden: () => false,
+    });
+    assert.deepEqual(entry?.server.gateway, { endpoint: gatewayUrl });
+    assert.equal(entry?.server.via, 'app');
+  });
+});
+
 describe('prompt and resource counts beside the tools', () => {
   const items = (kind: string, count: number) =>
     Array.from({ length: count }, (_, i) => ({ name: `${kind}_${i}`, description: `${kind} ${i}` }));
@@ -513,7 +576,10 @@ describe('the whole tree', () => {
       nodes[2]?.children?.map((n) => n.label),
       ['func-a', 'func-z'],
     );
-    assert.equal(nodes[1]?.children?.[0]?.contextValue, 'remoteServer disconnected noKey auth-key azd');
+    assert.equal(
+      nodes[1]?.children?.[0]?.contextValue,
+      'remoteServer disconnected noKey auth-key azd gateway-none',
+    );
     const stopped = statusViewNodes({ status: 'stopped' }, snapshot, { timeoutSeconds: 10 });
     assert.equal(stopped[0]?.contextValue, 'localServer.stopped');
   });

@@ -5,7 +5,36 @@
 // set, there as soon as it is asked for (VS Code would otherwise ask the user first, and its test
 // mode refuses that dialog). Setting REMOTE_MCP_FAKE_ENTRA_DENY=1 makes sign-in fail as a dismissed
 // dialog does.
+//
+// Like the `microsoft` provider, it claims its authorization server, so VS Code's own MCP client picks
+// it for a server whose Protected Resource Metadata names the fake Entra (REMOTE_MCP_FAKE_ENTRA_ISSUER):
+// the `authorizationServerGlobs` of package.json activate it, and `supportedAuthorizationServers` at
+// registration is what VS Code matches the metadata's authorization server against
+// (microsoft/vscode: src/vs/workbench/services/authentication/browser/authenticationService.ts,
+// getOrActivateProviderIdForServer and matchesProvider; src/vs/workbench/api/browser/mainThreadMcp.ts,
+// $getTokenFromServerMetadata). The option is the `authIssuers` API proposal, newer than the
+// @types/vscode this project builds against, hence the narrow types below
+// (microsoft/vscode: src/vscode-dts/vscode.proposed.authIssuers.d.ts). The manifest enables it;
+// code-server allows every proposal, a desktop VS Code needs
+// `--enable-proposed-api remote-mcp-tests.fake-entra-auth`.
 import * as vscode from 'vscode';
+
+/** authIssuers: the authorization servers a provider signs in with. */
+interface ProviderOptionsWithAuthorizationServers extends vscode.AuthenticationProviderOptions {
+  readonly supportedAuthorizationServers?: vscode.Uri[];
+}
+
+/** authIssuers: the authorization server a session is asked for (set by VS Code's MCP client). */
+interface SessionOptionsWithAuthorizationServer extends vscode.AuthenticationProviderSessionOptions {
+  readonly authorizationServer?: vscode.Uri;
+}
+
+/** One ask for a session, as the provider received it. */
+export interface SessionRequest {
+  scopes: readonly string[];
+  /** The authorization server VS Code's MCP client found in a server's metadata; absent for an extension's ask. */
+  authorizationServer?: string;
+}
 
 /** What the suite may do with the provider, through this extension's exports. */
 export interface FakeEntraControls {
@@ -13,11 +42,14 @@ export interface FakeEntraControls {
   signOutEverywhere(): void;
   /** The access tokens handed out so far, newest last. */
   readonly issuedTokens: readonly string[];
+  /** Every ask for sessions with scopes, in order. */
+  readonly sessionRequests: readonly SessionRequest[];
 }
 
 export function activate(context: vscode.ExtensionContext): FakeEntraControls {
   const sessions: vscode.AuthenticationSession[] = [];
   const issuedTokens: string[] = [];
+  const sessionRequests: SessionRequest[] = [];
   const changed = new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>();
   const key = (scopes: readonly string[]) => [...scopes].sort().join(' ');
 
@@ -46,8 +78,9 @@ export function activate(context: vscode.ExtensionContext): FakeEntraControls {
 
   const provider: vscode.AuthenticationProvider = {
     onDidChangeSessions: changed.event,
-    getSessions: async (scopes) => {
+    getSessions: async (scopes, options: SessionOptionsWithAuthorizationServer) => {
       if (!scopes) return [...sessions];
+      sessionRequests.push({ scopes, authorizationServer: options.authorizationServer?.toString(true) });
       const existing = sessions.filter((session) => key(session.scopes) === key(scopes));
       if (existing.length || !apiScopesIn(scopes)) return existing;
       return [await createSession(scopes)];
@@ -60,8 +93,17 @@ export function activate(context: vscode.ExtensionContext): FakeEntraControls {
       return Promise.resolve();
     },
   };
+  const issuer = process.env.REMOTE_MCP_FAKE_ENTRA_ISSUER;
+  const options: ProviderOptionsWithAuthorizationServers = {
+    supportedAuthorizationServers: issuer ? [vscode.Uri.parse(issuer)] : [],
+  };
   context.subscriptions.push(
-    vscode.authentication.registerAuthenticationProvider('fake-entra', 'Fake Entra (tests)', provider),
+    vscode.authentication.registerAuthenticationProvider(
+      'fake-entra',
+      'Fake Entra (tests)',
+      provider,
+      options,
+    ),
   );
   return {
     signOutEverywhere: () => {
@@ -69,5 +111,6 @@ export function activate(context: vscode.ExtensionContext): FakeEntraControls {
       if (removed.length) changed.fire({ added: [], removed, changed: [] });
     },
     issuedTokens,
+    sessionRequests,
   };
 }

@@ -19,7 +19,9 @@
 //   (contracts/envelope.go), the shape @azure/identity 4.14's AzureDeveloperCliCredential parses.
 // - `env list --output json`: pkg/environment/manager.go's Description {Name, DotEnvPath, HasLocal,
 //   HasRemote, IsDefault}, sorted by name. `env new`'s messages, `env get-values`/`get-value`'s
-//   "does not exist" errors and `env set KEY VALUE | KEY=VALUE…`: cmd/env.go. Environment names:
+//   "does not exist" errors and `env set KEY VALUE | KEY=VALUE…`: cmd/env.go (`azd env set` in
+//   https://learn.microsoft.com/azure/developer/azure-developer-cli/reference#azd-env-set: the value
+//   is saved to `.azure/<env>/.env`, and `${KEY=default}` in main.parameters.json reads it). Environment names:
 //   pkg/environment's "should contain only alphanumeric characters and hyphens" rule.
 // - `.env` files: azd saves them with godotenv (sorted `KEY="value"` lines, integers unquoted,
 //   \ " ! $ ` and newlines escaped); `.azure/config.json` is {"version":1,"defaultEnvironment"}.
@@ -71,7 +73,23 @@ export interface FakeAzdConfig {
   /** e.g. '127.0.0.1:8443' so that tests can reach the "deployed" app. */
   defaultHostName?: string;
   siteResourceId?: string;
-  failure?: 'provider-not-registered' | 'transient-tag' | 'transient-tag-once' | 'none';
+  /**
+   * What goes wrong. The `apim-` failures happen only when the environment has APIM_ENABLED=true, at
+   * the API Management resource: a service of the same name soft-deleted (ARM's
+   * ServiceAlreadyExistsInSoftDeletedState), or Microsoft.ApiManagement not registered.
+   */
+  failure?:
+    | 'provider-not-registered'
+    | 'transient-tag'
+    | 'transient-tag-once'
+    | 'apim-soft-deleted'
+    | 'apim-provider-not-registered'
+    | 'none';
+  /**
+   * SERVICE_MCP_GATEWAY_URL that provisioning with APIM_ENABLED=true "creates" (e.g. a loopback
+   * stand-in of the gateway); by default https://apim-<resourceToken>.azure-api.net/mcp.
+   */
+  gatewayUrl?: string;
   token?: string;
   /** Pause between progress steps; default 300 ms. */
   delayMs?: number;
@@ -504,6 +522,29 @@ function envCommand(args: Parsed, project: Project): number {
   }
 }
 
+/**
+ * ARM's error for the API Management service, as azd prints it under "Deployment Error Details". The
+ * soft-delete text is API Management's own (users quote it with https://aka.ms/apimsoftdelete; the
+ * behaviour is https://learn.microsoft.com/azure/api-management/soft-delete); the registration text
+ * is ARM's MissingSubscriptionRegistration, as for Microsoft.App above.
+ */
+function apimFailureText(failure: FakeAzdConfig['failure'], serviceName: string): string | undefined {
+  if (failure === 'apim-soft-deleted') {
+    return (
+      `ServiceAlreadyExistsInSoftDeletedState: Api service ${serviceName} was soft-deleted. In order to create ` +
+      'the new service with the same name, you have to either undelete the service or purge it. See ' +
+      'https://aka.ms/apimsoftdelete.'
+    );
+  }
+  if (failure === 'apim-provider-not-registered') {
+    return (
+      "MissingSubscriptionRegistration: The subscription is not registered to use namespace 'Microsoft.ApiManagement'. " +
+      'See https://aka.ms/rps-not-found for how to register subscriptions.'
+    );
+  }
+  return undefined;
+}
+
 /** Bicep's uniqueString(subscription, environment, location) stand-in: 13 lowercase letters and digits. */
 function resourceToken(...parts: string[]): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -602,6 +643,27 @@ async function workflow(
     }
     done(`Function App: ${siteName}`, (delay / 1000) * 11.1);
 
+    // infra/app/gateway/ (shared/apiManagementGateway.ts), deployed only when APIM_ENABLED=true.
+    const apimEnabled = values.APIM_ENABLED === 'true';
+    if (apimEnabled) {
+      const serviceName = `apim-${token}`;
+      await sleep(delay);
+      const apimFailure = apimFailureText(config.failure, serviceName);
+      if (apimFailure) {
+        failed(`API Management: ${serviceName}`);
+        reportError(
+          step(
+            'provision',
+            'deployment failed: error deploying infrastructure: deploying to subscription:\n\n' +
+              `Deployment Error Details:\n${apimFailure}\n\n` +
+              `TraceID: ${crypto.randomUUID().replace(/-/g, '')}`,
+          ),
+        );
+        return 1;
+      }
+      done(`API Management: ${serviceName}`, (delay / 1000) * 41.7);
+    }
+
     // The Bicep outputs, as azd stores them in the environment.
     const outputs: Record<string, string> = {
       AZURE_FUNCTION_NAME: siteName,
@@ -616,13 +678,20 @@ async function workflow(
     // infra/main.bicep's auth outputs, driven by the authEnabled parameter (main.parameters.json:
     // `${AUTH_ENABLED=false}`). entra.bicep's identifier URI is api://<tenant>/<uniqueName>, the
     // uniqueName being 'remote-mcp-<resourceToken>'.
+    // With APIM_ENABLED the app registration is created too (the gateway validates its tokens), even
+    // when AUTH_ENABLED leaves the app's built-in auth off.
     const authEnabled = values.AUTH_ENABLED === 'true';
+    const registered = authEnabled || apimEnabled;
     Object.assign(outputs, {
       AUTH_ENABLED: String(authEnabled),
-      ENTRA_APPLICATION_ID: authEnabled
+      ENTRA_APPLICATION_ID: registered
         ? (config.entraApplicationId ?? '0e5a1c2d-3b4f-4a6e-8d7c-9f0a1b2c3d4e')
         : '',
-      ENTRA_IDENTIFIER_URI: authEnabled ? `api://${config.tenantId}/remote-mcp-${token}` : '',
+      ENTRA_IDENTIFIER_URI: registered ? `api://${config.tenantId}/remote-mcp-${token}` : '',
+      APIM_ENABLED: String(apimEnabled),
+      SERVICE_MCP_GATEWAY_URL: apimEnabled
+        ? (config.gatewayUrl ?? `https://apim-${token}.azure-api.net/mcp`)
+        : '',
     });
     for (const key of config.omitOutputs ?? []) delete outputs[key];
     values = { ...values, ...outputs };

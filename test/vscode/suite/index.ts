@@ -16,6 +16,7 @@ export function run(): Promise<void> {
       await import('../../extension/remote/selfHostedConnect.vscode.test');
       await import('../../extension/auth/entra.vscode.test');
       await import('../../extension/auth/selfHostedEntra.vscode.test');
+      await import('../../extension/apiManagement/gateway.vscode.test');
       await import('../../extension/statusView/statusView.vscode.test');
       await import('../../extension/localServer/selfHostedLocal.vscode.test');
       await import('../../extension/localServer/functionsAppLocal.vscode.test');

@@ -1,0 +1,153 @@
+// The MCP Servers view of a server with an API Management gateway, probed for real (the MCP SDK client
+// of extension/probe/mcpProbe.ts): the gateway stand-in (test/fakes/apimGateway.ts, the policy files'
+// rules) in front of the embedded host with MCP_KEY. The probe takes the door VS Code uses: the
+// gateway, which challenges a caller without a token, or the app endpoint with its stored key.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SecretMasker, maskedLogger } from '../../../extension/common/log';
+import { probeServer } from '../../../extension/probe/mcpProbe';
+import { FunctionKeyStore } from '../../../extension/remote/keyStore';
+import { RemoteServerRegistry, type RemoteServer } from '../../../extension/remote/remoteServers';
+import { HiddenServers } from '../../../extension/statusView/hiddenServers';
+import { ScanCache } from '../../../extension/statusView/scanCache';
+import { statusViewNodes } from '../../../extension/statusView/serverNodes';
+import { ServerStatusModel } from '../../../extension/statusView/serverStatus';
+import { statusViewCommands } from '../../../extension/statusView/statusViewCommands';
+import { mcpRoutes } from '../../../shared/mcpRoutes';
+import { startGatewayStandIn, type GatewayStandIn } from '../../fakes/apimGateway';
+import { startGatewayBackend, type GatewayBackend } from '../../fakes/apimGatewayBackend';
+import { startFakeEntra, type FakeEntra } from '../../fakes/entra';
+import { memorySecrets, memoryState } from '../../support/memoryStores';
+import { RecordingUi, recordingLog } from '../../support/recordingUi';
+import { detailOf, findServerNode } from '../../support/viewNodes';
+
+const appKey = 'status-view-gateway-app-key-000000001';
+const subscriptionId = 'aaaaaaaa-1111-4222-8333-444444444444';
+let entra: FakeEntra;
+let backend: GatewayBackend;
+let gateway: GatewayStandIn;
+
+before(async () => {
+  entra = await startFakeEntra();
+  backend = await startGatewayBackend({ kind: 'functionsMcpExtension', key: appKey });
+  gateway = await startGatewayStandIn({
+    entra,
+    backendPort: backend.port,
+    kind: 'functionsMcpExtension',
+    functionKey: appKey,
+    tls: false,
+  });
+});
+
+after(async () => {
+  await gateway?.close();
+  await backend?.close();
+  await entra?.close();
+});
+
+function gatewayServer(extra: Partial<RemoteServer>): RemoteServer {
+  return {
+    resourceId: `/subscriptions/${subscriptionId}/resourceGroups/rg/providers/Microsoft.Web/sites/func-gw`,
+    name: 'func-gw',
+    hostName: `127.0.0.1:${backend.port}`,
+    endpoint: `http://127.0.0.1:${backend.port}${mcpRoutes.streamableHttp}`,
+    kind: 'functionsMcpExtension',
+    subscriptionId,
+    resourceGroup: 'rg',
+    tenantId: entra.tenantId,
+    gateway: { endpoint: gateway.url },
+    ...extra,
+  };
+}
+
+async function harness(remembered: RemoteServer) {
+  const masker = new SecretMasker();
+  const log = maskedLogger(recordingLog(), masker);
+  const keyStore = new FunctionKeyStore(memorySecrets(), masker);
+  const registry = new RemoteServerRegistry(memoryState());
+  await registry.upsert(remembered);
+  const probed: string[] = [];
+  const model = new ServerStatusModel({
+    registry,
+    keys: keyStore,
+    azdDeployments: () => [],
+    probe: (url, options) => {
+      probed.push(url);
+      return probeServer(url, options);
+    },
+    silentToken: () => Promise.reject(new Error('no token is asked for at the gateway')),
+    settings: () => ({
+      settings: { autoRefreshMs: 0, probeConcurrency: 2, probeTimeoutMs: 5000 },
+      problems: [],
+    }),
+    hidden: new HiddenServers(memoryState()),
+    scanCache: new ScanCache(memoryState(), () => 'test'),
+    log,
+  });
+  const row = async () =>
+    findServerNode(
+      statusViewNodes({ status: 'stopped' }, await model.snapshot(), { timeoutSeconds: 5 }),
+      'func-gw',
+    );
+  return { model, keyStore, registry, probed, row, log };
+}
+
+describe('the status view of a server behind API Management', () => {
+  test('connected through the gateway: probed there without a key, the challenge read as a sign-in to do', async () => {
+    const h = await harness(
+      gatewayServer({
+        connected: true,
+        via: 'gateway',
+        auth: { mode: 'entra', scopes: [], tenantId: entra.tenantId },
+      }),
+    );
+    const before = gateway.requests.length;
+    await h.model.refresh();
+    h.model.dispose();
+    assert.deepEqual(h.probed, [gateway.url]);
+    assert.ok(gateway.requests.slice(before).includes('POST /mcp 401'), gateway.requests.join('\n'));
+    const row = await h.row();
+    assert.match(
+      row?.description ?? '',
+      /^connected via API Management · Entra sign-in · HTTP 401: sign-in needed/,
+    );
+    assert.equal(detailOf(row, 'API Management'), `${gateway.url} · in use`);
+    assert.match(detailOf(row, 'Fix') ?? '', /VS Code signs you in when it starts the server/);
+
+    // Copy MCP URL copies the URL VS Code talks to: the gateway's.
+    const copied: string[] = [];
+    const commands = statusViewCommands({
+      model: h.model,
+      registry: h.registry,
+      keyStore: h.keyStore,
+      hidden: new HiddenServers(memoryState()),
+      ui: new RecordingUi(),
+      log: h.log,
+      localServer: () => ({ status: 'stopped' }),
+      portal: () => 'https://portal.azure.com',
+      copyText: (text) => Promise.resolve(void copied.push(text)),
+      executeCommand: () => Promise.resolve(undefined),
+      prepareProjectToRedeploy: () => undefined,
+      signIn: () => Promise.resolve(),
+    });
+    await commands['remoteMcp.statusView.copyMcpUrl'](row);
+    assert.deepEqual(copied, [gateway.url]);
+  });
+
+  test('connected to the app endpoint: probed there with the stored key, reachable, the gateway still listed', async () => {
+    const h = await harness(gatewayServer({ connected: true, via: 'app' }));
+    await h.keyStore.store(gatewayServer({}).resourceId, appKey);
+    const before = gateway.requests.length;
+    await h.model.refresh();
+    h.model.dispose();
+    assert.deepEqual(h.probed, [gatewayServer({}).endpoint]);
+    assert.equal(gateway.requests.length, before, 'the gateway is not called');
+    const row = await h.row();
+    assert.match(
+      row?.description ?? '',
+      /^connected to the app endpoint, not API Management · key stored · \d+ tools/,
+    );
+    assert.equal(detailOf(row, 'API Management'), gateway.url);
+    assert.match(detailOf(row, 'Last probe') ?? '', /^reachable/);
+  });
+});
