@@ -1,7 +1,8 @@
 // The infrastructure `azd provision` (and `azd up`) creates for the companion MCP server: a resource
 // group holding a Flex Consumption function app, its storage, identity and monitoring, and optionally
-// a virtual network. azd reads the outputs at the bottom into `.azure/<env>/.env`, and the VS Code
-// extension reads them back with `azd env get-values`, so their names are a contract.
+// a virtual network and an API Management gateway in front of the app. azd reads the outputs at the
+// bottom into `.azure/<env>/.env`, and the VS Code extension reads them back with
+// `azd env get-values`, so their names are a contract.
 targetScope = 'subscription'
 
 @minLength(1)

@@ -46,7 +46,11 @@ function child(node: unknown, name: string): XmlNode {
   return (typeof found === 'object' ? found : { '#text': found }) as XmlNode;
 }
 
-const text = (node: XmlNode) => String(node['#text'] ?? '').trim();
+function text(node: XmlNode): string {
+  const value = node['#text'];
+  assert.ok(value === undefined || typeof value === 'string', 'an element with text and children');
+  return (value ?? '').trim();
+}
 const attribute = (node: XmlNode, name: string) => node[`@${name}`];
 
 /** Every attribute value and text of a parsed document. */
@@ -62,7 +66,8 @@ const namedValueReferences = (xml: string) => [...xml.matchAll(/\{\{([^}]*)\}\}/
 // What the named values hold in a deployment (apim.bicep), for checking what the policies produce.
 const SAMPLE: Record<string, string> = {
   [gatewayNamedValues.tenantId]: '11111111-1111-1111-1111-111111111111',
-  [gatewayNamedValues.authority]: 'https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0',
+  [gatewayNamedValues.authority]:
+    'https://login.microsoftonline.com/11111111-1111-1111-1111-111111111111/v2.0',
   [gatewayNamedValues.appId]: '66666666-6666-6666-6666-666666666666',
   [gatewayNamedValues.identifierUri]: 'api://11111111-1111-1111-1111-111111111111/remote-mcp-x',
   [gatewayNamedValues.vscodeClientId]: VSCODE_CLIENT_ID,
@@ -116,20 +121,34 @@ describe('infra/app/gateway: the policy files API Management applies', () => {
     assert.equal(attribute(check, 'header-name'), 'Authorization');
     assert.equal(attribute(check, 'failed-validation-httpcode'), '401');
     const clients = child(check, 'client-application-ids')['application-id'];
-    assert.deepEqual([clients].flat().map(String).map((s) => s.trim()), [
-      `{{${gatewayNamedValues.vscodeClientId}}}`,
-    ]);
+    assert.deepEqual(
+      [clients]
+        .flat()
+        .map(String)
+        .map((s) => s.trim()),
+      [`{{${gatewayNamedValues.vscodeClientId}}}`],
+    );
     const audiences = child(check, 'audiences').audience;
-    assert.deepEqual([audiences].flat().map(String).map((s) => s.trim()).sort(), [
-      `{{${gatewayNamedValues.appId}}}`,
-      `{{${gatewayNamedValues.identifierUri}}}`,
-    ]);
+    assert.deepEqual(
+      [audiences]
+        .flat()
+        .map(String)
+        .map((s) => s.trim())
+        .sort(),
+      [`{{${gatewayNamedValues.appId}}}`, `{{${gatewayNamedValues.identifierUri}}}`],
+    );
     const claim = child(child(check, 'required-claims'), 'claim');
     assert.equal(attribute(claim, 'name'), 'scp');
     assert.equal(attribute(claim, 'match'), 'any');
     // scp is a space-separated list of scopes.
     assert.equal(attribute(claim, 'separator'), ' ');
-    assert.deepEqual([claim.value].flat().map(String).map((s) => s.trim()), ['user_impersonation']);
+    assert.deepEqual(
+      [claim.value]
+        .flat()
+        .map(String)
+        .map((s) => s.trim()),
+      ['user_impersonation'],
+    );
     // The API's own inbound (<base />, the service's global policy) runs first, then the check.
     assert.ok(apiPolicyText.indexOf('<base />') < apiPolicyText.indexOf('<validate-azure-ad-token'));
   });

@@ -23,7 +23,11 @@ export function assertGatewayFilesVerbatim(rendered: Map<string, string>, varian
   const expected = repositoryGatewayFiles();
   assert.deepEqual(
     [...expected.keys()],
-    ['infra/app/gateway/apim.bicep', 'infra/app/gateway/mcp-api.policy.xml', 'infra/app/gateway/prm.policy.xml'],
+    [
+      'infra/app/gateway/apim.bicep',
+      'infra/app/gateway/mcp-api.policy.xml',
+      'infra/app/gateway/prm.policy.xml',
+    ],
   );
   const given = [...rendered.keys()].filter((name) => name.startsWith(`${GATEWAY_FILES_FOLDER}/`));
   assert.deepEqual(given.sort(), [...expected.keys()], `${variant}: the gateway's files`);

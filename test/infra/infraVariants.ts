@@ -224,7 +224,9 @@ export function infraVariants<L extends string, A extends string>(options: {
       return auth === keyMode ? variants.deployment(language) : variants.entraApi(language);
     },
     gateway() {
-      return once('gateway', () => gatewaySnapshot(variants.compiledFor(keyMode), options.kind, gatewayScope));
+      return once('gateway', () =>
+        gatewaySnapshot(variants.compiledFor(keyMode), options.kind, gatewayScope),
+      );
     },
   };
   return variants;
@@ -296,7 +298,10 @@ export function sharedInfraTests<L extends string, A extends string>(
       const main = variants.mainOf(auth);
       assert.equal(main.variables?.builtInAuthentication, auth === 'entra', `${auth}: builtInAuthentication`);
       assertGatewayWiring(main, { kind, builtInAuthentication: "variables('builtInAuthentication')" });
-      assert.deepEqual(main.outputs?.AUTH_ENABLED, { type: 'bool', value: "[variables('builtInAuthentication')]" });
+      assert.deepEqual(main.outputs?.AUTH_ENABLED, {
+        type: 'bool',
+        value: "[variables('builtInAuthentication')]",
+      });
       assertNoKeyInOutputs(main, auth);
     }
     const s = await variants.deployment(languages[0] as L);

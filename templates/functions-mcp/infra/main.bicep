@@ -8,6 +8,9 @@
 // #if systemKey
 // Callers send the app's `mcp_extension` system key, as the MCP extension asks by default.
 // #endif
+// With APIM_ENABLED=true (`azd env set APIM_ENABLED true`, then `azd provision`), an API Management
+// gateway stands in front of the app (app/gateway/apim.bicep and its policy files): VS Code signs in
+// with Microsoft Entra at the gateway, which calls the app with its key.
 //
 // Modelled on the public samples https://github.com/Azure-Samples/remote-mcp-functions-typescript,
 // remote-mcp-functions-python, remote-mcp-functions-dotnet and remote-mcp-functions-java
@@ -124,11 +127,11 @@ module rbac './app/rbac.bicep' = {
 }
 
 // #if entra
-// Microsoft Entra built-in authentication guards the app itself (chosen when these files were added).
+// Microsoft Entra built-in authentication guards the app (chosen when these files were added).
 var builtInAuthentication = true
 // #endif
 // #if systemKey
-// No built-in authentication on the app itself (chosen when these files were added): it asks for its key.
+// The app asks for its key, without built-in authentication (chosen when these files were added).
 var builtInAuthentication = false
 // #endif
 

@@ -8,6 +8,9 @@
 // #if functionKey
 // Callers send the app's `default` function key (host.json: DefaultAuthorizationLevel `function`).
 // #endif
+// With APIM_ENABLED=true (`azd env set APIM_ENABLED true`, then `azd provision`), an API Management
+// gateway stands in front of the server (app/gateway/apim.bicep and its policy files): VS Code signs in
+// with Microsoft Entra at the gateway, which calls the server with its key.
 //
 // Modelled on the public samples https://github.com/Azure-Samples/mcp-sdk-functions-hosting-node and
 // https://github.com/Azure-Samples/mcp-sdk-functions-hosting-python (infra/main.bicep). azd saves the
@@ -121,11 +124,11 @@ module rbac './app/rbac.bicep' = {
 }
 
 // #if entra
-// Microsoft Entra built-in authentication guards the app itself (chosen when these files were added).
+// Microsoft Entra built-in authentication guards the app (chosen when these files were added).
 var builtInAuthentication = true
 // #endif
 // #if functionKey
-// No built-in authentication on the app itself (chosen when these files were added): it asks for its key.
+// The app asks for its key, without built-in authentication (chosen when these files were added).
 var builtInAuthentication = false
 // #endif
 

@@ -15,7 +15,11 @@ import {
 import { selfHostedInfraFiles, selfHostedTemplatesDir } from '../../../extension/hosting/selfHostedInfra';
 import { UserFacingError } from '../../../extension/common/errors';
 import { readSimpleYaml, yamlMap } from '../../infra/azureYaml';
-import { assertGatewayFilesVerbatim, repositoryGatewayFiles, withoutGatewayFiles } from '../../infra/gatewayFiles';
+import {
+  assertGatewayFilesVerbatim,
+  repositoryGatewayFiles,
+  withoutGatewayFiles,
+} from '../../infra/gatewayFiles';
 
 const root = path.resolve(__dirname, '../../..');
 const LANGUAGES: FunctionsMcpLanguage[] = ['node', 'python', 'dotnet', 'java'];

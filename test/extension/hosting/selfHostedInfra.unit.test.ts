@@ -15,7 +15,11 @@ import {
 } from '../../../extension/hosting/selfHostedInfra';
 import { UserFacingError } from '../../../extension/common/errors';
 import { readSimpleYaml, yamlMap } from '../../infra/azureYaml';
-import { assertGatewayFilesVerbatim, repositoryGatewayFiles, withoutGatewayFiles } from '../../infra/gatewayFiles';
+import {
+  assertGatewayFilesVerbatim,
+  repositoryGatewayFiles,
+  withoutGatewayFiles,
+} from '../../infra/gatewayFiles';
 
 const templatesDir = selfHostedTemplatesDir(path.resolve(__dirname, '../../..'));
 
@@ -123,7 +127,7 @@ describe('selfHostedInfraFiles', () => {
       assert.match(main, /^var entraRegistration = builtInAuthentication \|\| apimEnabled$/m);
       assert.match(main, /^module entra '\.\/app\/entra\.bicep' = if \(entraRegistration\) \{$/m);
       assert.match(main, /^module gateway '\.\/app\/gateway\/apim\.bicep' = if \(apimEnabled\) \{$/m);
-      assert.match(main, /^    projectKind: 'selfHosted'$/m);
+      assert.match(main, /^ {4}projectKind: 'selfHosted'$/m);
       assert.match(main, /^output AUTH_ENABLED bool = builtInAuthentication$/m);
     }
     assert.doesNotMatch(file(keys, 'infra/app/api.bicep'), /entra|authsettingsV2|WEBSITE_AUTH_/i);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { probeServer, type ProbeOutcome } from '../../../extension/probe/mcpProbe';
 import type { RemoteServer } from '../../../extension/remote/remoteServers';
 import { probeAdvice } from '../../../extension/statusView/probeAdvice';
-import type { ServerStatus } from '../../../extension/statusView/serverStatus';
+import { authModeOf, type ServerStatus } from '../../../extension/statusView/serverStatus';
 import { CommandId } from '../../../extension/commandIds';
 import { gatewayNamedValues } from '../../../shared/apiManagementGateway';
 import {
@@ -97,7 +97,11 @@ describe('the probe through the gateway', () => {
     assert.ok(!outcome.ok);
     assert.equal(outcome.failure.kind, 'unauthorized');
     assert.equal(outcome.failure.bearerChallenge, true);
-    const advice = probeAdvice(gatewayRow(standIn, outcome, 'none'), outcome.failure, 10);
+    const row = gatewayRow(standIn, outcome, 'none');
+    assert.equal(authModeOf(row.server, true, row.probe), 'entra');
+    // What the probe saw says so too, for a row whose server records no auth mode.
+    assert.equal(authModeOf({ ...row.server, auth: undefined }, true, row.probe), 'entra');
+    const advice = probeAdvice(row, outcome.failure, 10);
     assert.equal(advice.short, 'HTTP 401: sign-in needed');
     assert.match(advice.problem, /Microsoft Entra sign-in/);
     assert.equal(advice.action?.command, CommandId.checkSignIn);
