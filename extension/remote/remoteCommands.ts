@@ -169,8 +169,9 @@ export function remoteCommands(services: RemoteCommandServices) {
   async function toAppEndpoint(given: RemoteServer, target: unknown): Promise<RemoteServer> {
     let server = await withKnownKind(await atAppEndpoint(given));
     // The MCP Servers view's probe met a Bearer challenge on a server nothing is remembered of:
-    // built-in auth is on, and VS Code finds the scopes itself from the PRM of the endpoint.
-    if (!server.auth && targetSignsInWithEntra(target, server)) {
+    // built-in auth is on, and VS Code finds the scopes itself from the PRM of the endpoint. (Not a
+    // row connected through the gateway: the challenge it shows is the gateway's.)
+    if (!server.auth && given.via !== 'gateway' && targetSignsInWithEntra(target, server)) {
       server = { ...server, auth: { mode: 'entra', scopes: [] } };
     }
     // An Entra-protected server needs no key: VS Code signs in when it starts the server.
@@ -190,7 +191,11 @@ export function remoteCommands(services: RemoteCommandServices) {
         (candidate) => candidate.connected === true,
       );
       await registry.upsert({ ...server, connected: false });
-      log.info(`Disconnected ${server.name}; its key stays in secret storage until you forget it.`);
+      log.info(
+        server.via === 'gateway'
+          ? `Disconnected ${server.name}; it was connected through API Management, with no key on this machine.`
+          : `Disconnected ${server.name}; its key stays in secret storage until you forget it.`,
+      );
       await ui.showInfo(`Disconnected ${server.name}. VS Code no longer lists it; Connect brings it back.`);
     },
     [CommandId.fetchKey]: async (target?: unknown): Promise<void> => {

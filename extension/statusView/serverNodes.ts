@@ -283,16 +283,18 @@ export function remoteContextValue(status: ServerStatus): string {
   });
 }
 
+/** How a connected row names the door it uses, when the server has two. */
+const connectedThrough: Record<GatewayUse, string> = {
+  none: '',
+  via: ' via API Management',
+  app: ' to the app endpoint, not API Management',
+  idle: '',
+};
+
 /** The row's word on the connection, naming the door when the server has two. */
 function connectionText(server: RemoteServer, mcpClient: McpClientState | undefined): string {
   if (!server.connected) return server.gateway ? 'not connected · API Management in front' : 'not connected';
-  const door = {
-    none: '',
-    via: ' via API Management',
-    app: ' to the app endpoint, not API Management',
-    idle: '',
-  };
-  return `connected${door[gatewayUseOf(server)]}${notStartedSuffix(mcpClient)}`;
+  return `connected${connectedThrough[gatewayUseOf(server)]}${notStartedSuffix(mcpClient)}`;
 }
 
 /**

@@ -636,10 +636,11 @@ describe('which project is deployed', () => {
     ]) {
       assert.ok(existsSync(path.join(dir, file)), `${file} was not added`);
     }
-    assert.ok(
-      !existsSync(path.join(dir, 'infra/app/entra.bicep')),
-      'the key variant has no app registration',
-    );
+    // Since the gateway (issue 15) every variant carries the app registration's module and the
+    // gateway's files: the Bicep creates the registration only with AUTH_ENABLED or APIM_ENABLED.
+    for (const file of ['infra/app/entra.bicep', 'infra/app/gateway/mcp-api.policy.xml']) {
+      assert.ok(existsSync(path.join(dir, file)), `${file} was not added`);
+    }
     assert.deepEqual(h.opened, [path.join(dir, 'azure.yaml')]);
     assert.deepEqual(
       h.ui.shown.map((shown) => [shown.severity, shown.actions]),

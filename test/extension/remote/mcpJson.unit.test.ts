@@ -163,3 +163,18 @@ describe('Add to mcp.json', () => {
     assert.equal(json.inputs?.[0]?.command, 'remoteMcp.getFunctionKey');
   });
 });
+
+describe('a server connected through API Management', () => {
+  test('the entry names the gateway and no key header: the gateway signs in with Entra', () => {
+    const folder = workspace();
+    const gatewayUrl = 'https://apim-func-gw.azure-api.net/mcp';
+    const file = addServerToMcpJson(folder, {
+      ...server('func-gw'),
+      gateway: { endpoint: gatewayUrl },
+      via: 'gateway',
+      auth: { mode: 'entra', scopes: [] },
+    });
+    assert.deepEqual(read(file).json.servers['func-gw'], { type: 'http', url: gatewayUrl });
+    assert.equal(read(file).json.inputs, undefined);
+  });
+});

@@ -196,11 +196,13 @@ describe('Connect to a server with an API Management gateway', () => {
     assert.deepEqual(h.fetchedFor, ['func-gw'], 'fetched once, for the app endpoint only');
     assert.deepEqual(await h.definition(), { url: gateway.url, headers: {} });
 
-    // And the app endpoint again: the app's own sign-in (its key) comes back, not the gateway's.
-    await h.run('remoteMcp.connectToAppEndpoint', { server: remembered });
+    // And the app endpoint again, from the view's row (which shows the gateway's Entra sign-in): the
+    // app's own sign-in (its key) comes back, not the gateway's.
+    await h.run('remoteMcp.connectToAppEndpoint', { server: remembered, authMode: 'entra' });
     remembered = h.registry.find(deployment().resourceId);
     assert.equal(remembered?.via, 'app');
     assert.equal(remembered?.auth, undefined);
+    assert.deepEqual(h.fetchedFor, ['func-gw', 'func-gw'], 'the key is fetched again for the app endpoint');
     assert.deepEqual((await h.definition()).headers, { 'x-functions-key': appKey });
     assert.ok(
       h.logLines.every((line) => !line.includes(appKey)),
