@@ -102,7 +102,12 @@ export function remoteServerFromEnvValues(
     };
   }
   const gateway = gatewayOutputs(values).endpoint;
-  if (gateway) server.gateway = { endpoint: gateway };
+  if (gateway) {
+    server.gateway = {
+      endpoint: gateway,
+      ...(identifierUri ? { scopes: [`${identifierUri}/user_impersonation`] } : {}),
+    };
+  }
   return server;
 }
 

@@ -48,6 +48,11 @@ export interface RemoteServer {
 export interface ApiManagementGateway {
   /** The gateway's MCP URL (SERVICE_MCP_GATEWAY_URL): https://<service>.azure-api.net/mcp. */
   endpoint: string;
+  /**
+   * The app registration's user_impersonation scope (from ENTRA_IDENTIFIER_URI), the one the gateway's
+   * PRM offers: the status view probes with a token VS Code already holds for it, silently.
+   */
+  scopes?: string[];
 }
 
 export type RemoteServerKind = 'functionsMcpExtension' | 'selfHosted';

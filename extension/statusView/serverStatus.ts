@@ -361,15 +361,20 @@ export class ServerStatusModel {
     storedKey: string | undefined,
     timeoutMs: number,
   ): Promise<{ headers: Record<string, string>; credential: ProbeRecord['credential'] }> {
-    // The gateway takes no key from here (it sends the app's own), and VS Code signs in from its PRM.
-    if (server.via === 'gateway' && server.gateway) return { headers: {}, credential: 'none' };
-    if (server.auth?.mode === 'entra') {
-      if (server.auth.scopes.length === 0) return { headers: {}, credential: 'none' };
+    // The gateway takes no key from here (it sends the app's own), and VS Code signs in from its PRM:
+    // the probe uses a token VS Code already holds for the scope that PRM offers, if any.
+    const entraScopes =
+      server.via === 'gateway' && server.gateway
+        ? (server.gateway.scopes ?? [])
+        : server.auth?.mode === 'entra'
+          ? server.auth.scopes
+          : undefined;
+    if (entraScopes) {
+      if (entraScopes.length === 0) return { headers: {}, credential: 'none' };
       try {
-        const token = await withTimeout(
-          this.services.silentToken(server.auth.scopes, server.auth.tenantId ?? server.tenantId),
-          timeoutMs,
-        );
+        const tenantId =
+          (server.auth?.mode === 'entra' ? server.auth.tenantId : undefined) ?? server.tenantId;
+        const token = await withTimeout(this.services.silentToken(entraScopes, tenantId), timeoutMs);
         return { headers: { Authorization: `Bearer ${token}` }, credential: 'token' };
       } catch {
         // Not signed in: the probe shows what the server says to a caller without a token.

@@ -140,7 +140,7 @@ export async function startGatewayFixture(options: {
     subscriptionId: options.subscriptionId,
     resourceGroup: options.resourceGroup,
     tenantId: options.tenantId,
-    gateway: { endpoint: gatewayUrl },
+    gateway: { endpoint: gatewayUrl, scopes: [`${identifierUri}/user_impersonation`] },
   };
   const label = remoteServerLabel(server);
   return {

@@ -154,10 +154,18 @@ describe('Through the API Management gateway: VS Code signs in from its metadata
   it('the MCP Servers view shows it connected via API Management', async () => {
     const api = await testApi();
     await vscode.commands.executeCommand('remoteMcp.servers.focus');
-    const row = await eventually('the gateway server’s row to say via API Management', async () => {
-      const found = await api.tree.findServer(server.resourceId);
-      return found && /^connected via API Management/.test(found.description ?? '') ? found : undefined;
-    });
+    // The probe signs in silently with the session VS Code holds for the PRM's scope, so the row counts
+    // the server's tools rather than asking for a sign-in.
+    const row = await eventually(
+      'the gateway server’s row to say via API Management and count its tools',
+      async () => {
+        const found = await api.tree.findServer(server.resourceId);
+        const description = found?.description ?? '';
+        return /^connected via API Management/.test(description) && /\b\d+ tools\b/.test(description)
+          ? found
+          : undefined;
+      },
+    );
     // Room for the view in the screenshot: the sign-in report and the chat are not what it shows.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar');

@@ -30,7 +30,11 @@ const withGateway = {
 describe('the gateway an azd environment describes', () => {
   test('APIM_ENABLED=true and an https gateway URL: the server has the gateway; its app endpoint takes the key', () => {
     const server = remoteServerFromEnvValues(withGateway);
-    assert.deepEqual(server.gateway, { endpoint: gatewayUrl });
+    assert.deepEqual(
+      server.gateway,
+      { endpoint: gatewayUrl, scopes: [`api://${tenant}/remote-mcp-abc/user_impersonation`] },
+      "the gateway's PRM scope, for the status view's silent sign-in",
+    );
     assert.equal(server.endpoint, 'https://func-api-abc.azurewebsites.net/runtime/webhooks/mcp');
     assert.equal(server.auth, undefined, 'AUTH_ENABLED is off: the app endpoint signs in with its key');
     assert.equal(server.via, undefined, 'which door is for Connect to say');
@@ -39,7 +43,7 @@ describe('the gateway an azd environment describes', () => {
 
   test('with built-in auth on as well, the app endpoint signs in with Entra; the gateway stays', () => {
     const server = remoteServerFromEnvValues({ ...withGateway, AUTH_ENABLED: 'true' }, 'selfHosted');
-    assert.deepEqual(server.gateway, { endpoint: gatewayUrl });
+    assert.equal(server.gateway?.endpoint, gatewayUrl);
     assert.equal(server.endpoint, 'https://func-api-abc.azurewebsites.net/mcp');
     assert.deepEqual(server.auth, {
       mode: 'entra',

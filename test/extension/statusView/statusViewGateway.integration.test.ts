@@ -60,7 +60,11 @@ function gatewayServer(extra: Partial<RemoteServer>): RemoteServer {
   };
 }
 
-async function harness(remembered: RemoteServer) {
+async function harness(
+  remembered: RemoteServer,
+  silentToken: (scopes: string[]) => Promise<string> = () =>
+    Promise.reject(new Error('no token is asked for at the gateway')),
+) {
   const masker = new SecretMasker();
   const log = maskedLogger(recordingLog(), masker);
   const keyStore = new FunctionKeyStore(memorySecrets(), masker);
@@ -75,7 +79,7 @@ async function harness(remembered: RemoteServer) {
       probed.push(url);
       return probeServer(url, options);
     },
-    silentToken: () => Promise.reject(new Error('no token is asked for at the gateway')),
+    silentToken: (scopes) => silentToken(scopes),
     settings: () => ({
       settings: { autoRefreshMs: 0, probeConcurrency: 2, probeTimeoutMs: 5000 },
       problems: [],
@@ -132,6 +136,31 @@ describe('the status view of a server behind API Management', () => {
     });
     await commands['remoteMcp.statusView.copyMcpUrl'](row);
     assert.deepEqual(copied, [gateway.url]);
+  });
+
+  test('connected through the gateway with its scope known: the probe signs in silently and lists the tools', async () => {
+    const scope = `${gateway.namedValues['mcp-entra-identifier-uri']}/user_impersonation`;
+    const asked: string[][] = [];
+    const h = await harness(
+      gatewayServer({
+        gateway: { endpoint: gateway.url, scopes: [scope] },
+        connected: true,
+        via: 'gateway',
+        auth: { mode: 'entra', scopes: [], tenantId: entra.tenantId },
+      }),
+      (scopes) => {
+        asked.push(scopes);
+        return entra.mintToken({ audience: gateway.namedValues['mcp-entra-app-id'] });
+      },
+    );
+    const before = gateway.requests.length;
+    await h.model.refresh();
+    h.model.dispose();
+    assert.deepEqual(asked, [[scope]], "only the scope the gateway's PRM offers, without a prompt");
+    assert.ok(gateway.requests.slice(before).includes('POST /mcp 200'), gateway.requests.join('\n'));
+    const row = await h.row();
+    assert.match(row?.description ?? '', /^connected via API Management · .*\d+ tools/);
+    assert.match(detailOf(row, 'Last probe') ?? '', /^reachable/);
   });
 
   test('connected to the app endpoint: probed there with the stored key, reachable, the gateway still listed', async () => {
