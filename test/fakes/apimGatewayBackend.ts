@@ -8,7 +8,8 @@
 import path from 'node:path';
 import { freePort, startNodeProcess } from '../support/processes';
 import { startNodeSelfHostedServer } from '../vscode/selfHostedEntraApp';
-import type { GatewayBackendKind } from './apimGateway';
+import { startGatewayStandIn, type GatewayBackendKind, type GatewayStandIn } from './apimGateway';
+import { startFakeEntra, type FakeEntra } from './entra';
 import { startFunctionsKeyGate } from './functionsKeyGate';
 
 export interface GatewayBackend {
@@ -47,4 +48,38 @@ export async function startGatewayBackend(options: {
   });
   await host.waitForLine(/ready:/);
   return { port, close: () => host.stop() };
+}
+
+/** A deployment with APIM_ENABLED on loopback: the fake Entra, the app, and the gateway in front of it. */
+export interface GatewayDeployment {
+  entra: FakeEntra;
+  backend: GatewayBackend;
+  gateway: GatewayStandIn;
+  close(): Promise<void>;
+}
+
+/**
+ * The Functions MCP extension app with `key` behind the gateway stand-in (plain http: Node's fetch
+ * cannot be told to trust the loopback certificate), signing in against a fake Entra of its own.
+ */
+export async function startGatewayDeployment(key: string): Promise<GatewayDeployment> {
+  const entra = await startFakeEntra();
+  const backend = await startGatewayBackend({ kind: 'functionsMcpExtension', key });
+  const gateway = await startGatewayStandIn({
+    entra,
+    backendPort: backend.port,
+    kind: 'functionsMcpExtension',
+    functionKey: key,
+    tls: false,
+  });
+  return {
+    entra,
+    backend,
+    gateway,
+    close: async () => {
+      await gateway.close();
+      await backend.close();
+      await entra.close();
+    },
+  };
 }

@@ -11,7 +11,7 @@ import {
   testApi,
   toolsOnceStartedByExtension,
 } from '../../vscode/suite/support';
-import type { SignInStep } from '../../../extension/auth/signInCheck';
+import { chainStepIds, type SignInStep } from '../../../extension/auth/signInCheck/model';
 import type { RemoteServer } from '../../../extension/remote/remoteServers';
 import type { GatewayObservations } from '../../vscode/gatewayApp';
 
@@ -133,16 +133,7 @@ describe('Through the API Management gateway: VS Code signs in from its metadata
       'no step fails or warns',
     );
     // The chain VS Code walks, each step at the gateway, passed, not skipped.
-    const chain = [
-      'challenge',
-      'resourceMetadata',
-      'resource',
-      'authorizationServer',
-      'scopes',
-      'token',
-      'initialize',
-      'toolsList',
-    ];
+    const chain = [...chainStepIds];
     assert.deepEqual(
       steps.filter((step) => chain.includes(step.id)).map((step) => `${step.id}: ${step.status}`),
       chain.map((id) => `${id}: pass`),

@@ -13,9 +13,13 @@ import { FunctionKeyStore } from '../../../extension/remote/keyStore';
 import { remoteCommands } from '../../../extension/remote/remoteCommands';
 import { RemoteServerRegistry, mcpUrlOf, type RemoteServer } from '../../../extension/remote/remoteServers';
 import { mcpRoutes } from '../../../shared/mcpRoutes';
-import { startGatewayStandIn, defaultGatewayAppId, type GatewayStandIn } from '../../fakes/apimGateway';
-import { startGatewayBackend, type GatewayBackend } from '../../fakes/apimGatewayBackend';
-import { startFakeEntra, type FakeEntra } from '../../fakes/entra';
+import { defaultGatewayAppId, type GatewayStandIn } from '../../fakes/apimGateway';
+import {
+  startGatewayDeployment,
+  type GatewayBackend,
+  type GatewayDeployment,
+} from '../../fakes/apimGatewayBackend';
+import type { FakeEntra } from '../../fakes/entra';
 import { memorySecrets, memoryState } from '../../support/memoryStores';
 import { RecordingUi, recordingLog } from '../../support/recordingUi';
 
@@ -24,24 +28,14 @@ const subscriptionId = '11111111-2222-3333-4444-555555555555';
 let entra: FakeEntra;
 let backend: GatewayBackend;
 let gateway: GatewayStandIn;
+let running: GatewayDeployment | undefined;
 
 before(async () => {
-  entra = await startFakeEntra();
-  backend = await startGatewayBackend({ kind: 'functionsMcpExtension', key: appKey });
-  gateway = await startGatewayStandIn({
-    entra,
-    backendPort: backend.port,
-    kind: 'functionsMcpExtension',
-    functionKey: appKey,
-    tls: false,
-  });
+  running = await startGatewayDeployment(appKey);
+  ({ entra, backend, gateway } = running);
 });
 
-after(async () => {
-  await gateway?.close();
-  await backend?.close();
-  await entra?.close();
-});
+after(() => running?.close());
 
 /** The deployment as azd's environment describes it: the app's endpoint, and the gateway in front. */
 function deployment(): RemoteServer {

@@ -14,9 +14,13 @@ import { statusViewNodes } from '../../../extension/statusView/serverNodes';
 import { ServerStatusModel } from '../../../extension/statusView/serverStatus';
 import { statusViewCommands } from '../../../extension/statusView/statusViewCommands';
 import { mcpRoutes } from '../../../shared/mcpRoutes';
-import { startGatewayStandIn, type GatewayStandIn } from '../../fakes/apimGateway';
-import { startGatewayBackend, type GatewayBackend } from '../../fakes/apimGatewayBackend';
-import { startFakeEntra, type FakeEntra } from '../../fakes/entra';
+import type { GatewayStandIn } from '../../fakes/apimGateway';
+import {
+  startGatewayDeployment,
+  type GatewayBackend,
+  type GatewayDeployment,
+} from '../../fakes/apimGatewayBackend';
+import type { FakeEntra } from '../../fakes/entra';
 import { memorySecrets, memoryState } from '../../support/memoryStores';
 import { RecordingUi, recordingLog } from '../../support/recordingUi';
 import { detailOf, findServerNode } from '../../support/viewNodes';
@@ -26,24 +30,14 @@ const subscriptionId = 'aaaaaaaa-1111-4222-8333-444444444444';
 let entra: FakeEntra;
 let backend: GatewayBackend;
 let gateway: GatewayStandIn;
+let running: GatewayDeployment | undefined;
 
 before(async () => {
-  entra = await startFakeEntra();
-  backend = await startGatewayBackend({ kind: 'functionsMcpExtension', key: appKey });
-  gateway = await startGatewayStandIn({
-    entra,
-    backendPort: backend.port,
-    kind: 'functionsMcpExtension',
-    functionKey: appKey,
-    tls: false,
-  });
+  running = await startGatewayDeployment(appKey);
+  ({ entra, backend, gateway } = running);
 });
 
-after(async () => {
-  await gateway?.close();
-  await backend?.close();
-  await entra?.close();
-});
+after(() => running?.close());
 
 function gatewayServer(extra: Partial<RemoteServer>): RemoteServer {
   return {
@@ -94,6 +88,14 @@ async function harness(
       'func-gw',
     );
   return { model, keyStore, registry, probed, row, log };
+}
+
+/** The probe's MCP client may still open its event stream (a GET) after the probe has answered. */
+async function untilQuiet(requestCount: () => number): Promise<void> {
+  for (let seen = -1; seen !== requestCount();) {
+    seen = requestCount();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 describe('the status view of a server behind API Management', () => {
@@ -161,6 +163,7 @@ describe('the status view of a server behind API Management', () => {
     const row = await h.row();
     assert.match(row?.description ?? '', /^connected via API Management · .*\d+ tools/);
     assert.match(detailOf(row, 'Last probe') ?? '', /^reachable/);
+    await untilQuiet(() => gateway.requests.length);
   });
 
   test('connected to the app endpoint: probed there with the stored key, reachable, the gateway still listed', async () => {
