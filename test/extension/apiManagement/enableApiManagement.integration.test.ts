@@ -196,9 +196,14 @@ describe('Enable API Management', () => {
     assert.equal(values.APIM_ENABLED, 'true');
     assert.match(values.SERVICE_MCP_GATEWAY_URL ?? '', /^https:\/\/apim-\w+\.azure-api\.net\/mcp$/);
 
-    assert.deepEqual(server?.gateway, { endpoint: values.SERVICE_MCP_GATEWAY_URL });
+    assert.equal(server?.gateway?.endpoint, values.SERVICE_MCP_GATEWAY_URL);
     const remembered = h.registry.find(resourceId);
-    assert.deepEqual(remembered?.gateway, { endpoint: values.SERVICE_MCP_GATEWAY_URL });
+    assert.equal(remembered?.gateway?.endpoint, values.SERVICE_MCP_GATEWAY_URL);
+    assert.match(
+      remembered?.gateway?.scopes?.[0] ?? '',
+      /^api:\/\/.+\/user_impersonation$/,
+      "the PRM's scope, which the view's probe signs in for silently",
+    );
     assert.equal(remembered?.via, 'app', 'still connected the way it was, until the user connects again');
     const shown = h.ui.last('info');
     assert.match(shown?.message ?? '', /^API Management is in front of func-api-apimtest: https:\/\/apim-/);
@@ -344,7 +349,7 @@ describe('Enable API Management', () => {
     const server = await h.enable();
     assert.deepEqual(h.confirms, []);
     assert.deepEqual(h.runs, []);
-    assert.deepEqual(server?.gateway, { endpoint: 'https://apim-done.azure-api.net/mcp' });
+    assert.equal(server?.gateway?.endpoint, 'https://apim-done.azure-api.net/mcp');
     assert.match(h.ui.last('info')?.message ?? '', /^API Management was already in front of/);
   });
 });
