@@ -3,7 +3,7 @@
 // what azd is made to do, the environment and the remembered server afterwards, and the failures.
 import { after, afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -14,6 +14,11 @@ import { runCommand } from '../../../extension/common/commandErrors';
 import type { MessageAction } from '../../../extension/common/errors';
 import { startProcess } from '../../../extension/common/processes';
 import { listAzdEnvironments } from '../../../extension/deploy/azdEnvironments';
+import {
+  functionsMcpInfraFiles,
+  functionsMcpTemplatesDir,
+} from '../../../extension/deploymentFiles/functionsMcpInfra';
+import { selfHostedInfraFiles, selfHostedTemplatesDir } from '../../../extension/hosting/selfHostedInfra';
 import type { AzdProject } from '../../../extension/deploy/azdProject';
 import type { AzdRun } from '../../../extension/deploy/azdTask';
 import { RemoteServerRegistry, type RemoteServer } from '../../../extension/remote/remoteServers';
@@ -21,7 +26,8 @@ import { memoryState } from '../../support/memoryStores';
 import { RecordingUi, recordingLog } from '../../support/recordingUi';
 
 const fakeAzd = path.resolve(__dirname, '../../fakes/azd/azd');
-const repoAzureYaml = path.resolve(__dirname, '../../../azure.yaml');
+const repoRoot = path.resolve(__dirname, '../../..');
+const repoAzureYaml = path.join(repoRoot, 'azure.yaml');
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'remote-mcp-apim-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -63,6 +69,12 @@ function deployedProject(options: { withGatewayOption?: boolean; values?: Record
     parameters.apimSku = { value: '${APIM_SKU=BasicV2}' };
   }
   writeFileSync(path.join(dir, 'infra', 'main.parameters.json'), JSON.stringify({ parameters }, null, 2));
+  writeDeployedEnvironment(dir, options.values);
+  return dir;
+}
+
+/** The azd environment `dev` of a project deployed once, its values as our Bicep leaves them. */
+function writeDeployedEnvironment(dir: string, extra: Record<string, string> = {}): void {
   const values: Record<string, string> = {
     AZURE_ENV_NAME: 'dev',
     AZURE_LOCATION: 'westus3',
@@ -73,7 +85,7 @@ function deployedProject(options: { withGatewayOption?: boolean; values?: Record
     SERVICE_API_NAME: site,
     SERVICE_API_DEFAULT_HOSTNAME: `${site}.azurewebsites.net`,
     SERVICE_API_RESOURCE_ID: resourceId,
-    ...options.values,
+    ...extra,
   };
   mkdirSync(path.join(dir, '.azure', 'dev'), { recursive: true });
   writeFileSync(
@@ -86,6 +98,34 @@ function deployedProject(options: { withGatewayOption?: boolean; values?: Record
       .map(([key, value]) => `${key}="${value}"`)
       .join('\n'),
   );
+}
+
+/**
+ * A user's own project, cloned from its fixture (written as its author would), with the deployment
+ * files the extension gives it in key mode (Add Azure Deployment Files for a Functions MCP app, Host on
+ * Azure Functions… for a self-hosted server), deployed once to `dev`.
+ */
+async function usersDeployedProject(kind: 'functionsMcpExtension' | 'selfHosted'): Promise<string> {
+  const fixture = kind === 'selfHosted' ? 'node-self-hosted' : 'ts-functions-mcp-app';
+  const dir = path.join(scratch, `${fixture}-${++count}`);
+  cpSync(path.join(repoRoot, 'test', 'fixtures', 'projects', fixture), dir, { recursive: true });
+  const files =
+    kind === 'selfHosted'
+      ? await selfHostedInfraFiles(selfHostedTemplatesDir(repoRoot), {
+          language: 'node',
+          projectName: fixture,
+          auth: 'functionKey',
+        })
+      : await functionsMcpInfraFiles(functionsMcpTemplatesDir(repoRoot), {
+          language: 'node',
+          projectName: fixture,
+          auth: 'systemKey',
+        });
+  for (const file of files) {
+    mkdirSync(path.dirname(path.join(dir, file.path)), { recursive: true });
+    writeFileSync(path.join(dir, file.path), file.content);
+  }
+  writeDeployedEnvironment(dir);
   return dir;
 }
 
@@ -211,6 +251,31 @@ describe('Enable API Management', () => {
     await h.ui.press('Connect');
     assert.equal((h.pressed[0]?.argument as RemoteServer).gateway?.endpoint, values.SERVICE_MCP_GATEWAY_URL);
   });
+
+  for (const kind of ['functionsMcpExtension', 'selfHosted'] as const) {
+    test(`a user's ${kind === 'selfHosted' ? 'self-hosted server' : 'Functions MCP app'}, set up in key mode by the extension: its infra/ offers the gateway, which is provisioned in front of its /mcp`, async () => {
+      useFakeAzd();
+      const dir = await usersDeployedProject(kind);
+      const h = harness(dir, ['Enable API Management']);
+      const server = await h.enable();
+
+      assert.equal(h.confirms.length, 1, 'asked, not refused as infra/ that predates the gateway');
+      assert.deepEqual(
+        h.runs.map((run) => run.args),
+        [['provision', '--no-prompt', '-e', 'dev', '--cwd', dir]],
+      );
+      const values = envValues(dir);
+      assert.equal(values.APIM_ENABLED, 'true');
+      assert.equal(server?.gateway?.endpoint, values.SERVICE_MCP_GATEWAY_URL);
+      assert.match(server?.gateway?.endpoint ?? '', /^https:\/\/apim-\w+\.azure-api\.net\/mcp$/);
+      assert.equal(
+        server?.endpoint,
+        `https://${site}.azurewebsites.net${kind === 'selfHosted' ? '/mcp' : '/runtime/webhooks/mcp'}`,
+        "the app's own door stays the kind's endpoint",
+      );
+      assert.match(h.ui.last('info')?.message ?? '', /^API Management is in front of /);
+    });
+  }
 
   test("the environment's APIM_SKU names the tier in the question", async () => {
     useFakeAzd();
