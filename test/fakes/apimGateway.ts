@@ -40,6 +40,7 @@ import {
 import { mcpRoutes } from '../../shared/mcpRoutes';
 import { sendJson, VSCODE_CLIENT_ID, type FakeEntra } from './entra';
 import { loopbackCertificate } from './loopbackCertificate';
+import { forwardToLoopback } from './loopbackForward';
 
 /** The named values the policy files read, by name (`mcp-entra-tenant-id` ...). */
 export type GatewayNamedValues = Record<GatewayNamedValue, string>;
@@ -185,32 +186,23 @@ export async function startGatewayStandIn(options: GatewayStandInOptions): Promi
 
   function forward(req: http.IncomingMessage, res: http.ServerResponse, path: string): void {
     const port = backendPort();
-    const upstream = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: req.method,
-        path,
-        headers: {
-          ...req.headers,
-          // The backend's own host name, as forward-request calls the service URL.
-          host: `127.0.0.1:${port}`,
-          [FUNCTION_KEY_HEADER]: namedValues[gatewayNamedValues.functionKey],
-        },
+    forwardToLoopback(req, res, {
+      port,
+      path,
+      headers: {
+        ...req.headers,
+        // The backend's own host name, as forward-request calls the service URL.
+        host: `127.0.0.1:${port}`,
+        [FUNCTION_KEY_HEADER]: namedValues[gatewayNamedValues.functionKey],
       },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        // Unbuffered: each event of a stream reaches the client as the app writes it.
-        res.flushHeaders();
-        answer.pipe(res);
+      // Unbuffered: each event of a stream reaches the client as the app writes it.
+      flushHeaders: true,
+      followClient: true,
+      unreachable: () => {
+        if (!res.headersSent) sendJson(res, 500, { statusCode: 500, message: 'Internal server error' });
+        else res.end();
       },
-    );
-    upstream.on('error', () => {
-      if (!res.headersSent) sendJson(res, 500, { statusCode: 500, message: 'Internal server error' });
-      else res.end();
     });
-    res.on('close', () => upstream.destroy());
-    req.pipe(upstream);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -12,6 +12,7 @@
 // (Server-Sent Events included), as the host forwards to the custom handler's port.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forwardToLoopback } from './loopbackForward';
 
 export interface FunctionsKeyGateOptions {
   /** The custom handler's port (read per request, so a restarted server may move). */
@@ -45,25 +46,14 @@ export async function startFunctionsKeyGate(options: FunctionsKeyGateOptions): P
       return;
     }
     counts.forwarded++;
-    const upstream = http.request(
-      {
-        host: '127.0.0.1',
-        port: options.targetPort(),
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
+    forwardToLoopback(req, res, {
+      port: options.targetPort(),
+      unreachable: () => {
+        // The host answers 500 when its custom handler does not (the server crashed or is starting).
+        if (!res.headersSent) res.writeHead(500, { 'content-length': '0' });
+        res.end();
       },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      // The host answers 500 when its custom handler does not (the server crashed or is starting).
-      if (!res.headersSent) res.writeHead(500, { 'content-length': '0' });
-      res.end();
     });
-    req.pipe(upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

@@ -2,10 +2,10 @@
 // one port, forwarding every request and its streamed response (SSE included) to an http server on
 // 127.0.0.1. Lets the embedded host, started with MCP_KEY, play a function app in tests. A delay
 // before forwarding plays the network latency between VS Code and Azure.
-import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { loopbackCertificate } from './loopbackCertificate';
+import { badGateway, forwardToLoopback } from './loopbackForward';
 
 export interface TlsProxyOptions {
   /** Added before each request is forwarded (read per request, so a test can change it). */
@@ -26,25 +26,12 @@ export async function startTlsProxy(
   const { cert, key } = await loopbackCertificate();
   const server = https.createServer({ cert, key }, (req, res) => {
     const forward = () => {
-      const upstream = http.request(
+      forwardToLoopback(req, res, {
+        port: targetPort(),
         // As App Service's front end does, tell the app the client came over https.
-        {
-          host: '127.0.0.1',
-          port: targetPort(),
-          method: req.method,
-          path: req.url,
-          headers: { ...req.headers, 'x-forwarded-proto': 'https' },
-        },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      upstream.on('error', () => {
-        if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: 'The function app is not reachable.' }));
+        headers: { ...req.headers, 'x-forwarded-proto': 'https' },
+        unreachable: badGateway('The function app is not reachable.'),
       });
-      req.pipe(upstream);
     };
     const delay = options.delayMs?.() ?? 0;
     if (delay > 0) {

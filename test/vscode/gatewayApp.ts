@@ -21,6 +21,7 @@ import { startGatewayBackend } from '../fakes/apimGatewayBackend';
 import type { FakeArm } from '../fakes/arm';
 import type { FakeEntra } from '../fakes/entra';
 import { loopbackCertificate } from '../fakes/loopbackCertificate';
+import { badGateway, forwardToLoopback } from '../fakes/loopbackForward';
 import { startTlsProxy } from '../fakes/tlsProxy';
 
 /** One request seen on a wire: which credentials it carried, never their values. */
@@ -172,27 +173,13 @@ async function startObservingForwarder(options: {
 }): Promise<{ hostName: string; port: number; close(): Promise<void> }> {
   const handle: http.RequestListener = (req, res) => {
     const seen = options.observe(req);
-    const upstream = http.request(
-      {
-        host: '127.0.0.1',
-        port: options.targetPort(),
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        seen.status = answer.statusCode;
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        res.flushHeaders();
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'Nothing answers behind the observer.' }));
+    forwardToLoopback(req, res, {
+      port: options.targetPort(),
+      flushHeaders: true,
+      followClient: true,
+      onStatus: (status) => (seen.status = status),
+      unreachable: badGateway('Nothing answers behind the observer.'),
     });
-    res.on('close', () => upstream.destroy());
-    req.pipe(upstream);
   };
   const server = options.tls
     ? https.createServer(await loopbackCertificate(), handle)

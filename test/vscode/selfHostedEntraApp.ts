@@ -21,6 +21,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { entraAppSettingChanges, entraAuthSettingsV2 } from '../../extension/auth/entraAppConfig';
 import type { FakeArm } from '../fakes/arm';
 import type { FakeEntra } from '../fakes/entra';
+import { badGateway, forwardToLoopback } from '../fakes/loopbackForward';
 import { startTlsProxy } from '../fakes/tlsProxy';
 import { freePort, startNodeProcess, type StartedProcess } from '../support/processes';
 import { copyFixture } from '../support/selfHostedFixture';
@@ -131,24 +132,10 @@ export async function startBuiltInAuthFrontEnd(
       req.resume();
       return;
     }
-    const upstream = http.request(
-      {
-        host: '127.0.0.1',
-        port: options.backendPort,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: 'The custom handler is not reachable.' }));
+    forwardToLoopback(req, res, {
+      port: options.backendPort,
+      unreachable: badGateway('The custom handler is not reachable.'),
     });
-    req.pipe(upstream);
   }
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
